@@ -1,0 +1,12 @@
+//! Shared building blocks of the Dynamis contract suite.
+//!
+//! Not a contract: plain `no_std` Rust (with ink! storage and codec types) that the contracts
+//! and the off-chain tools both compile, so the two sides cannot drift apart.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod psp22;
+
+pub use psp22::{
+    Approval, Psp22Events, Psp22Ledger, Transfer, PSP22Burnable, PSP22Error, PSP22Metadata,
+    PSP22Mintable, PSP22,
+};

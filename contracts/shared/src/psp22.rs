@@ -1,0 +1,478 @@
+//! PSP22 (the Polkadot fungible-token standard): the message traits with their standard
+//! selectors, the standard error and events, and the ledger rules as plain Rust.
+//!
+//! The traits carry no namespace, so `PSP22::transfer` has the selector `0xdb20f9f5` that
+//! wallets, DEXes and other contracts expect. Any contract can call a PSP22 token through
+//! `ink::contract_ref!(PSP22)`.
+//!
+//! [`Psp22Ledger`] holds balances, allowances and the total supply. Its methods take the caller
+//! explicitly and return the events to emit, so the rules can be unit-tested without a contract
+//! around them; the contract only authorises, calls and emits.
+
+use ink::{
+    prelude::{string::String, vec::Vec},
+    primitives::AccountId,
+    storage::{Lazy, Mapping},
+};
+
+/// The standard PSP22 error. Clients decode it by position, so variants must not be reordered.
+// The SCALE derive of an enum whose variants carry data trips cargo-contract's
+// `cast_possible_truncation` lint inside the generated code; the enum has 6 variants.
+#[allow(clippy::cast_possible_truncation)]
+#[derive(Debug, PartialEq, Eq, Clone)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum PSP22Error {
+    /// An implementation-specific error, described by its text.
+    Custom(String),
+    /// The account does not hold enough tokens for the operation.
+    InsufficientBalance,
+    /// The spender's allowance is too small for the operation.
+    InsufficientAllowance,
+    /// Deprecated by the standard; never returned.
+    ZeroRecipientAddress,
+    /// Deprecated by the standard; never returned.
+    ZeroSenderAddress,
+    /// Deprecated by the standard; never returned.
+    SafeTransferCheckFailed(String),
+}
+
+/// An allowance changed: `spender` may now move `amount` of `owner`'s tokens.
+#[ink::event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    #[ink(topic)]
+    pub owner: AccountId,
+    #[ink(topic)]
+    pub spender: AccountId,
+    pub amount: u128,
+}
+
+/// Tokens moved. `from == None` is a mint, `to == None` is a burn.
+#[ink::event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    #[ink(topic)]
+    pub from: Option<AccountId>,
+    #[ink(topic)]
+    pub to: Option<AccountId>,
+    pub value: u128,
+}
+
+/// The events one ledger operation produced, in the order they must be emitted
+/// (an allowance change before the transfer it paid for). No heap allocation.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Psp22Events {
+    pub approval: Option<Approval>,
+    pub transfer: Option<Transfer>,
+}
+
+impl Psp22Events {
+    /// Nothing changed, nothing to emit.
+    pub const NONE: Self = Self {
+        approval: None,
+        transfer: None,
+    };
+
+    fn transfer(from: Option<AccountId>, to: Option<AccountId>, value: u128) -> Self {
+        Self {
+            approval: None,
+            transfer: Some(Transfer { from, to, value }),
+        }
+    }
+
+    fn approval(owner: AccountId, spender: AccountId, amount: u128) -> Self {
+        Self {
+            approval: Some(Approval {
+                owner,
+                spender,
+                amount,
+            }),
+            transfer: None,
+        }
+    }
+}
+
+/// Balances, allowances and total supply of a PSP22 token.
+///
+/// Zero balances and zero allowances are removed from storage rather than stored as `0`, so an
+/// account that empties itself stops paying storage deposit. The total supply lives in its own
+/// cell, so transfers never read or write it.
+#[ink::storage_item]
+#[derive(Debug, Default)]
+pub struct Psp22Ledger {
+    total_supply: Lazy<u128>,
+    balances: Mapping<AccountId, u128>,
+    allowances: Mapping<(AccountId, AccountId), u128>,
+}
+
+impl Psp22Ledger {
+    /// A ledger whose whole initial `supply` belongs to `holder`, and the mint event for it.
+    pub fn new(holder: AccountId, supply: u128) -> (Self, Psp22Events) {
+        let mut ledger = Self::default();
+        ledger.total_supply.set(&supply);
+        ledger.set_balance(holder, supply);
+        (ledger, Psp22Events::transfer(None, Some(holder), supply))
+    }
+
+    pub fn total_supply(&self) -> u128 {
+        self.total_supply.get().unwrap_or_default()
+    }
+
+    pub fn balance_of(&self, owner: AccountId) -> u128 {
+        self.balances.get(owner).unwrap_or_default()
+    }
+
+    pub fn allowance(&self, owner: AccountId, spender: AccountId) -> u128 {
+        self.allowances.get((owner, spender)).unwrap_or_default()
+    }
+
+    fn set_balance(&mut self, owner: AccountId, value: u128) {
+        if value == 0 {
+            self.balances.remove(owner);
+        } else {
+            self.balances.insert(owner, &value);
+        }
+    }
+
+    fn set_allowance(&mut self, owner: AccountId, spender: AccountId, value: u128) {
+        if value == 0 {
+            self.allowances.remove((owner, spender));
+        } else {
+            self.allowances.insert((owner, spender), &value);
+        }
+    }
+
+    /// Moves `value` from `from` to `to` without any allowance check.
+    fn move_balance(
+        &mut self,
+        from: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Result<(), PSP22Error> {
+        let remaining = self
+            .balance_of(from)
+            .checked_sub(value)
+            .ok_or(PSP22Error::InsufficientBalance)?;
+        self.set_balance(from, remaining);
+        // Cannot overflow: the sum of all balances is the total supply, a u128.
+        let credited = self.balance_of(to).saturating_add(value);
+        self.set_balance(to, credited);
+        Ok(())
+    }
+
+    /// `caller` sends `value` to `to`. Sending zero, or to oneself, succeeds and changes nothing.
+    pub fn transfer(
+        &mut self,
+        caller: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Result<Psp22Events, PSP22Error> {
+        if caller == to || value == 0 {
+            return Ok(Psp22Events::NONE);
+        }
+        self.move_balance(caller, to, value)?;
+        Ok(Psp22Events::transfer(Some(caller), Some(to), value))
+    }
+
+    /// `caller` moves `value` from `from` to `to`, spending `from`'s allowance to `caller`
+    /// (no allowance is needed when `caller == from`).
+    pub fn transfer_from(
+        &mut self,
+        caller: AccountId,
+        from: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Result<Psp22Events, PSP22Error> {
+        if from == to || value == 0 {
+            return Ok(Psp22Events::NONE);
+        }
+        if caller == from {
+            return self.transfer(caller, to, value);
+        }
+        let allowance = self
+            .allowance(from, caller)
+            .checked_sub(value)
+            .ok_or(PSP22Error::InsufficientAllowance)?;
+        self.move_balance(from, to, value)?;
+        self.set_allowance(from, caller, allowance);
+        Ok(Psp22Events {
+            approval: Some(Approval {
+                owner: from,
+                spender: caller,
+                amount: allowance,
+            }),
+            transfer: Some(Transfer {
+                from: Some(from),
+                to: Some(to),
+                value,
+            }),
+        })
+    }
+
+    /// `owner` lets `spender` move up to `value` of its tokens, replacing any earlier allowance.
+    pub fn approve(&mut self, owner: AccountId, spender: AccountId, value: u128) -> Psp22Events {
+        if owner == spender {
+            return Psp22Events::NONE;
+        }
+        self.set_allowance(owner, spender, value);
+        Psp22Events::approval(owner, spender, value)
+    }
+
+    /// Raises `owner`'s allowance to `spender` by `delta` (saturating at `u128::MAX`).
+    pub fn increase_allowance(
+        &mut self,
+        owner: AccountId,
+        spender: AccountId,
+        delta: u128,
+    ) -> Psp22Events {
+        if owner == spender || delta == 0 {
+            return Psp22Events::NONE;
+        }
+        let amount = self.allowance(owner, spender).saturating_add(delta);
+        self.set_allowance(owner, spender, amount);
+        Psp22Events::approval(owner, spender, amount)
+    }
+
+    /// Lowers `owner`'s allowance to `spender` by `delta`; fails if the allowance is smaller.
+    pub fn decrease_allowance(
+        &mut self,
+        owner: AccountId,
+        spender: AccountId,
+        delta: u128,
+    ) -> Result<Psp22Events, PSP22Error> {
+        if owner == spender || delta == 0 {
+            return Ok(Psp22Events::NONE);
+        }
+        let amount = self
+            .allowance(owner, spender)
+            .checked_sub(delta)
+            .ok_or(PSP22Error::InsufficientAllowance)?;
+        self.set_allowance(owner, spender, amount);
+        Ok(Psp22Events::approval(owner, spender, amount))
+    }
+
+    /// Creates `value` new tokens for `to`. Who may mint is the contract's decision, not the
+    /// ledger's.
+    pub fn mint(&mut self, to: AccountId, value: u128) -> Result<Psp22Events, PSP22Error> {
+        if value == 0 {
+            return Ok(Psp22Events::NONE);
+        }
+        let supply = self
+            .total_supply()
+            .checked_add(value)
+            .ok_or_else(|| PSP22Error::Custom(String::from("SupplyOverflow")))?;
+        self.total_supply.set(&supply);
+        // Cannot overflow: a balance never exceeds the total supply.
+        let balance = self.balance_of(to).saturating_add(value);
+        self.set_balance(to, balance);
+        Ok(Psp22Events::transfer(None, Some(to), value))
+    }
+
+    /// Destroys `value` of `from`'s tokens.
+    pub fn burn(&mut self, from: AccountId, value: u128) -> Result<Psp22Events, PSP22Error> {
+        if value == 0 {
+            return Ok(Psp22Events::NONE);
+        }
+        let remaining = self
+            .balance_of(from)
+            .checked_sub(value)
+            .ok_or(PSP22Error::InsufficientBalance)?;
+        self.set_balance(from, remaining);
+        // Cannot underflow: the burned balance was part of the supply.
+        let supply = self.total_supply().saturating_sub(value);
+        self.total_supply.set(&supply);
+        Ok(Psp22Events::transfer(Some(from), None, value))
+    }
+}
+
+/// The core PSP22 messages.
+#[ink::trait_definition]
+pub trait PSP22 {
+    /// All tokens in existence.
+    #[ink(message)]
+    fn total_supply(&self) -> u128;
+
+    /// Tokens held by `owner`.
+    #[ink(message)]
+    fn balance_of(&self, owner: AccountId) -> u128;
+
+    /// What `spender` may still move out of `owner`'s account.
+    #[ink(message)]
+    fn allowance(&self, owner: AccountId, spender: AccountId) -> u128;
+
+    /// Moves `value` of the caller's tokens to `to`.
+    #[ink(message)]
+    fn transfer(&mut self, to: AccountId, value: u128, data: Vec<u8>) -> Result<(), PSP22Error>;
+
+    /// Moves `value` from `from` to `to` against the caller's allowance.
+    #[ink(message)]
+    fn transfer_from(
+        &mut self,
+        from: AccountId,
+        to: AccountId,
+        value: u128,
+        data: Vec<u8>,
+    ) -> Result<(), PSP22Error>;
+
+    /// Sets the caller's allowance to `spender` to `value`.
+    #[ink(message)]
+    fn approve(&mut self, spender: AccountId, value: u128) -> Result<(), PSP22Error>;
+
+    /// Raises the caller's allowance to `spender` by `delta_value`.
+    #[ink(message)]
+    fn increase_allowance(&mut self, spender: AccountId, delta_value: u128)
+        -> Result<(), PSP22Error>;
+
+    /// Lowers the caller's allowance to `spender` by `delta_value`.
+    #[ink(message)]
+    fn decrease_allowance(&mut self, spender: AccountId, delta_value: u128)
+        -> Result<(), PSP22Error>;
+}
+
+/// PSP22 metadata extension.
+#[ink::trait_definition]
+pub trait PSP22Metadata {
+    #[ink(message)]
+    fn token_name(&self) -> Option<String>;
+    #[ink(message)]
+    fn token_symbol(&self) -> Option<String>;
+    #[ink(message)]
+    fn token_decimals(&self) -> u8;
+}
+
+/// PSP22 burnable extension: the caller destroys its own tokens.
+#[ink::trait_definition]
+pub trait PSP22Burnable {
+    #[ink(message)]
+    fn burn(&mut self, value: u128) -> Result<(), PSP22Error>;
+}
+
+/// PSP22 mintable extension: creates tokens for the caller, if the token lets it.
+#[ink::trait_definition]
+pub trait PSP22Mintable {
+    #[ink(message)]
+    fn mint(&mut self, value: u128) -> Result<(), PSP22Error>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acc(n: u8) -> AccountId {
+        AccountId::from([n; 32])
+    }
+
+    fn ledger_with(holder: AccountId, supply: u128) -> Psp22Ledger {
+        let (ledger, events) = Psp22Ledger::new(holder, supply);
+        assert_eq!(events, Psp22Events::transfer(None, Some(holder), supply));
+        ledger
+    }
+
+    // Off-chain (std) storage needs ink's test environment.
+    fn run(test: impl FnOnce()) {
+        ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
+            test();
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+
+    #[test]
+    fn transfer_moves_value_and_reports_it() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 100);
+            let ev = l.transfer(acc(1), acc(2), 40);
+            assert_eq!(ev, Ok(Psp22Events::transfer(Some(acc(1)), Some(acc(2)), 40)));
+            assert_eq!((l.balance_of(acc(1)), l.balance_of(acc(2))), (60, 40));
+            assert_eq!(l.total_supply(), 100);
+        });
+    }
+
+    #[test]
+    fn zero_and_self_transfers_change_nothing_and_emit_nothing() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 100);
+            assert_eq!(l.transfer(acc(1), acc(2), 0), Ok(Psp22Events::NONE));
+            assert_eq!(l.transfer(acc(1), acc(1), 1_000), Ok(Psp22Events::NONE));
+            assert_eq!(l.transfer_from(acc(3), acc(1), acc(1), 5), Ok(Psp22Events::NONE));
+            assert_eq!(l.balance_of(acc(1)), 100);
+        });
+    }
+
+    #[test]
+    fn transfer_beyond_balance_fails_and_changes_nothing() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 100);
+            assert_eq!(l.transfer(acc(1), acc(2), 101), Err(PSP22Error::InsufficientBalance));
+            assert_eq!((l.balance_of(acc(1)), l.balance_of(acc(2))), (100, 0));
+        });
+    }
+
+    #[test]
+    fn transfer_from_spends_allowance_and_reports_the_rest() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 100);
+            l.approve(acc(1), acc(3), 50);
+            let ev = l.transfer_from(acc(3), acc(1), acc(2), 20);
+            assert_eq!(
+                ev,
+                Ok(Psp22Events {
+                    approval: Some(Approval { owner: acc(1), spender: acc(3), amount: 30 }),
+                    transfer: Some(Transfer { from: Some(acc(1)), to: Some(acc(2)), value: 20 }),
+                })
+            );
+            assert_eq!(l.allowance(acc(1), acc(3)), 30);
+            assert_eq!(
+                l.transfer_from(acc(3), acc(1), acc(2), 31),
+                Err(PSP22Error::InsufficientAllowance)
+            );
+        });
+    }
+
+    #[test]
+    fn transfer_from_with_allowance_but_no_balance_fails_without_spending() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 10);
+            l.approve(acc(1), acc(3), 50);
+            assert_eq!(
+                l.transfer_from(acc(3), acc(1), acc(2), 20),
+                Err(PSP22Error::InsufficientBalance)
+            );
+            assert_eq!(l.allowance(acc(1), acc(3)), 50);
+        });
+    }
+
+    #[test]
+    fn allowance_changes_saturate_or_fail_as_specified() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 10);
+            l.approve(acc(1), acc(3), u128::MAX - 1);
+            l.increase_allowance(acc(1), acc(3), 5);
+            assert_eq!(l.allowance(acc(1), acc(3)), u128::MAX);
+            l.approve(acc(1), acc(3), 4);
+            assert_eq!(
+                l.decrease_allowance(acc(1), acc(3), 5),
+                Err(PSP22Error::InsufficientAllowance)
+            );
+            assert!(l.decrease_allowance(acc(1), acc(3), 4).is_ok());
+            assert_eq!(l.allowance(acc(1), acc(3)), 0);
+            assert_eq!(l.approve(acc(1), acc(1), 9), Psp22Events::NONE);
+            assert_eq!(l.allowance(acc(1), acc(1)), 0);
+        });
+    }
+
+    #[test]
+    fn mint_and_burn_move_the_supply() {
+        run(|| {
+            let mut l = ledger_with(acc(1), 10);
+            assert!(l.burn(acc(1), 4).is_ok());
+            assert_eq!(l.total_supply(), 6);
+            assert_eq!(l.burn(acc(1), 7), Err(PSP22Error::InsufficientBalance));
+            assert_eq!(
+                l.mint(acc(2), u128::MAX),
+                Err(PSP22Error::Custom(String::from("SupplyOverflow")))
+            );
+            assert_eq!(l.total_supply(), 6);
+        });
+    }
+}
