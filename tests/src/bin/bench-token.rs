@@ -1,0 +1,280 @@
+//! Gas and size of DYN next to the PSP22 reference implementation (crate `psp22` 2.0.0),
+//! both built by the same cargo-contract and toolchain and measured in one drink session.
+//!
+//! `scripts/bench` runs it; `--out FILE` rewrites the token section of that Markdown file.
+
+use dynamis_tests::{account, call_data, psp22::selector, psp22::Psp22, BundleProvider, Chain};
+use std::{
+    fmt::Write as _,
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+type Error = Box<dyn std::error::Error>;
+
+const SECTION_START: &str = "<!-- bench-token:start -->";
+const SECTION_END: &str = "<!-- bench-token:end -->";
+
+fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = match args.as_slice() {
+        [] => None,
+        [flag, path] if flag == "--out" => Some(PathBuf::from(path)),
+        _ => return Err("usage: bench-token [--out FILE]".into()),
+    };
+
+    let reference = build_reference()?;
+    let reference = drink::session::ContractBundle::load(&reference)?;
+    let dyn_bundle = BundleProvider::DynToken.bundle()?;
+
+    let rows = measure(&dyn_bundle.wasm, &reference.wasm)?;
+    let table = render(&rows, dyn_bundle.wasm.len(), reference.wasm.len());
+    println!("{table}");
+    if let Some(path) = out {
+        write_section(&path, &table)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// One measured operation: (ref_time, proof_size) for DYN and for the reference.
+struct Row {
+    what: &'static str,
+    dyn_gas: Option<(u64, u64)>,
+    reference_gas: Option<(u64, u64)>,
+}
+
+fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
+    let mut chain = Chain::new();
+    let holder = account(10);
+    let supply = dyn_token::GENESIS_SUPPLY;
+
+    let dyn_token = Psp22::deploy_dyn(&mut chain, dyn_wasm, holder, holder);
+    let reference_args = (supply, Some("Dynamis".to_string()), Some("DYN".to_string()), 18u8);
+    let reference = chain
+        .deploy(reference_wasm, holder, call_data(selector::NEW, reference_args), vec![])
+        .map_err(|e| format!("deploying the reference failed: {e:?}"))?;
+    let reference_token = Psp22 {
+        address: reference.value,
+    };
+
+    // The same sequence on both tokens, from the same state; every call must succeed.
+    let mut figures: Vec<Vec<(u64, u64)>> = Vec::new();
+    for token in [dyn_token.value, reference_token] {
+        let (recipient, spender, third) = (account(11), account(12), account(13));
+        let amount = 1_000 * dyn_token::ONE_DYN;
+        let mut gas = Vec::new();
+        let mut record = |called: dynamis_tests::Called<Result<(), dyn_token::PSP22Error>>,
+                          what: &str|
+         -> Result<(), Error> {
+            if called.reverted || called.value.is_err() {
+                return Err(format!("{what} failed: {:?}", called.value).into());
+            }
+            gas.push((called.gas.ref_time(), called.gas.proof_size()));
+            Ok(())
+        };
+        record(token.transfer(&mut chain, holder, recipient, amount), "transfer (new)")?;
+        record(token.transfer(&mut chain, holder, recipient, amount), "transfer (existing)")?;
+        record(token.approve(&mut chain, holder, spender, amount), "approve")?;
+        record(
+            token.transfer_from(&mut chain, spender, holder, third, amount / 2),
+            "transfer_from",
+        )?;
+        if token == dyn_token.value {
+            record(token.burn(&mut chain, holder, amount), "burn")?;
+        }
+        figures.push(gas);
+    }
+    let (dyn_figures, reference_figures) = (&figures[0], &figures[1]);
+
+    let names = [
+        "transfer (to a new holder)",
+        "transfer (to an existing holder)",
+        "approve",
+        "transfer_from (partial allowance)",
+        "burn",
+    ];
+    let mut rows: Vec<Row> = names
+        .iter()
+        .enumerate()
+        .map(|(i, what)| Row {
+            what,
+            dyn_gas: dyn_figures.get(i).copied(),
+            reference_gas: reference_figures.get(i).copied(),
+        })
+        .collect();
+    rows.insert(
+        0,
+        Row {
+            what: "instantiate (genesis mint)",
+            dyn_gas: Some((dyn_token.gas.ref_time(), dyn_token.gas.proof_size())),
+            reference_gas: Some((reference.gas.ref_time(), reference.gas.proof_size())),
+        },
+    );
+    Ok(rows)
+}
+
+fn verdict(ours: u64, theirs: u64) -> &'static str {
+    if ours <= theirs {
+        "yes"
+    } else {
+        "**no**"
+    }
+}
+
+fn cell(gas: Option<(u64, u64)>, pick: fn((u64, u64)) -> u64) -> String {
+    gas.map(|g| pick(g).to_string()).unwrap_or_else(|| "—".to_string())
+}
+
+fn render(rows: &[Row], dyn_size: usize, reference_size: usize) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "| operation | DYN ref_time | reference ref_time | DYN proof_size | reference proof_size | DYN ≤ reference |");
+    let _ = writeln!(t, "|---|---:|---:|---:|---:|:---:|");
+    for row in rows {
+        let ok = match (row.dyn_gas, row.reference_gas) {
+            (Some(d), Some(r)) => {
+                if d.0 <= r.0 && d.1 <= r.1 {
+                    "yes"
+                } else {
+                    "**no**"
+                }
+            }
+            _ => "n/a (reference has no burn)",
+        };
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.what,
+            cell(row.dyn_gas, |g| g.0),
+            cell(row.reference_gas, |g| g.0),
+            cell(row.dyn_gas, |g| g.1),
+            cell(row.reference_gas, |g| g.1),
+            ok
+        );
+    }
+    let _ = writeln!(
+        t,
+        "| optimized Wasm size (bytes) | {dyn_size} | {reference_size} | | | {} |",
+        verdict(dyn_size as u64, reference_size as u64)
+    );
+    t
+}
+
+fn write_section(path: &Path, table: &str) -> Result<(), Error> {
+    let toolchain = tool_version("rustc", &["--version"]);
+    let contract = tool_version("cargo", &["contract", "--version"]);
+    let section = format!(
+        "{SECTION_START}\n## DYN token vs the PSP22 reference\n\n\
+         Produced by `scripts/bench` (binary `bench-token` in `tests/`). Both contracts built by \
+         `cargo contract build --release` with the same toolchain in the same run ({toolchain}; \
+         {contract}); the reference is crate `psp22` 2.0.0 as published, plus the one \
+         `#[allow(clippy::cast_possible_truncation)]` on `PSP22Error` that cargo-contract's clippy \
+         needs. Gas is `gas_consumed` of one call in a drink 0.18 sandbox, both tokens driven \
+         through the same sequence from the same state (the holder owns the whole supply; \
+         1,000 DYN moved per call; `transfer_from` spends half of a fresh allowance).\n\n\
+         {table}\n{SECTION_END}"
+    );
+    let current = fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_string());
+    let updated = match (current.find(SECTION_START), current.find(SECTION_END)) {
+        (Some(start), Some(end)) if end > start => format!(
+            "{}{}{}",
+            &current[..start],
+            section,
+            &current[end + SECTION_END.len()..]
+        ),
+        _ => format!("{}\n{}\n", current.trim_end(), section),
+    };
+    fs::write(path, updated)?;
+    Ok(())
+}
+
+fn tool_version(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| format!("{program}: unknown version"))
+}
+
+/// Copies the published `psp22` 2.0.0 sources out of cargo's registry into
+/// `target/reference/psp22`, adds the clippy allow its `PSP22Error` derive needs under
+/// cargo-contract 5.0.3, and builds it. Returns the path of the `.contract` bundle.
+fn build_reference() -> Result<PathBuf, Error> {
+    let tests_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = tests_dir
+        .parent()
+        .ok_or("tests/ has no parent folder")?
+        .to_path_buf();
+    let metadata = Command::new("cargo")
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(tests_dir.join("Cargo.toml"))
+        .output()?;
+    if !metadata.status.success() {
+        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&metadata.stderr)).into());
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)?;
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|packages| {
+            packages
+                .iter()
+                .find(|p| p["name"] == "psp22" && p["version"] == "2.0.0")
+        })
+        .and_then(|p| p["manifest_path"].as_str())
+        .ok_or("psp22 2.0.0 is not among the dependencies of tests/")?;
+    let source = Path::new(manifest).parent().ok_or("bad psp22 manifest path")?;
+
+    let dest = root.join("target/reference/psp22");
+    if dest.exists() {
+        // Keep the build cache in dest/target; refresh the sources.
+        for entry in fs::read_dir(&dest)? {
+            let entry = entry?;
+            if entry.file_name() != "target" && entry.file_type()?.is_file() {
+                fs::remove_file(entry.path())?;
+            }
+        }
+    }
+    fs::create_dir_all(&dest)?;
+    for entry in fs::read_dir(source)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            fs::copy(entry.path(), dest.join(entry.file_name()))?;
+        }
+    }
+
+    let errors = dest.join("errors.rs");
+    let text = fs::read_to_string(&errors)?;
+    let anchor = "pub enum PSP22Error";
+    if !text.contains(anchor) {
+        return Err("psp22's errors.rs no longer declares `pub enum PSP22Error`".into());
+    }
+    let patched = text.replacen(
+        "#[derive(Debug, PartialEq, Eq)]",
+        "#[allow(clippy::cast_possible_truncation)]\n#[derive(Debug, PartialEq, Eq)]",
+        1,
+    );
+    if patched == text {
+        return Err("could not place the clippy allow on psp22's PSP22Error".into());
+    }
+    fs::write(&errors, patched)?;
+    // Its own workspace, so cargo does not attach it to ours.
+    let cargo_toml = dest.join("Cargo.toml");
+    let mut manifest_text = fs::read_to_string(&cargo_toml)?;
+    if !manifest_text.contains("\n[workspace]") {
+        manifest_text.push_str("\n[workspace]\n");
+        fs::write(&cargo_toml, manifest_text)?;
+    }
+
+    eprintln!("building the PSP22 reference with cargo contract build --release ...");
+    let status = Command::new("cargo")
+        .args(["contract", "build", "--release", "--quiet", "--manifest-path"])
+        .arg(&cargo_toml)
+        .status()?;
+    if !status.success() {
+        return Err("cargo contract build of the PSP22 reference failed".into());
+    }
+    Ok(dest.join("target/ink/psp22.contract"))
+}

@@ -1,0 +1,181 @@
+//! A typed client for any PSP22 contract (DYN or the reference), plus DYN's own messages.
+
+use crate::{call_data, AccountId, Called, Chain, ChainError};
+use dynamis_shared::PSP22Error;
+use dyn_token::{MinterState, TokenError};
+use ink::prelude::string::String;
+
+/// Standard PSP22 selectors, derived the way ink! derives them (BLAKE2 of `Trait::message`).
+pub mod selector {
+    pub const TOTAL_SUPPLY: [u8; 4] = ink::selector_bytes!("PSP22::total_supply");
+    pub const BALANCE_OF: [u8; 4] = ink::selector_bytes!("PSP22::balance_of");
+    pub const ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::allowance");
+    pub const TRANSFER: [u8; 4] = ink::selector_bytes!("PSP22::transfer");
+    pub const TRANSFER_FROM: [u8; 4] = ink::selector_bytes!("PSP22::transfer_from");
+    pub const APPROVE: [u8; 4] = ink::selector_bytes!("PSP22::approve");
+    pub const INCREASE_ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::increase_allowance");
+    pub const DECREASE_ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::decrease_allowance");
+    pub const TOKEN_NAME: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_name");
+    pub const TOKEN_SYMBOL: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_symbol");
+    pub const TOKEN_DECIMALS: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_decimals");
+    pub const BURN: [u8; 4] = ink::selector_bytes!("PSP22Burnable::burn");
+    pub const MINT: [u8; 4] = ink::selector_bytes!("PSP22Mintable::mint");
+    pub const NEW: [u8; 4] = ink::selector_bytes!("new");
+    pub const LOCK_MINTER: [u8; 4] = ink::selector_bytes!("lock_minter");
+    pub const MINTER_STATE: [u8; 4] = ink::selector_bytes!("minter_state");
+}
+
+/// The result type of every state-changing PSP22 message.
+pub type Psp22Result = Result<(), PSP22Error>;
+
+/// A deployed PSP22 contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Psp22 {
+    pub address: AccountId,
+}
+
+fn expect<R>(result: Result<R, ChainError>, what: &str) -> R {
+    result.unwrap_or_else(|e| panic!("{what}: the call itself failed: {e:?}"))
+}
+
+impl Psp22 {
+    /// Deploys DYN from `deployer` (the wiring admin) with the genesis supply to `genesis`.
+    pub fn deploy_dyn(
+        chain: &mut Chain,
+        wasm: &[u8],
+        deployer: AccountId,
+        genesis: AccountId,
+    ) -> Called<Psp22> {
+        let called = expect(
+            chain.deploy(wasm, deployer, call_data(selector::NEW, genesis), vec![]),
+            "deploy DYN",
+        );
+        Called {
+            value: Psp22 {
+                address: called.value,
+            },
+            reverted: called.reverted,
+            gas: called.gas,
+            events: called.events,
+        }
+    }
+
+    pub fn total_supply(&self, chain: &mut Chain) -> u128 {
+        expect(
+            chain.query(self.address, call_data(selector::TOTAL_SUPPLY, ())),
+            "total_supply",
+        )
+    }
+
+    pub fn balance_of(&self, chain: &mut Chain, owner: AccountId) -> u128 {
+        expect(
+            chain.query(self.address, call_data(selector::BALANCE_OF, owner)),
+            "balance_of",
+        )
+    }
+
+    pub fn allowance(&self, chain: &mut Chain, owner: AccountId, spender: AccountId) -> u128 {
+        expect(
+            chain.query(self.address, call_data(selector::ALLOWANCE, (owner, spender))),
+            "allowance",
+        )
+    }
+
+    pub fn token_name(&self, chain: &mut Chain) -> Option<String> {
+        expect(chain.query(self.address, call_data(selector::TOKEN_NAME, ())), "name")
+    }
+
+    pub fn token_symbol(&self, chain: &mut Chain) -> Option<String> {
+        expect(chain.query(self.address, call_data(selector::TOKEN_SYMBOL, ())), "symbol")
+    }
+
+    pub fn token_decimals(&self, chain: &mut Chain) -> u8 {
+        expect(chain.query(self.address, call_data(selector::TOKEN_DECIMALS, ())), "decimals")
+    }
+
+    fn send(&self, chain: &mut Chain, caller: AccountId, data: Vec<u8>) -> Called<Psp22Result> {
+        expect(chain.call(self.address, caller, data), "PSP22 message")
+    }
+
+    pub fn transfer(
+        &self,
+        chain: &mut Chain,
+        caller: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Called<Psp22Result> {
+        let data = call_data(selector::TRANSFER, (to, value, Vec::<u8>::new()));
+        self.send(chain, caller, data)
+    }
+
+    pub fn transfer_from(
+        &self,
+        chain: &mut Chain,
+        caller: AccountId,
+        from: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Called<Psp22Result> {
+        let data = call_data(selector::TRANSFER_FROM, (from, to, value, Vec::<u8>::new()));
+        self.send(chain, caller, data)
+    }
+
+    pub fn approve(
+        &self,
+        chain: &mut Chain,
+        caller: AccountId,
+        spender: AccountId,
+        value: u128,
+    ) -> Called<Psp22Result> {
+        self.send(chain, caller, call_data(selector::APPROVE, (spender, value)))
+    }
+
+    pub fn increase_allowance(
+        &self,
+        chain: &mut Chain,
+        caller: AccountId,
+        spender: AccountId,
+        delta: u128,
+    ) -> Called<Psp22Result> {
+        self.send(chain, caller, call_data(selector::INCREASE_ALLOWANCE, (spender, delta)))
+    }
+
+    pub fn decrease_allowance(
+        &self,
+        chain: &mut Chain,
+        caller: AccountId,
+        spender: AccountId,
+        delta: u128,
+    ) -> Called<Psp22Result> {
+        self.send(chain, caller, call_data(selector::DECREASE_ALLOWANCE, (spender, delta)))
+    }
+
+    pub fn burn(&self, chain: &mut Chain, caller: AccountId, value: u128) -> Called<Psp22Result> {
+        self.send(chain, caller, call_data(selector::BURN, value))
+    }
+
+    pub fn mint(&self, chain: &mut Chain, caller: AccountId, value: u128) -> Called<Psp22Result> {
+        self.send(chain, caller, call_data(selector::MINT, value))
+    }
+
+    /// DYN only: fixes the minter for good.
+    pub fn lock_minter(
+        &self,
+        chain: &mut Chain,
+        caller: AccountId,
+        minter: Option<AccountId>,
+    ) -> Called<Result<(), TokenError>> {
+        expect(
+            chain.call(self.address, caller, call_data(selector::LOCK_MINTER, minter)),
+            "lock_minter",
+        )
+    }
+
+    /// DYN only: who may mint.
+    pub fn minter_state(&self, chain: &mut Chain) -> MinterState {
+        expect(
+            chain.query(self.address, call_data(selector::MINTER_STATE, ())),
+            "minter_state",
+        )
+    }
+}
