@@ -24,13 +24,10 @@ pub const GENESIS_SUPPLY: u128 = 1_000_000_000 * ONE_DYN;
 mod dyn_token {
     use crate::{wiring::MinterState, TokenError, DECIMALS, GENESIS_SUPPLY};
     use dynamis_shared::{
-        PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Events, Psp22Ledger,
-        PSP22,
+        PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
+        Psp22Ledger, TransferData, PSP22,
     };
-    use ink::{
-        prelude::{string::String, vec::Vec},
-        storage::Lazy,
-    };
+    use ink::prelude::string::String;
 
     /// The minter was fixed for good.
     #[ink::event]
@@ -45,8 +42,10 @@ mod dyn_token {
     #[ink(storage)]
     pub struct DynToken {
         ledger: Psp22Ledger,
-        /// Read only by `mint`, `lock_minter` and `minter_state`, so transfers never load it.
-        minter: Lazy<MinterState>,
+        /// In the root cell with the total supply: 34 bytes that every call loads anyway, and
+        /// cheaper overall than a separate cell's extra code (code size is part of every call's
+        /// proof size).
+        minter: MinterState,
     }
 
     impl DynToken {
@@ -55,35 +54,27 @@ mod dyn_token {
         #[ink(constructor)]
         pub fn new(genesis: AccountId) -> Self {
             let (ledger, events) = Psp22Ledger::new(genesis, GENESIS_SUPPLY);
-            let mut minter = Lazy::new();
-            minter.set(&MinterState::Unlocked {
-                admin: Self::env().caller(),
-            });
+            let minter = MinterState::unlocked(Self::env().caller());
             let token = Self { ledger, minter };
             token.emit(events);
             token
         }
 
         fn emit(&self, events: Psp22Events) {
-            if let Some(approval) = events.approval {
-                self.env().emit_event(approval);
+            for event in events {
+                match event {
+                    Psp22Event::Approval(e) => self.env().emit_event(e),
+                    Psp22Event::Transfer(e) => self.env().emit_event(e),
+                }
             }
-            if let Some(transfer) = events.transfer {
-                self.env().emit_event(transfer);
-            }
-        }
-
-        fn minter_state_or_default(&self) -> MinterState {
-            // Set by the constructor, so always present; a missing cell would mean nobody mints.
-            self.minter.get().unwrap_or(MinterState::Locked(None))
         }
 
         /// Fixes the minter forever. Only the wiring admin may call it, and only once.
         #[ink(message)]
         pub fn lock_minter(&mut self, minter: Option<AccountId>) -> Result<(), TokenError> {
             let caller = self.env().caller();
-            let (locked, admin) = self.minter_state_or_default().lock(caller, minter)?;
-            self.minter.set(&locked);
+            let (locked, admin) = self.minter.lock(caller, minter)?;
+            self.minter = locked;
             self.env().emit_event(MinterLocked { minter, admin });
             Ok(())
         }
@@ -91,7 +82,7 @@ mod dyn_token {
         /// Who may mint, or who may still lock the minter.
         #[ink(message)]
         pub fn minter_state(&self) -> MinterState {
-            self.minter_state_or_default()
+            self.minter
         }
     }
 
@@ -112,7 +103,12 @@ mod dyn_token {
         }
 
         #[ink(message)]
-        fn transfer(&mut self, to: AccountId, value: u128, _data: Vec<u8>) -> Result<(), PSP22Error> {
+        fn transfer(
+            &mut self,
+            to: AccountId,
+            value: u128,
+            _data: TransferData,
+        ) -> Result<(), PSP22Error> {
             let events = self.ledger.transfer(self.env().caller(), to, value)?;
             self.emit(events);
             Ok(())
@@ -124,7 +120,7 @@ mod dyn_token {
             from: AccountId,
             to: AccountId,
             value: u128,
-            _data: Vec<u8>,
+            _data: TransferData,
         ) -> Result<(), PSP22Error> {
             let events = self
                 .ledger
@@ -159,9 +155,9 @@ mod dyn_token {
             spender: AccountId,
             delta_value: u128,
         ) -> Result<(), PSP22Error> {
-            let events = self
-                .ledger
-                .decrease_allowance(self.env().caller(), spender, delta_value)?;
+            let events =
+                self.ledger
+                    .decrease_allowance(self.env().caller(), spender, delta_value)?;
             self.emit(events);
             Ok(())
         }
@@ -200,7 +196,7 @@ mod dyn_token {
         #[ink(message)]
         fn mint(&mut self, value: u128) -> Result<(), PSP22Error> {
             let caller = self.env().caller();
-            if !self.minter_state_or_default().may_mint(caller) {
+            if !self.minter.may_mint(caller) {
                 return Err(PSP22Error::Custom(String::from(TokenError::NOT_MINTER)));
             }
             let events = self.ledger.mint(caller, value)?;
@@ -272,7 +268,13 @@ mod dyn_token {
             );
             as_caller(a.alice);
             assert_eq!(token.lock_minter(Some(a.django)), Ok(()));
-            assert_eq!(token.minter_state(), MinterState::Locked(Some(a.django)));
+            assert_eq!(
+                token.minter_state(),
+                MinterState {
+                    admin: None,
+                    minter: Some(a.django)
+                }
+            );
             for who in [a.alice, a.django] {
                 as_caller(who);
                 assert_eq!(

@@ -7,6 +7,6 @@
 pub mod psp22;
 
 pub use psp22::{
-    Approval, Psp22Events, Psp22Ledger, Transfer, PSP22Burnable, PSP22Error, PSP22Metadata,
-    PSP22Mintable, PSP22,
+    Approval, PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
+    Psp22Ledger, Transfer, TransferData, PSP22,
 };

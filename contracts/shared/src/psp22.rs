@@ -10,9 +10,9 @@
 //! around them; the contract only authorises, calls and emits.
 
 use ink::{
-    prelude::{string::String, vec::Vec},
+    prelude::{string::String, vec, vec::Vec},
     primitives::AccountId,
-    storage::{Lazy, Mapping},
+    storage::Mapping,
 };
 
 /// The standard PSP22 error. Clients decode it by position, so variants must not be reordered.
@@ -58,49 +58,96 @@ pub struct Transfer {
     pub value: u128,
 }
 
-/// The events one ledger operation produced, in the order they must be emitted
-/// (an allowance change before the transfer it paid for). No heap allocation.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Psp22Events {
-    pub approval: Option<Approval>,
-    pub transfer: Option<Transfer>,
+/// The `data: Vec<u8>` argument of `transfer` and `transfer_from`, which PSP22 passes along and
+/// this token does not use.
+///
+/// On the wire and in the metadata it is exactly a `Vec<u8>` (so every PSP22 caller works
+/// unchanged), but decoding skips the bytes instead of copying them to the heap. That keeps both
+/// the Wasm and every transfer's gas smaller. Encoding always sends empty data.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TransferData;
+
+impl ink::scale::Encode for TransferData {
+    fn size_hint(&self) -> usize {
+        1
+    }
+
+    fn encode_to<T: ink::scale::Output + ?Sized>(&self, dest: &mut T) {
+        ink::scale::Compact(0u32).encode_to(dest)
+    }
 }
 
-impl Psp22Events {
-    /// Nothing changed, nothing to emit.
-    pub const NONE: Self = Self {
-        approval: None,
-        transfer: None,
-    };
-
-    fn transfer(from: Option<AccountId>, to: Option<AccountId>, value: u128) -> Self {
-        Self {
-            approval: None,
-            transfer: Some(Transfer { from, to, value }),
+impl ink::scale::Decode for TransferData {
+    fn decode<I: ink::scale::Input>(input: &mut I) -> Result<Self, ink::scale::Error> {
+        // The SCALE compact length prefix, read by hand: the generic `Compact` decoder costs
+        // far more Wasm than the three modes a call's data can use.
+        let first = input.read_byte()?;
+        let prefix = match first & 0b11 {
+            0 => u32::from(first),
+            1 => u32::from(u16::from_le_bytes([first, input.read_byte()?])),
+            2 => {
+                let mut rest = [0u8; 3];
+                input.read(&mut rest)?;
+                u32::from_le_bytes([first, rest[0], rest[1], rest[2]])
+            }
+            _ => return Err("transfer data longer than 2^30 bytes".into()),
+        };
+        let mut left = usize::try_from(prefix.wrapping_shr(2))
+            .map_err(|_| "transfer data length does not fit usize")?;
+        let mut chunk = [0u8; 32];
+        while left > 0 {
+            let n = left.min(chunk.len());
+            input.read(chunk.get_mut(..n).ok_or("chunk")?)?;
+            left = left.saturating_sub(n);
         }
+        Ok(TransferData)
     }
+}
 
-    fn approval(owner: AccountId, spender: AccountId, amount: u128) -> Self {
-        Self {
-            approval: Some(Approval {
-                owner,
-                spender,
-                amount,
-            }),
-            transfer: None,
-        }
+#[cfg(feature = "std")]
+impl ink::scale_info::TypeInfo for TransferData {
+    type Identity = Vec<u8>;
+
+    fn type_info() -> ink::scale_info::Type {
+        <Vec<u8> as ink::scale_info::TypeInfo>::type_info()
     }
+}
+
+/// One PSP22 event to emit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Psp22Event {
+    Transfer(Transfer),
+    Approval(Approval),
+}
+
+/// The events one ledger operation produced, in the order they must be emitted (an allowance
+/// change before the transfer it paid for).
+///
+/// A `Vec` on purpose: moving a pointer is cheap, while moving inline event structs (≈170
+/// bytes) through `Result`s costs thousands of Wasm instructions per call, since memcpy has no
+/// bulk-memory instruction to lean on. An empty `Vec` does not allocate.
+pub type Psp22Events = Vec<Psp22Event>;
+
+fn transfer_event(from: Option<AccountId>, to: Option<AccountId>, value: u128) -> Psp22Events {
+    vec![Psp22Event::Transfer(Transfer { from, to, value })]
+}
+
+fn approval_event(owner: AccountId, spender: AccountId, amount: u128) -> Psp22Events {
+    vec![Psp22Event::Approval(Approval {
+        owner,
+        spender,
+        amount,
+    })]
 }
 
 /// Balances, allowances and total supply of a PSP22 token.
 ///
 /// Zero balances and zero allowances are removed from storage rather than stored as `0`, so an
-/// account that empties itself stops paying storage deposit. The total supply lives in its own
-/// cell, so transfers never read or write it.
+/// account that empties itself stops paying storage deposit.
 #[ink::storage_item]
 #[derive(Debug, Default)]
 pub struct Psp22Ledger {
-    total_supply: Lazy<u128>,
+    total_supply: u128,
     balances: Mapping<AccountId, u128>,
     allowances: Mapping<(AccountId, AccountId), u128>,
 }
@@ -108,14 +155,16 @@ pub struct Psp22Ledger {
 impl Psp22Ledger {
     /// A ledger whose whole initial `supply` belongs to `holder`, and the mint event for it.
     pub fn new(holder: AccountId, supply: u128) -> (Self, Psp22Events) {
-        let mut ledger = Self::default();
-        ledger.total_supply.set(&supply);
+        let mut ledger = Self {
+            total_supply: supply,
+            ..Self::default()
+        };
         ledger.set_balance(holder, supply);
-        (ledger, Psp22Events::transfer(None, Some(holder), supply))
+        (ledger, transfer_event(None, Some(holder), supply))
     }
 
     pub fn total_supply(&self) -> u128 {
-        self.total_supply.get().unwrap_or_default()
+        self.total_supply
     }
 
     pub fn balance_of(&self, owner: AccountId) -> u128 {
@@ -168,10 +217,10 @@ impl Psp22Ledger {
         value: u128,
     ) -> Result<Psp22Events, PSP22Error> {
         if caller == to || value == 0 {
-            return Ok(Psp22Events::NONE);
+            return Ok(Vec::new());
         }
         self.move_balance(caller, to, value)?;
-        Ok(Psp22Events::transfer(Some(caller), Some(to), value))
+        Ok(transfer_event(Some(caller), Some(to), value))
     }
 
     /// `caller` moves `value` from `from` to `to`, spending `from`'s allowance to `caller`
@@ -184,7 +233,7 @@ impl Psp22Ledger {
         value: u128,
     ) -> Result<Psp22Events, PSP22Error> {
         if from == to || value == 0 {
-            return Ok(Psp22Events::NONE);
+            return Ok(Vec::new());
         }
         if caller == from {
             return self.transfer(caller, to, value);
@@ -195,27 +244,27 @@ impl Psp22Ledger {
             .ok_or(PSP22Error::InsufficientAllowance)?;
         self.move_balance(from, to, value)?;
         self.set_allowance(from, caller, allowance);
-        Ok(Psp22Events {
-            approval: Some(Approval {
+        Ok(vec![
+            Psp22Event::Approval(Approval {
                 owner: from,
                 spender: caller,
                 amount: allowance,
             }),
-            transfer: Some(Transfer {
+            Psp22Event::Transfer(Transfer {
                 from: Some(from),
                 to: Some(to),
                 value,
             }),
-        })
+        ])
     }
 
     /// `owner` lets `spender` move up to `value` of its tokens, replacing any earlier allowance.
     pub fn approve(&mut self, owner: AccountId, spender: AccountId, value: u128) -> Psp22Events {
         if owner == spender {
-            return Psp22Events::NONE;
+            return Vec::new();
         }
         self.set_allowance(owner, spender, value);
-        Psp22Events::approval(owner, spender, value)
+        approval_event(owner, spender, value)
     }
 
     /// Raises `owner`'s allowance to `spender` by `delta` (saturating at `u128::MAX`).
@@ -226,11 +275,11 @@ impl Psp22Ledger {
         delta: u128,
     ) -> Psp22Events {
         if owner == spender || delta == 0 {
-            return Psp22Events::NONE;
+            return Vec::new();
         }
         let amount = self.allowance(owner, spender).saturating_add(delta);
         self.set_allowance(owner, spender, amount);
-        Psp22Events::approval(owner, spender, amount)
+        approval_event(owner, spender, amount)
     }
 
     /// Lowers `owner`'s allowance to `spender` by `delta`; fails if the allowance is smaller.
@@ -241,37 +290,37 @@ impl Psp22Ledger {
         delta: u128,
     ) -> Result<Psp22Events, PSP22Error> {
         if owner == spender || delta == 0 {
-            return Ok(Psp22Events::NONE);
+            return Ok(Vec::new());
         }
         let amount = self
             .allowance(owner, spender)
             .checked_sub(delta)
             .ok_or(PSP22Error::InsufficientAllowance)?;
         self.set_allowance(owner, spender, amount);
-        Ok(Psp22Events::approval(owner, spender, amount))
+        Ok(approval_event(owner, spender, amount))
     }
 
     /// Creates `value` new tokens for `to`. Who may mint is the contract's decision, not the
     /// ledger's.
     pub fn mint(&mut self, to: AccountId, value: u128) -> Result<Psp22Events, PSP22Error> {
         if value == 0 {
-            return Ok(Psp22Events::NONE);
+            return Ok(Vec::new());
         }
         let supply = self
             .total_supply()
             .checked_add(value)
             .ok_or_else(|| PSP22Error::Custom(String::from("SupplyOverflow")))?;
-        self.total_supply.set(&supply);
+        self.total_supply = supply;
         // Cannot overflow: a balance never exceeds the total supply.
         let balance = self.balance_of(to).saturating_add(value);
         self.set_balance(to, balance);
-        Ok(Psp22Events::transfer(None, Some(to), value))
+        Ok(transfer_event(None, Some(to), value))
     }
 
     /// Destroys `value` of `from`'s tokens.
     pub fn burn(&mut self, from: AccountId, value: u128) -> Result<Psp22Events, PSP22Error> {
         if value == 0 {
-            return Ok(Psp22Events::NONE);
+            return Ok(Vec::new());
         }
         let remaining = self
             .balance_of(from)
@@ -280,8 +329,8 @@ impl Psp22Ledger {
         self.set_balance(from, remaining);
         // Cannot underflow: the burned balance was part of the supply.
         let supply = self.total_supply().saturating_sub(value);
-        self.total_supply.set(&supply);
-        Ok(Psp22Events::transfer(Some(from), None, value))
+        self.total_supply = supply;
+        Ok(transfer_event(Some(from), None, value))
     }
 }
 
@@ -302,7 +351,12 @@ pub trait PSP22 {
 
     /// Moves `value` of the caller's tokens to `to`.
     #[ink(message)]
-    fn transfer(&mut self, to: AccountId, value: u128, data: Vec<u8>) -> Result<(), PSP22Error>;
+    fn transfer(
+        &mut self,
+        to: AccountId,
+        value: u128,
+        data: TransferData,
+    ) -> Result<(), PSP22Error>;
 
     /// Moves `value` from `from` to `to` against the caller's allowance.
     #[ink(message)]
@@ -311,7 +365,7 @@ pub trait PSP22 {
         from: AccountId,
         to: AccountId,
         value: u128,
-        data: Vec<u8>,
+        data: TransferData,
     ) -> Result<(), PSP22Error>;
 
     /// Sets the caller's allowance to `spender` to `value`.
@@ -320,13 +374,19 @@ pub trait PSP22 {
 
     /// Raises the caller's allowance to `spender` by `delta_value`.
     #[ink(message)]
-    fn increase_allowance(&mut self, spender: AccountId, delta_value: u128)
-        -> Result<(), PSP22Error>;
+    fn increase_allowance(
+        &mut self,
+        spender: AccountId,
+        delta_value: u128,
+    ) -> Result<(), PSP22Error>;
 
     /// Lowers the caller's allowance to `spender` by `delta_value`.
     #[ink(message)]
-    fn decrease_allowance(&mut self, spender: AccountId, delta_value: u128)
-        -> Result<(), PSP22Error>;
+    fn decrease_allowance(
+        &mut self,
+        spender: AccountId,
+        delta_value: u128,
+    ) -> Result<(), PSP22Error>;
 }
 
 /// PSP22 metadata extension.
@@ -364,7 +424,7 @@ mod tests {
 
     fn ledger_with(holder: AccountId, supply: u128) -> Psp22Ledger {
         let (ledger, events) = Psp22Ledger::new(holder, supply);
-        assert_eq!(events, Psp22Events::transfer(None, Some(holder), supply));
+        assert_eq!(events, transfer_event(None, Some(holder), supply));
         ledger
     }
 
@@ -378,11 +438,35 @@ mod tests {
     }
 
     #[test]
+    fn transfer_data_reads_any_vec_u8_and_leaves_what_follows() {
+        use ink::scale::{Decode, Encode};
+        for len in [0usize, 1, 31, 32, 33, 63, 64, 100, 16_383, 16_384, 70_000] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let mut encoded = (data, 0xABCD_u16).encode();
+            let mut input = &encoded[..];
+            assert_eq!(
+                TransferData::decode(&mut input),
+                Ok(TransferData),
+                "len {len}"
+            );
+            assert_eq!(u16::decode(&mut input), Ok(0xABCD), "len {len}");
+            // Truncated data is an error, not a silent success.
+            encoded.truncate(encoded.len() - 3);
+            let mut short = &encoded[..];
+            if len > 0 {
+                assert!(TransferData::decode(&mut short).is_err(), "len {len}");
+            }
+        }
+        assert_eq!(TransferData.encode(), Vec::<u8>::new().encode());
+        assert!(TransferData::decode(&mut &[0b11u8, 0, 0, 0, 0][..]).is_err());
+    }
+
+    #[test]
     fn transfer_moves_value_and_reports_it() {
         run(|| {
             let mut l = ledger_with(acc(1), 100);
             let ev = l.transfer(acc(1), acc(2), 40);
-            assert_eq!(ev, Ok(Psp22Events::transfer(Some(acc(1)), Some(acc(2)), 40)));
+            assert_eq!(ev, Ok(transfer_event(Some(acc(1)), Some(acc(2)), 40)));
             assert_eq!((l.balance_of(acc(1)), l.balance_of(acc(2))), (60, 40));
             assert_eq!(l.total_supply(), 100);
         });
@@ -392,9 +476,9 @@ mod tests {
     fn zero_and_self_transfers_change_nothing_and_emit_nothing() {
         run(|| {
             let mut l = ledger_with(acc(1), 100);
-            assert_eq!(l.transfer(acc(1), acc(2), 0), Ok(Psp22Events::NONE));
-            assert_eq!(l.transfer(acc(1), acc(1), 1_000), Ok(Psp22Events::NONE));
-            assert_eq!(l.transfer_from(acc(3), acc(1), acc(1), 5), Ok(Psp22Events::NONE));
+            assert_eq!(l.transfer(acc(1), acc(2), 0), Ok(Vec::new()));
+            assert_eq!(l.transfer(acc(1), acc(1), 1_000), Ok(Vec::new()));
+            assert_eq!(l.transfer_from(acc(3), acc(1), acc(1), 5), Ok(Vec::new()));
             assert_eq!(l.balance_of(acc(1)), 100);
         });
     }
@@ -403,7 +487,10 @@ mod tests {
     fn transfer_beyond_balance_fails_and_changes_nothing() {
         run(|| {
             let mut l = ledger_with(acc(1), 100);
-            assert_eq!(l.transfer(acc(1), acc(2), 101), Err(PSP22Error::InsufficientBalance));
+            assert_eq!(
+                l.transfer(acc(1), acc(2), 101),
+                Err(PSP22Error::InsufficientBalance)
+            );
             assert_eq!((l.balance_of(acc(1)), l.balance_of(acc(2))), (100, 0));
         });
     }
@@ -416,10 +503,18 @@ mod tests {
             let ev = l.transfer_from(acc(3), acc(1), acc(2), 20);
             assert_eq!(
                 ev,
-                Ok(Psp22Events {
-                    approval: Some(Approval { owner: acc(1), spender: acc(3), amount: 30 }),
-                    transfer: Some(Transfer { from: Some(acc(1)), to: Some(acc(2)), value: 20 }),
-                })
+                Ok(vec![
+                    Psp22Event::Approval(Approval {
+                        owner: acc(1),
+                        spender: acc(3),
+                        amount: 30
+                    }),
+                    Psp22Event::Transfer(Transfer {
+                        from: Some(acc(1)),
+                        to: Some(acc(2)),
+                        value: 20
+                    }),
+                ])
             );
             assert_eq!(l.allowance(acc(1), acc(3)), 30);
             assert_eq!(
@@ -456,7 +551,7 @@ mod tests {
             );
             assert!(l.decrease_allowance(acc(1), acc(3), 4).is_ok());
             assert_eq!(l.allowance(acc(1), acc(3)), 0);
-            assert_eq!(l.approve(acc(1), acc(1), 9), Psp22Events::NONE);
+            assert_eq!(l.approve(acc(1), acc(1), 9), Vec::new());
             assert_eq!(l.allowance(acc(1), acc(1)), 0);
         });
     }
