@@ -223,9 +223,11 @@ fn decode_message_result<R: Decode>(data: &[u8]) -> Result<R, ChainError> {
     decoded.map_err(ChainError::Lang)
 }
 
-fn collect_events(records: &[ink_sandbox::EventRecordOf<<MinimalSandbox as Sandbox>::Runtime>]) -> Vec<RawEvent> {
-    use drink::pallet_contracts::Event as ContractsEvent;
+fn collect_events(
+    records: &[ink_sandbox::EventRecordOf<<MinimalSandbox as Sandbox>::Runtime>],
+) -> Vec<RawEvent> {
     use drink::minimal::RuntimeEvent;
+    use drink::pallet_contracts::Event as ContractsEvent;
     records
         .iter()
         .filter_map(|record| match &record.event {

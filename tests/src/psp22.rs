@@ -1,8 +1,8 @@
 //! A typed client for any PSP22 contract (DYN or the reference), plus DYN's own messages.
 
 use crate::{call_data, AccountId, Called, Chain, ChainError};
-use dynamis_shared::PSP22Error;
 use dyn_token::{MinterState, TokenError};
+use dynamis_shared::PSP22Error;
 use ink::prelude::string::String;
 
 /// Standard PSP22 selectors, derived the way ink! derives them (BLAKE2 of `Trait::message`).
@@ -76,21 +76,33 @@ impl Psp22 {
 
     pub fn allowance(&self, chain: &mut Chain, owner: AccountId, spender: AccountId) -> u128 {
         expect(
-            chain.query(self.address, call_data(selector::ALLOWANCE, (owner, spender))),
+            chain.query(
+                self.address,
+                call_data(selector::ALLOWANCE, (owner, spender)),
+            ),
             "allowance",
         )
     }
 
     pub fn token_name(&self, chain: &mut Chain) -> Option<String> {
-        expect(chain.query(self.address, call_data(selector::TOKEN_NAME, ())), "name")
+        expect(
+            chain.query(self.address, call_data(selector::TOKEN_NAME, ())),
+            "name",
+        )
     }
 
     pub fn token_symbol(&self, chain: &mut Chain) -> Option<String> {
-        expect(chain.query(self.address, call_data(selector::TOKEN_SYMBOL, ())), "symbol")
+        expect(
+            chain.query(self.address, call_data(selector::TOKEN_SYMBOL, ())),
+            "symbol",
+        )
     }
 
     pub fn token_decimals(&self, chain: &mut Chain) -> u8 {
-        expect(chain.query(self.address, call_data(selector::TOKEN_DECIMALS, ())), "decimals")
+        expect(
+            chain.query(self.address, call_data(selector::TOKEN_DECIMALS, ())),
+            "decimals",
+        )
     }
 
     fn send(&self, chain: &mut Chain, caller: AccountId, data: Vec<u8>) -> Called<Psp22Result> {
@@ -127,7 +139,11 @@ impl Psp22 {
         spender: AccountId,
         value: u128,
     ) -> Called<Psp22Result> {
-        self.send(chain, caller, call_data(selector::APPROVE, (spender, value)))
+        self.send(
+            chain,
+            caller,
+            call_data(selector::APPROVE, (spender, value)),
+        )
     }
 
     pub fn increase_allowance(
@@ -137,7 +153,11 @@ impl Psp22 {
         spender: AccountId,
         delta: u128,
     ) -> Called<Psp22Result> {
-        self.send(chain, caller, call_data(selector::INCREASE_ALLOWANCE, (spender, delta)))
+        self.send(
+            chain,
+            caller,
+            call_data(selector::INCREASE_ALLOWANCE, (spender, delta)),
+        )
     }
 
     pub fn decrease_allowance(
@@ -147,7 +167,11 @@ impl Psp22 {
         spender: AccountId,
         delta: u128,
     ) -> Called<Psp22Result> {
-        self.send(chain, caller, call_data(selector::DECREASE_ALLOWANCE, (spender, delta)))
+        self.send(
+            chain,
+            caller,
+            call_data(selector::DECREASE_ALLOWANCE, (spender, delta)),
+        )
     }
 
     pub fn burn(&self, chain: &mut Chain, caller: AccountId, value: u128) -> Called<Psp22Result> {
@@ -166,7 +190,11 @@ impl Psp22 {
         minter: Option<AccountId>,
     ) -> Called<Result<(), TokenError>> {
         expect(
-            chain.call(self.address, caller, call_data(selector::LOCK_MINTER, minter)),
+            chain.call(
+                self.address,
+                caller,
+                call_data(selector::LOCK_MINTER, minter),
+            ),
             "lock_minter",
         )
     }

@@ -1,13 +1,13 @@
 //! DYN on its compiled Wasm, in a drink sandbox: every PSP22 behaviour, the minter lock,
 //! burns, the standard selectors, and no upgrade path.
 
+use dyn_token::{MinterState, TokenError, GENESIS_SUPPLY, ONE_DYN};
 use dynamis_shared::{Approval, PSP22Error, Transfer};
 use dynamis_tests::{
     account,
     psp22::{selector, Psp22, Psp22Result},
     AccountId, BundleProvider, Called, Chain, RawEvent,
 };
-use dyn_token::{MinterState, TokenError, GENESIS_SUPPLY, ONE_DYN};
 
 const DEPLOYER: u8 = 1;
 const GENESIS: u8 = 2;
@@ -41,11 +41,17 @@ fn setup() -> Setup {
 }
 
 fn transfers(events: &[RawEvent]) -> Vec<Transfer> {
-    events.iter().filter_map(RawEvent::decode_as::<Transfer>).collect()
+    events
+        .iter()
+        .filter_map(RawEvent::decode_as::<Transfer>)
+        .collect()
 }
 
 fn approvals(events: &[RawEvent]) -> Vec<Approval> {
-    events.iter().filter_map(RawEvent::decode_as::<Approval>).collect()
+    events
+        .iter()
+        .filter_map(RawEvent::decode_as::<Approval>)
+        .collect()
 }
 
 /// Asserts a call succeeded, did not revert, and emitted exactly `events` PSP22 events.
@@ -58,7 +64,10 @@ fn assert_ok(called: &Called<Psp22Result>, events: usize) {
 /// Asserts a call failed with `error`, reverted, and emitted nothing.
 fn assert_err(called: &Called<Psp22Result>, error: PSP22Error) {
     assert_eq!(called.value, Err(error));
-    assert!(called.reverted, "a failed message must revert its state changes");
+    assert!(
+        called.reverted,
+        "a failed message must revert its state changes"
+    );
     assert!(called.events.is_empty());
 }
 
@@ -71,7 +80,11 @@ fn genesis_supply_is_one_billion_dyn_to_the_genesis_account() {
     assert_eq!(s.token.balance_of(&mut s.chain, s.deployer), 0);
     assert_eq!(
         transfers(&s.deploy_events),
-        vec![Transfer { from: None, to: Some(s.genesis), value: GENESIS_SUPPLY }]
+        vec![Transfer {
+            from: None,
+            to: Some(s.genesis),
+            value: GENESIS_SUPPLY
+        }]
     );
 }
 
@@ -99,7 +112,9 @@ fn psp22_messages_have_the_standard_selectors() {
         ("PSP22Metadata::token_symbol", [0x34, 0x20, 0x5b, 0xe5]),
         ("PSP22Metadata::token_decimals", [0x72, 0x71, 0xb7, 0x82]),
     ];
-    let bundle = BundleProvider::DynToken.bundle().unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = BundleProvider::DynToken
+        .bundle()
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let metadata = bundle.transcoder.metadata();
     let in_contract = |label: &str| {
         metadata
@@ -113,13 +128,21 @@ fn psp22_messages_have_the_standard_selectors() {
         assert_eq!(in_contract(label), Some(bytes.to_vec()), "{label}");
     }
     assert_eq!(selector::TRANSFER, [0xdb, 0x20, 0xf9, 0xf5]);
-    assert_eq!(in_contract("PSP22Burnable::burn"), Some(selector::BURN.to_vec()));
-    assert_eq!(in_contract("PSP22Mintable::mint"), Some(selector::MINT.to_vec()));
+    assert_eq!(
+        in_contract("PSP22Burnable::burn"),
+        Some(selector::BURN.to_vec())
+    );
+    assert_eq!(
+        in_contract("PSP22Mintable::mint"),
+        Some(selector::MINT.to_vec())
+    );
 }
 
 #[test]
 fn there_is_no_upgrade_path() {
-    let bundle = BundleProvider::DynToken.bundle().unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = BundleProvider::DynToken
+        .bundle()
+        .unwrap_or_else(|e| panic!("{e:?}"));
     // The Wasm cannot replace its own code: it does not even import the host function.
     let imports_set_code_hash = bundle
         .wasm
@@ -137,11 +160,21 @@ fn there_is_no_upgrade_path() {
         .collect();
     labels.sort();
     let mut expected = vec![
-        "PSP22::total_supply", "PSP22::balance_of", "PSP22::allowance", "PSP22::transfer",
-        "PSP22::transfer_from", "PSP22::approve", "PSP22::increase_allowance",
-        "PSP22::decrease_allowance", "PSP22Metadata::token_name",
-        "PSP22Metadata::token_symbol", "PSP22Metadata::token_decimals",
-        "PSP22Burnable::burn", "PSP22Mintable::mint", "lock_minter", "minter_state",
+        "PSP22::total_supply",
+        "PSP22::balance_of",
+        "PSP22::allowance",
+        "PSP22::transfer",
+        "PSP22::transfer_from",
+        "PSP22::approve",
+        "PSP22::increase_allowance",
+        "PSP22::decrease_allowance",
+        "PSP22Metadata::token_name",
+        "PSP22Metadata::token_symbol",
+        "PSP22Metadata::token_decimals",
+        "PSP22Burnable::burn",
+        "PSP22Mintable::mint",
+        "lock_minter",
+        "minter_state",
     ];
     expected.sort();
     assert_eq!(labels, expected);
@@ -155,10 +188,17 @@ fn transfer_moves_tokens_and_emits_transfer() {
     assert_ok(&called, 1);
     assert_eq!(
         transfers(&called.events),
-        vec![Transfer { from: Some(s.genesis), to: Some(bob), value: 5 * ONE_DYN }]
+        vec![Transfer {
+            from: Some(s.genesis),
+            to: Some(bob),
+            value: 5 * ONE_DYN
+        }]
     );
     assert_eq!(s.token.balance_of(&mut s.chain, bob), 5 * ONE_DYN);
-    assert_eq!(s.token.balance_of(&mut s.chain, s.genesis), GENESIS_SUPPLY - 5 * ONE_DYN);
+    assert_eq!(
+        s.token.balance_of(&mut s.chain, s.genesis),
+        GENESIS_SUPPLY - 5 * ONE_DYN
+    );
     assert_eq!(s.token.total_supply(&mut s.chain), GENESIS_SUPPLY);
 }
 
@@ -182,7 +222,11 @@ fn zero_transfers_succeed_change_nothing_and_emit_nothing() {
     assert_ok(&s.token.transfer(&mut s.chain, s.genesis, bob, 0), 0);
     // Even from an account with no tokens at all.
     assert_ok(&s.token.transfer(&mut s.chain, nobody, bob, 0), 0);
-    assert_ok(&s.token.transfer_from(&mut s.chain, nobody, s.genesis, bob, 0), 0);
+    assert_ok(
+        &s.token
+            .transfer_from(&mut s.chain, nobody, s.genesis, bob, 0),
+        0,
+    );
     assert_eq!(s.token.balance_of(&mut s.chain, bob), 0);
     assert_eq!(s.token.balance_of(&mut s.chain, s.genesis), GENESIS_SUPPLY);
 }
@@ -221,7 +265,11 @@ fn approve_sets_and_overwrites_the_allowance() {
     assert_ok(&called, 1);
     assert_eq!(
         approvals(&called.events),
-        vec![Approval { owner: s.genesis, spender, amount: 50 }]
+        vec![Approval {
+            owner: s.genesis,
+            spender,
+            amount: 50
+        }]
     );
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 50);
     assert_ok(&s.token.approve(&mut s.chain, s.genesis, spender, 7), 1);
@@ -229,8 +277,14 @@ fn approve_sets_and_overwrites_the_allowance() {
     assert_ok(&s.token.approve(&mut s.chain, s.genesis, spender, 0), 1);
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 0);
     // An allowance may exceed the balance: it is a limit, not a reservation.
-    assert_ok(&s.token.approve(&mut s.chain, spender, s.genesis, u128::MAX), 1);
-    assert_eq!(s.token.allowance(&mut s.chain, spender, s.genesis), u128::MAX);
+    assert_ok(
+        &s.token.approve(&mut s.chain, spender, s.genesis, u128::MAX),
+        1,
+    );
+    assert_eq!(
+        s.token.allowance(&mut s.chain, spender, s.genesis),
+        u128::MAX
+    );
 }
 
 #[test]
@@ -247,24 +301,49 @@ fn approving_oneself_is_a_silent_no_op() {
 fn increase_and_decrease_allowance() {
     let mut s = setup();
     let spender = account(22);
-    let called = s.token.increase_allowance(&mut s.chain, s.genesis, spender, 30);
+    let called = s
+        .token
+        .increase_allowance(&mut s.chain, s.genesis, spender, 30);
     assert_ok(&called, 1);
     assert_eq!(approvals(&called.events)[0].amount, 30);
-    assert_ok(&s.token.increase_allowance(&mut s.chain, s.genesis, spender, 12), 1);
+    assert_ok(
+        &s.token
+            .increase_allowance(&mut s.chain, s.genesis, spender, 12),
+        1,
+    );
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 42);
-    let called = s.token.decrease_allowance(&mut s.chain, s.genesis, spender, 40);
+    let called = s
+        .token
+        .decrease_allowance(&mut s.chain, s.genesis, spender, 40);
     assert_ok(&called, 1);
     assert_eq!(approvals(&called.events)[0].amount, 2);
     // Zero deltas change nothing and emit nothing.
-    assert_ok(&s.token.increase_allowance(&mut s.chain, s.genesis, spender, 0), 0);
-    assert_ok(&s.token.decrease_allowance(&mut s.chain, s.genesis, spender, 0), 0);
+    assert_ok(
+        &s.token
+            .increase_allowance(&mut s.chain, s.genesis, spender, 0),
+        0,
+    );
+    assert_ok(
+        &s.token
+            .decrease_allowance(&mut s.chain, s.genesis, spender, 0),
+        0,
+    );
     // Below zero is an error, and the allowance stays.
-    let called = s.token.decrease_allowance(&mut s.chain, s.genesis, spender, 3);
+    let called = s
+        .token
+        .decrease_allowance(&mut s.chain, s.genesis, spender, 3);
     assert_err(&called, PSP22Error::InsufficientAllowance);
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 2);
     // Increasing saturates at u128::MAX rather than overflowing.
-    assert_ok(&s.token.increase_allowance(&mut s.chain, s.genesis, spender, u128::MAX), 1);
-    assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), u128::MAX);
+    assert_ok(
+        &s.token
+            .increase_allowance(&mut s.chain, s.genesis, spender, u128::MAX),
+        1,
+    );
+    assert_eq!(
+        s.token.allowance(&mut s.chain, s.genesis, spender),
+        u128::MAX
+    );
 }
 
 #[test]
@@ -272,20 +351,34 @@ fn transfer_from_spends_the_allowance_and_emits_approval_then_transfer() {
     let mut s = setup();
     let (spender, carol) = (account(22), account(21));
     assert_ok(&s.token.approve(&mut s.chain, s.genesis, spender, 100), 1);
-    let called = s.token.transfer_from(&mut s.chain, spender, s.genesis, carol, 60);
+    let called = s
+        .token
+        .transfer_from(&mut s.chain, spender, s.genesis, carol, 60);
     assert_ok(&called, 2);
     assert_eq!(
         called.events[0].decode_as::<Approval>(),
-        Some(Approval { owner: s.genesis, spender, amount: 40 })
+        Some(Approval {
+            owner: s.genesis,
+            spender,
+            amount: 40
+        })
     );
     assert_eq!(
         called.events[1].decode_as::<Transfer>(),
-        Some(Transfer { from: Some(s.genesis), to: Some(carol), value: 60 })
+        Some(Transfer {
+            from: Some(s.genesis),
+            to: Some(carol),
+            value: 60
+        })
     );
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 40);
     assert_eq!(s.token.balance_of(&mut s.chain, carol), 60);
     // Spending the exact rest leaves a zero allowance.
-    assert_ok(&s.token.transfer_from(&mut s.chain, spender, s.genesis, carol, 40), 2);
+    assert_ok(
+        &s.token
+            .transfer_from(&mut s.chain, spender, s.genesis, carol, 40),
+        2,
+    );
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 0);
 }
 
@@ -294,10 +387,14 @@ fn transfer_from_beyond_the_allowance_fails_and_changes_nothing() {
     let mut s = setup();
     let (spender, carol) = (account(22), account(21));
     // No allowance at all.
-    let called = s.token.transfer_from(&mut s.chain, spender, s.genesis, carol, 1);
+    let called = s
+        .token
+        .transfer_from(&mut s.chain, spender, s.genesis, carol, 1);
     assert_err(&called, PSP22Error::InsufficientAllowance);
     assert_ok(&s.token.approve(&mut s.chain, s.genesis, spender, 10), 1);
-    let called = s.token.transfer_from(&mut s.chain, spender, s.genesis, carol, 11);
+    let called = s
+        .token
+        .transfer_from(&mut s.chain, spender, s.genesis, carol, 11);
     assert_err(&called, PSP22Error::InsufficientAllowance);
     assert_eq!(s.token.allowance(&mut s.chain, s.genesis, spender), 10);
     assert_eq!(s.token.balance_of(&mut s.chain, carol), 0);
@@ -309,7 +406,9 @@ fn transfer_from_beyond_the_balance_fails_and_keeps_the_allowance() {
     let (owner, spender, carol) = (account(20), account(22), account(21));
     assert_ok(&s.token.transfer(&mut s.chain, s.genesis, owner, 5), 1);
     assert_ok(&s.token.approve(&mut s.chain, owner, spender, 1_000), 1);
-    let called = s.token.transfer_from(&mut s.chain, spender, owner, carol, 6);
+    let called = s
+        .token
+        .transfer_from(&mut s.chain, spender, owner, carol, 6);
     assert_err(&called, PSP22Error::InsufficientBalance);
     assert_eq!(s.token.allowance(&mut s.chain, owner, spender), 1_000);
     assert_eq!(s.token.balance_of(&mut s.chain, owner), 5);
@@ -319,11 +418,17 @@ fn transfer_from_beyond_the_balance_fails_and_keeps_the_allowance() {
 fn transfer_from_by_the_owner_needs_no_allowance() {
     let mut s = setup();
     let carol = account(21);
-    let called = s.token.transfer_from(&mut s.chain, s.genesis, s.genesis, carol, 9);
+    let called = s
+        .token
+        .transfer_from(&mut s.chain, s.genesis, s.genesis, carol, 9);
     assert_ok(&called, 1);
     assert_eq!(
         transfers(&called.events),
-        vec![Transfer { from: Some(s.genesis), to: Some(carol), value: 9 }]
+        vec![Transfer {
+            from: Some(s.genesis),
+            to: Some(carol),
+            value: 9
+        }]
     );
     assert_eq!(s.token.balance_of(&mut s.chain, carol), 9);
 }
@@ -335,13 +440,26 @@ fn burn_lowers_balance_and_supply_and_emits_transfer_to_none() {
     assert_ok(&called, 1);
     assert_eq!(
         transfers(&called.events),
-        vec![Transfer { from: Some(s.genesis), to: None, value: 250 * ONE_DYN }]
+        vec![Transfer {
+            from: Some(s.genesis),
+            to: None,
+            value: 250 * ONE_DYN
+        }]
     );
-    assert_eq!(s.token.total_supply(&mut s.chain), GENESIS_SUPPLY - 250 * ONE_DYN);
-    assert_eq!(s.token.balance_of(&mut s.chain, s.genesis), GENESIS_SUPPLY - 250 * ONE_DYN);
+    assert_eq!(
+        s.token.total_supply(&mut s.chain),
+        GENESIS_SUPPLY - 250 * ONE_DYN
+    );
+    assert_eq!(
+        s.token.balance_of(&mut s.chain, s.genesis),
+        GENESIS_SUPPLY - 250 * ONE_DYN
+    );
     assert_ok(&s.token.burn(&mut s.chain, s.genesis, 0), 0);
     let bob = account(20);
-    assert_err(&s.token.burn(&mut s.chain, bob, 1), PSP22Error::InsufficientBalance);
+    assert_err(
+        &s.token.burn(&mut s.chain, bob, 1),
+        PSP22Error::InsufficientBalance,
+    );
     // The whole remaining balance can go.
     let rest = s.token.balance_of(&mut s.chain, s.genesis);
     assert_ok(&s.token.burn(&mut s.chain, s.genesis, rest), 1);
@@ -364,7 +482,7 @@ fn nobody_can_mint_before_the_minter_is_locked() {
     let mut s = setup();
     assert_eq!(
         s.token.minter_state(&mut s.chain),
-        MinterState::Unlocked { admin: s.deployer }
+        MinterState::unlocked(s.deployer)
     );
     for who in everyone(&s) {
         assert_err(&s.token.mint(&mut s.chain, who, 1), not_minter());
@@ -384,14 +502,25 @@ fn only_the_deployer_can_lock_the_minter() {
     let called = s.token.lock_minter(&mut s.chain, s.deployer, Some(minter));
     assert_eq!(called.value, Ok(()));
     assert_eq!(called.events.len(), 1, "MinterLocked is emitted");
-    assert_eq!(s.token.minter_state(&mut s.chain), MinterState::Locked(Some(minter)));
+    assert_eq!(
+        s.token.minter_state(&mut s.chain),
+        MinterState {
+            admin: None,
+            minter: Some(minter)
+        }
+    );
 }
 
 #[test]
 fn only_the_locked_minter_can_mint() {
     let mut s = setup();
     let minter = account(50);
-    assert_eq!(s.token.lock_minter(&mut s.chain, s.deployer, Some(minter)).value, Ok(()));
+    assert_eq!(
+        s.token
+            .lock_minter(&mut s.chain, s.deployer, Some(minter))
+            .value,
+        Ok(())
+    );
     for who in everyone(&s) {
         assert_err(&s.token.mint(&mut s.chain, who, 1), not_minter());
     }
@@ -399,10 +528,17 @@ fn only_the_locked_minter_can_mint() {
     assert_ok(&called, 1);
     assert_eq!(
         transfers(&called.events),
-        vec![Transfer { from: None, to: Some(minter), value: 77 * ONE_DYN }]
+        vec![Transfer {
+            from: None,
+            to: Some(minter),
+            value: 77 * ONE_DYN
+        }]
     );
     assert_eq!(s.token.balance_of(&mut s.chain, minter), 77 * ONE_DYN);
-    assert_eq!(s.token.total_supply(&mut s.chain), GENESIS_SUPPLY + 77 * ONE_DYN);
+    assert_eq!(
+        s.token.total_supply(&mut s.chain),
+        GENESIS_SUPPLY + 77 * ONE_DYN
+    );
     // Zero mints succeed without an event.
     assert_ok(&s.token.mint(&mut s.chain, minter, 0), 0);
     // Minting past u128::MAX is refused with the ledger's error.
@@ -414,24 +550,42 @@ fn only_the_locked_minter_can_mint() {
 fn the_minter_lock_cannot_be_reopened_by_anyone() {
     let mut s = setup();
     let minter = account(50);
-    assert_eq!(s.token.lock_minter(&mut s.chain, s.deployer, Some(minter)).value, Ok(()));
+    assert_eq!(
+        s.token
+            .lock_minter(&mut s.chain, s.deployer, Some(minter))
+            .value,
+        Ok(())
+    );
     let mut callers = everyone(&s);
     callers.push(minter);
     for who in callers {
         for target in [Some(who), Some(minter), None] {
             let called = s.token.lock_minter(&mut s.chain, who, target);
-            assert_eq!(called.value, Err(TokenError::MinterAlreadyLocked), "{who:?}");
+            assert_eq!(
+                called.value,
+                Err(TokenError::MinterAlreadyLocked),
+                "{who:?}"
+            );
             assert!(called.reverted);
         }
     }
-    assert_eq!(s.token.minter_state(&mut s.chain), MinterState::Locked(Some(minter)));
+    assert_eq!(
+        s.token.minter_state(&mut s.chain),
+        MinterState {
+            admin: None,
+            minter: Some(minter)
+        }
+    );
     assert_ok(&s.token.mint(&mut s.chain, minter, 1), 1);
 }
 
 #[test]
 fn locking_with_no_minter_fixes_the_supply_forever() {
     let mut s = setup();
-    assert_eq!(s.token.lock_minter(&mut s.chain, s.deployer, None).value, Ok(()));
+    assert_eq!(
+        s.token.lock_minter(&mut s.chain, s.deployer, None).value,
+        Ok(())
+    );
     for who in everyone(&s) {
         assert_err(&s.token.mint(&mut s.chain, who, 1), not_minter());
         assert_eq!(
@@ -440,4 +594,37 @@ fn locking_with_no_minter_fixes_the_supply_forever() {
         );
     }
     assert_eq!(s.token.total_supply(&mut s.chain), GENESIS_SUPPLY);
+}
+
+#[test]
+fn transfer_accepts_arbitrary_data_exactly_as_a_vec_u8() {
+    let mut s = setup();
+    let bob = account(20);
+    // Callers send `data: Vec<u8>`; the token skips it and transfers (ink!'s 16 KiB input
+    // buffer bounds the whole call, for the reference as for DYN).
+    for len in [0usize, 1, 33, 1_000, 10_000] {
+        let data = dynamis_tests::call_data(selector::TRANSFER, (bob, 1u128, vec![7u8; len]));
+        let called: Called<Psp22Result> = s
+            .chain
+            .call(s.token.address, s.genesis, data)
+            .unwrap_or_else(|e| panic!("len {len}: {e:?}"));
+        assert_ok(&called, 1);
+    }
+    assert_eq!(s.token.balance_of(&mut s.chain, bob), 5);
+    // The ABI describes the argument as `Vec<u8>`: the metadata's transcoder encodes a byte list
+    // into exactly the bytes a PSP22 caller sends.
+    let bundle = BundleProvider::DynToken
+        .bundle()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bob_ss58 = {
+        use drink::Ss58Codec;
+        let raw: [u8; 32] = *bob.as_ref();
+        drink::AccountId32::new(raw).to_ss58check()
+    };
+    let by_metadata = bundle
+        .transcoder
+        .encode("PSP22::transfer", [bob_ss58.as_str(), "5", "[1, 2, 3]"])
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let by_hand = dynamis_tests::call_data(selector::TRANSFER, (bob, 5u128, vec![1u8, 2, 3]));
+    assert_eq!(by_metadata, by_hand);
 }

@@ -9,18 +9,21 @@
 //! Seeds and lengths: `DYNAMIS_SEEDS` (default 4 seeds) and `DYNAMIS_STEPS` (default 150).
 //! A failure prints the seed and step to replay.
 
+use dyn_token::{TokenError, GENESIS_SUPPLY};
 use dynamis_shared::{PSP22Error, Transfer};
 use dynamis_tests::{
     account,
     psp22::{Psp22, Psp22Result},
     AccountId, BundleProvider, Called, Chain, RawEvent,
 };
-use dyn_token::{TokenError, GENESIS_SUPPLY};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::collections::HashMap;
 
 fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The reference model: PSP22 rules written the obvious way, independently of the contract.
@@ -54,7 +57,13 @@ impl Model {
         }
         self.moved(caller, to, value)
     }
-    fn transfer_from(&mut self, caller: AccountId, from: AccountId, to: AccountId, value: u128) -> Psp22Result {
+    fn transfer_from(
+        &mut self,
+        caller: AccountId,
+        from: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Psp22Result {
         if from == to || value == 0 {
             return Ok(());
         }
@@ -150,7 +159,10 @@ fn run_sequence(wasm: &[u8], seed: u64, steps: u64) {
     actors.extend([deployer, genesis, minter]);
 
     let token = Psp22::deploy_dyn(&mut chain, wasm, deployer, genesis).value;
-    let mut model = Model { supply: GENESIS_SUPPLY, ..Model::default() };
+    let mut model = Model {
+        supply: GENESIS_SUPPLY,
+        ..Model::default()
+    };
     model.balances.insert(genesis, GENESIS_SUPPLY);
 
     for step in 0..steps {
@@ -166,27 +178,54 @@ fn run_sequence(wasm: &[u8], seed: u64, steps: u64) {
             match rng.gen_range(0..100) {
                 0..=29 => {
                     let v = amount(&mut rng, balance);
-                    ("transfer", model.transfer(caller, other, v), token.transfer(&mut chain, caller, other, v))
+                    (
+                        "transfer",
+                        model.transfer(caller, other, v),
+                        token.transfer(&mut chain, caller, other, v),
+                    )
                 }
                 30..=44 => {
                     let v = amount(&mut rng, model.balance(other));
-                    ("approve", model.approve(other, caller, v), token.approve(&mut chain, other, caller, v))
+                    (
+                        "approve",
+                        model.approve(other, caller, v),
+                        token.approve(&mut chain, other, caller, v),
+                    )
                 }
                 45..=49 => {
                     let v = amount(&mut rng, 1_000);
-                    ("increase_allowance", model.increase(other, caller, v), token.increase_allowance(&mut chain, other, caller, v))
+                    (
+                        "increase_allowance",
+                        model.increase(other, caller, v),
+                        token.increase_allowance(&mut chain, other, caller, v),
+                    )
                 }
                 50..=54 => {
                     let v = amount(&mut rng, model.allowance(other, caller));
-                    ("decrease_allowance", model.decrease(other, caller, v), token.decrease_allowance(&mut chain, other, caller, v))
+                    (
+                        "decrease_allowance",
+                        model.decrease(other, caller, v),
+                        token.decrease_allowance(&mut chain, other, caller, v),
+                    )
                 }
                 55..=74 => {
-                    let v = amount(&mut rng, model.allowance(other, caller).min(model.balance(other)));
-                    ("transfer_from", model.transfer_from(caller, other, third, v), token.transfer_from(&mut chain, caller, other, third, v))
+                    let v = amount(
+                        &mut rng,
+                        model.allowance(other, caller).min(model.balance(other)),
+                    );
+                    (
+                        "transfer_from",
+                        model.transfer_from(caller, other, third, v),
+                        token.transfer_from(&mut chain, caller, other, third, v),
+                    )
                 }
                 75..=84 => {
                     let v = amount(&mut rng, balance);
-                    ("burn", model.burn(caller, v), token.burn(&mut chain, caller, v))
+                    (
+                        "burn",
+                        model.burn(caller, v),
+                        token.burn(&mut chain, caller, v),
+                    )
                 }
                 85..=96 => {
                     // Mostly the minter, sometimes anyone else.
@@ -209,7 +248,10 @@ fn run_sequence(wasm: &[u8], seed: u64, steps: u64) {
                     assert_eq!(called.value, expected, "{ctx}: lock_minter by {who:?}");
                     assert_eq!(called.reverted, expected.is_err(), "{ctx}");
                     let supply_after = token.total_supply(&mut chain);
-                    assert_eq!(supply_after, supply_before, "{ctx}: lock_minter moved the supply");
+                    assert_eq!(
+                        supply_after, supply_before,
+                        "{ctx}: lock_minter moved the supply"
+                    );
                     continue;
                 }
             };
@@ -223,21 +265,38 @@ fn run_sequence(wasm: &[u8], seed: u64, steps: u64) {
         let mut sum: u128 = 0;
         for who in &actors {
             let b = token.balance_of(&mut chain, *who);
-            assert_eq!(b, model.balance(*who), "{ctx}: balance of {who:?} after {what}");
-            sum = sum.checked_add(b).unwrap_or_else(|| panic!("{ctx}: Σ balances overflowed"));
+            assert_eq!(
+                b,
+                model.balance(*who),
+                "{ctx}: balance of {who:?} after {what}"
+            );
+            sum = sum
+                .checked_add(b)
+                .unwrap_or_else(|| panic!("{ctx}: Σ balances overflowed"));
         }
-        assert_eq!(sum, supply, "{ctx}: Σ balances != total_supply after {what}");
+        assert_eq!(
+            sum, supply,
+            "{ctx}: Σ balances != total_supply after {what}"
+        );
         assert_eq!(supply, model.supply, "{ctx}: supply after {what}");
 
         // The supply moves only by mint or burn, exactly by what the events declare.
         let change = i128::try_from(supply).unwrap_or(i128::MAX)
             - i128::try_from(supply_before).unwrap_or(i128::MAX);
-        assert_eq!(change, declared_supply_change(&called.events), "{ctx}: {what}");
+        assert_eq!(
+            change,
+            declared_supply_change(&called.events),
+            "{ctx}: {what}"
+        );
         if !matches!(what, "mint" | "burn") {
             assert_eq!(change, 0, "{ctx}: {what} changed the supply");
         }
         if what == "mint" && change > 0 {
-            assert_eq!(model.minter, Some(minter), "{ctx}: DYN minted while no minter was locked");
+            assert_eq!(
+                model.minter,
+                Some(minter),
+                "{ctx}: DYN minted while no minter was locked"
+            );
         }
 
         // The allowance this step touched matches the model; all of them every 25 steps.

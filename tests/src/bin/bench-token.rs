@@ -3,7 +3,11 @@
 //!
 //! `scripts/bench` runs it; `--out FILE` rewrites the token section of that Markdown file.
 
-use dynamis_tests::{account, call_data, psp22::selector, psp22::Psp22, BundleProvider, Chain};
+use dynamis_tests::{
+    account, call_data,
+    psp22::{selector, Psp22, Psp22Result},
+    BundleProvider, Called, Chain,
+};
 use std::{
     fmt::Write as _,
     fs,
@@ -51,9 +55,19 @@ fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
     let supply = dyn_token::GENESIS_SUPPLY;
 
     let dyn_token = Psp22::deploy_dyn(&mut chain, dyn_wasm, holder, holder);
-    let reference_args = (supply, Some("Dynamis".to_string()), Some("DYN".to_string()), 18u8);
+    let reference_args = (
+        supply,
+        Some("Dynamis".to_string()),
+        Some("DYN".to_string()),
+        18u8,
+    );
     let reference = chain
-        .deploy(reference_wasm, holder, call_data(selector::NEW, reference_args), vec![])
+        .deploy(
+            reference_wasm,
+            holder,
+            call_data(selector::NEW, reference_args),
+            vec![],
+        )
         .map_err(|e| format!("deploying the reference failed: {e:?}"))?;
     let reference_token = Psp22 {
         address: reference.value,
@@ -64,25 +78,38 @@ fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
     for token in [dyn_token.value, reference_token] {
         let (recipient, spender, third) = (account(11), account(12), account(13));
         let amount = 1_000 * dyn_token::ONE_DYN;
-        let mut gas = Vec::new();
-        let mut record = |called: dynamis_tests::Called<Result<(), dyn_token::PSP22Error>>,
-                          what: &str|
-         -> Result<(), Error> {
-            if called.reverted || called.value.is_err() {
-                return Err(format!("{what} failed: {:?}", called.value).into());
-            }
-            gas.push((called.gas.ref_time(), called.gas.proof_size()));
-            Ok(())
-        };
-        record(token.transfer(&mut chain, holder, recipient, amount), "transfer (new)")?;
-        record(token.transfer(&mut chain, holder, recipient, amount), "transfer (existing)")?;
-        record(token.approve(&mut chain, holder, spender, amount), "approve")?;
-        record(
-            token.transfer_from(&mut chain, spender, holder, third, amount / 2),
-            "transfer_from",
-        )?;
+        let gas = vec![
+            ok_gas(
+                token.transfer(&mut chain, holder, recipient, amount),
+                "transfer (new)",
+            )?,
+            ok_gas(
+                token.transfer(&mut chain, holder, recipient, amount),
+                "transfer (existing)",
+            )?,
+            ok_gas(
+                token.approve(&mut chain, holder, spender, amount),
+                "approve",
+            )?,
+            ok_gas(
+                token.transfer_from(&mut chain, spender, holder, third, amount / 2),
+                "transfer_from",
+            )?,
+            // A read, as a call: the cost of loading the contract and its root storage.
+            {
+                let read: dynamis_tests::Called<u128> = chain
+                    .call(
+                        token.address,
+                        holder,
+                        call_data(selector::BALANCE_OF, holder),
+                    )
+                    .map_err(|e| format!("balance_of failed: {e:?}"))?;
+                (read.gas.ref_time(), read.gas.proof_size())
+            },
+        ];
+        let mut gas = gas;
         if token == dyn_token.value {
-            record(token.burn(&mut chain, holder, amount), "burn")?;
+            gas.push(ok_gas(token.burn(&mut chain, holder, amount), "burn")?);
         }
         figures.push(gas);
     }
@@ -93,6 +120,7 @@ fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
         "transfer (to an existing holder)",
         "approve",
         "transfer_from (partial allowance)",
+        "balance_of (as a call)",
         "burn",
     ];
     let mut rows: Vec<Row> = names
@@ -115,6 +143,14 @@ fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
     Ok(rows)
 }
 
+/// (ref_time, proof_size) of a call that must have succeeded.
+fn ok_gas(called: Called<Psp22Result>, what: &str) -> Result<(u64, u64), Error> {
+    if called.reverted || called.value.is_err() {
+        return Err(format!("{what} failed: {:?}", called.value).into());
+    }
+    Ok((called.gas.ref_time(), called.gas.proof_size()))
+}
+
 fn verdict(ours: u64, theirs: u64) -> &'static str {
     if ours <= theirs {
         "yes"
@@ -124,7 +160,8 @@ fn verdict(ours: u64, theirs: u64) -> &'static str {
 }
 
 fn cell(gas: Option<(u64, u64)>, pick: fn((u64, u64)) -> u64) -> String {
-    gas.map(|g| pick(g).to_string()).unwrap_or_else(|| "—".to_string())
+    gas.map(|g| pick(g).to_string())
+        .unwrap_or_else(|| "—".to_string())
 }
 
 fn render(rows: &[Row], dyn_size: usize, reference_size: usize) -> String {
@@ -213,7 +250,11 @@ fn build_reference() -> Result<PathBuf, Error> {
         .arg(tests_dir.join("Cargo.toml"))
         .output()?;
     if !metadata.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&metadata.stderr)).into());
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&metadata.stderr)
+        )
+        .into());
     }
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)?;
     let manifest = metadata["packages"]
@@ -225,7 +266,9 @@ fn build_reference() -> Result<PathBuf, Error> {
         })
         .and_then(|p| p["manifest_path"].as_str())
         .ok_or("psp22 2.0.0 is not among the dependencies of tests/")?;
-    let source = Path::new(manifest).parent().ok_or("bad psp22 manifest path")?;
+    let source = Path::new(manifest)
+        .parent()
+        .ok_or("bad psp22 manifest path")?;
 
     let dest = root.join("target/reference/psp22");
     if dest.exists() {
@@ -270,7 +313,13 @@ fn build_reference() -> Result<PathBuf, Error> {
 
     eprintln!("building the PSP22 reference with cargo contract build --release ...");
     let status = Command::new("cargo")
-        .args(["contract", "build", "--release", "--quiet", "--manifest-path"])
+        .args([
+            "contract",
+            "build",
+            "--release",
+            "--quiet",
+            "--manifest-path",
+        ])
         .arg(&cargo_toml)
         .status()?;
     if !status.success() {
