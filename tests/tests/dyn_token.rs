@@ -40,6 +40,14 @@ fn setup() -> Setup {
     }
 }
 
+/// DYN with its minter locked to `minter` by the deployer.
+fn setup_locked_to(minter: AccountId) -> Setup {
+    let mut s = setup();
+    let locked = s.token.lock_minter(&mut s.chain, s.deployer, Some(minter));
+    assert_eq!(locked.value, Ok(()));
+    s
+}
+
 fn transfers(events: &[RawEvent]) -> Vec<Transfer> {
     events
         .iter()
@@ -513,14 +521,8 @@ fn only_the_deployer_can_lock_the_minter() {
 
 #[test]
 fn only_the_locked_minter_can_mint() {
-    let mut s = setup();
     let minter = account(50);
-    assert_eq!(
-        s.token
-            .lock_minter(&mut s.chain, s.deployer, Some(minter))
-            .value,
-        Ok(())
-    );
+    let mut s = setup_locked_to(minter);
     for who in everyone(&s) {
         assert_err(&s.token.mint(&mut s.chain, who, 1), not_minter());
     }
@@ -548,14 +550,8 @@ fn only_the_locked_minter_can_mint() {
 
 #[test]
 fn the_minter_lock_cannot_be_reopened_by_anyone() {
-    let mut s = setup();
     let minter = account(50);
-    assert_eq!(
-        s.token
-            .lock_minter(&mut s.chain, s.deployer, Some(minter))
-            .value,
-        Ok(())
-    );
+    let mut s = setup_locked_to(minter);
     let mut callers = everyone(&s);
     callers.push(minter);
     for who in callers {
