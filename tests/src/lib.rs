@@ -19,6 +19,13 @@ use scale::{Decode, Encode};
 #[drink::contract_bundle_provider]
 pub enum BundleProvider {}
 
+/// The compiled bundle of `contract`; a test cannot go on without it.
+pub fn bundle(contract: BundleProvider) -> drink::session::ContractBundle {
+    contract
+        .bundle()
+        .unwrap_or_else(|e| panic!("bundle of {contract:?}: {e:?}"))
+}
+
 /// Native balance given to every account that acts in a test (pays storage deposits).
 const FUNDING: u128 = 1_000_000_000_000_000;
 

@@ -21,10 +21,7 @@ struct Setup {
 }
 
 fn wasm() -> Vec<u8> {
-    BundleProvider::DynToken
-        .bundle()
-        .unwrap_or_else(|e| panic!("DYN bundle: {e:?}"))
-        .wasm
+    dynamis_tests::bundle(BundleProvider::DynToken).wasm
 }
 
 fn setup() -> Setup {
@@ -120,9 +117,7 @@ fn psp22_messages_have_the_standard_selectors() {
         ("PSP22Metadata::token_symbol", [0x34, 0x20, 0x5b, 0xe5]),
         ("PSP22Metadata::token_decimals", [0x72, 0x71, 0xb7, 0x82]),
     ];
-    let bundle = BundleProvider::DynToken
-        .bundle()
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = dynamis_tests::bundle(BundleProvider::DynToken);
     let metadata = bundle.transcoder.metadata();
     let in_contract = |label: &str| {
         metadata
@@ -148,9 +143,7 @@ fn psp22_messages_have_the_standard_selectors() {
 
 #[test]
 fn there_is_no_upgrade_path() {
-    let bundle = BundleProvider::DynToken
-        .bundle()
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = dynamis_tests::bundle(BundleProvider::DynToken);
     // The Wasm cannot replace its own code: it does not even import the host function.
     let imports_set_code_hash = bundle
         .wasm
@@ -609,9 +602,7 @@ fn transfer_accepts_arbitrary_data_exactly_as_a_vec_u8() {
     assert_eq!(s.token.balance_of(&mut s.chain, bob), 5);
     // The ABI describes the argument as `Vec<u8>`: the metadata's transcoder encodes a byte list
     // into exactly the bytes a PSP22 caller sends.
-    let bundle = BundleProvider::DynToken
-        .bundle()
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bundle = dynamis_tests::bundle(BundleProvider::DynToken);
     let bob_ss58 = {
         use drink::Ss58Codec;
         let raw: [u8; 32] = *bob.as_ref();

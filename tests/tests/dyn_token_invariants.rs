@@ -321,10 +321,7 @@ fn run_sequence(wasm: &[u8], seed: u64, steps: u64) {
 
 #[test]
 fn random_action_sequences_keep_every_invariant() {
-    let wasm = BundleProvider::DynToken
-        .bundle()
-        .unwrap_or_else(|e| panic!("DYN bundle: {e:?}"))
-        .wasm;
+    let wasm = dynamis_tests::bundle(BundleProvider::DynToken).wasm;
     let seeds = env_or("DYNAMIS_SEEDS", 4);
     let steps = env_or("DYNAMIS_STEPS", 150);
     let base = env_or("DYNAMIS_SEED_BASE", 0xD1_4A_31_5);

@@ -16,10 +16,7 @@ fn event_signature_topics_match_the_reference() {
 
 #[test]
 fn events_emitted_by_dyn_decode_as_the_reference_events() {
-    let wasm = BundleProvider::DynToken
-        .bundle()
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .wasm;
+    let wasm = dynamis_tests::bundle(BundleProvider::DynToken).wasm;
     let mut chain = Chain::new();
     let (genesis, bob, spender) = (account(2), account(20), account(22));
     let token = Psp22::deploy_dyn(&mut chain, &wasm, account(1), genesis).value;
@@ -27,14 +24,14 @@ fn events_emitted_by_dyn_decode_as_the_reference_events() {
     let called = token.transfer_from(&mut chain, spender, genesis, bob, 4);
     assert_eq!(called.events.len(), 2);
 
-    let approval = psp22::Approval::decode(&mut &called.events[0].data[..])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let approval =
+        psp22::Approval::decode(&mut &called.events[0].data[..]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (approval.owner, approval.spender, approval.amount),
         (genesis, spender, 6)
     );
-    let transfer = psp22::Transfer::decode(&mut &called.events[1].data[..])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let transfer =
+        psp22::Transfer::decode(&mut &called.events[1].data[..]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (transfer.from, transfer.to, transfer.value),
         (Some(genesis), Some(bob), 4)
