@@ -191,6 +191,23 @@ impl Psp22Ledger {
         }
     }
 
+    /// Takes `value` out of `from`'s balance, or fails leaving it as it was.
+    fn debit(&mut self, from: AccountId, value: u128) -> Result<(), PSP22Error> {
+        let remaining = self
+            .balance_of(from)
+            .checked_sub(value)
+            .ok_or(PSP22Error::InsufficientBalance)?;
+        self.set_balance(from, remaining);
+        Ok(())
+    }
+
+    /// Adds `value` to `to`'s balance. Cannot overflow: the sum of all balances is the total
+    /// supply, a u128, and every caller has either debited `value` or added it to the supply.
+    fn credit(&mut self, to: AccountId, value: u128) {
+        let credited = self.balance_of(to).saturating_add(value);
+        self.set_balance(to, credited);
+    }
+
     /// Moves `value` from `from` to `to` without any allowance check.
     fn move_balance(
         &mut self,
@@ -198,14 +215,8 @@ impl Psp22Ledger {
         to: AccountId,
         value: u128,
     ) -> Result<(), PSP22Error> {
-        let remaining = self
-            .balance_of(from)
-            .checked_sub(value)
-            .ok_or(PSP22Error::InsufficientBalance)?;
-        self.set_balance(from, remaining);
-        // Cannot overflow: the sum of all balances is the total supply, a u128.
-        let credited = self.balance_of(to).saturating_add(value);
-        self.set_balance(to, credited);
+        self.debit(from, value)?;
+        self.credit(to, value);
         Ok(())
     }
 
@@ -311,9 +322,7 @@ impl Psp22Ledger {
             .checked_add(value)
             .ok_or_else(|| PSP22Error::Custom(String::from("SupplyOverflow")))?;
         self.total_supply = supply;
-        // Cannot overflow: a balance never exceeds the total supply.
-        let balance = self.balance_of(to).saturating_add(value);
-        self.set_balance(to, balance);
+        self.credit(to, value);
         Ok(transfer_event(None, Some(to), value))
     }
 
@@ -322,11 +331,7 @@ impl Psp22Ledger {
         if value == 0 {
             return Ok(Vec::new());
         }
-        let remaining = self
-            .balance_of(from)
-            .checked_sub(value)
-            .ok_or(PSP22Error::InsufficientBalance)?;
-        self.set_balance(from, remaining);
+        self.debit(from, value)?;
         // Cannot underflow: the burned balance was part of the supply.
         let supply = self.total_supply().saturating_sub(value);
         self.total_supply = supply;
