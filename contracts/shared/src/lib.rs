@@ -4,9 +4,16 @@
 //! and the off-chain tools both compile, so the two sides cannot drift apart.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod bonding;
+pub mod math;
 pub mod psp22;
+pub mod reputation;
+pub mod wiring;
 
+pub use bonding::{Bonding, BondingError, Role, SlashClass};
 pub use psp22::{
     Approval, PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
     Psp22Ledger, Transfer, TransferData, PSP22,
 };
+pub use reputation::{Action, FaultClass, Reputation, ReputationError, SCORE_MAX};
+pub use wiring::{Wiring, WiringError};

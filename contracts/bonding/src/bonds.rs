@@ -1,0 +1,643 @@
+//! The bonding rules as plain Rust. Methods take the caller and the current block explicitly,
+//! change the state, and return the events to emit and the token/reputation effects the
+//! contract must then carry out (all in the same transaction: if an effect fails, everything
+//! reverts).
+
+use crate::params::{BondParams, MAX_UNBONDING_CHUNKS};
+use dynamis_shared::{
+    math::{mul_ppb, PPB},
+    BondingError, FaultClass, Role, SlashClass, Wiring, SCORE_MAX,
+};
+use ink::{
+    prelude::{vec, vec::Vec},
+    primitives::AccountId,
+    storage::Mapping,
+};
+
+/// Stake on its way out: withdrawable from `unlock_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Chunk {
+    pub amount: u128,
+    pub unlock_at: u32,
+}
+
+/// One account's bond for one role.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Stake {
+    /// Actively bonded: counts for weight, slashable.
+    pub active: u128,
+    /// Amount-weighted block the active bond dates from (for the duration multiplier).
+    pub since: u32,
+    /// Unbonding, oldest first: no weight, still slashable.
+    pub unbonding: Vec<Chunk>,
+}
+
+impl Stake {
+    /// Everything a slash can reach: active plus unbonding.
+    pub fn bonded(&self) -> u128 {
+        self.unbonding
+            .iter()
+            .fold(self.active, |sum, c| sum.saturating_add(c.amount))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.active == 0 && self.unbonding.is_empty()
+    }
+}
+
+/// Where a slash stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum SlashStatus {
+    /// Reported; disputable until the window closes, settles after it.
+    Pending,
+    /// Disputed; waits for the resolver.
+    Disputed,
+    /// The resolver rejected the dispute; settles after the window.
+    DisputeRejected,
+}
+
+/// A reported slash. Its amount is reserved at once (taken out of the stake), so nothing the
+/// offender does meanwhile can put it out of reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Slash {
+    pub offender: AccountId,
+    pub role: Role,
+    pub class: SlashClass,
+    pub reporter: AccountId,
+    pub evidence: [u8; 32],
+    pub reported_at: u32,
+    /// Total reserved: `from_active + from_unbonding`.
+    pub amount: u128,
+    pub from_active: u128,
+    pub from_unbonding: u128,
+    /// The latest unlock block among the chunks it took from (where a cancelled slash puts
+    /// that part back).
+    pub unbonding_unlock_at: u32,
+    /// The dispute deposit held, once disputed.
+    pub deposit: u128,
+    pub status: SlashStatus,
+}
+
+/// DYN the contract holds, by purpose. Their sum equals the contract's DYN balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Totals {
+    pub active: u128,
+    pub unbonding: u128,
+    pub pending_slash: u128,
+    pub deposits: u128,
+}
+
+impl Totals {
+    pub fn sum(&self) -> u128 {
+        self.active
+            .saturating_add(self.unbonding)
+            .saturating_add(self.pending_slash)
+            .saturating_add(self.deposits)
+    }
+}
+
+// The contract's balances never exceed DYN's total supply, a `u128`; sums of them saturate
+// instead of checking because they cannot overflow.
+
+/// What the contract must do outside its own storage after a rule ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Pull `amount` DYN from `from` with `transfer_from` (needs its allowance).
+    Pull { from: AccountId, amount: u128 },
+    /// Pay `amount` DYN to `to`.
+    Pay { to: AccountId, amount: u128 },
+    /// Burn `amount` of the contract's DYN.
+    Burn { amount: u128 },
+    /// Record a reputation fault.
+    Fault { account: AccountId, class: FaultClass },
+}
+
+macro_rules! events {
+    ($($(#[$doc:meta])* $name:ident { $($(#[$m:meta])* $field:ident : $ty:ty),* $(,)? })*) => {
+        $(
+            $(#[$doc])*
+            #[ink::event]
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub struct $name { $($(#[$m])* pub $field: $ty),* }
+        )*
+        /// Any event of the bonding contract.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Event { $($name($name)),* }
+    };
+}
+
+events! {
+    /// DYN was bonded for a role.
+    Bonded { #[ink(topic)] account: AccountId, role: Role, amount: u128, active: u128 }
+    /// Active bond started unbonding.
+    Unbonded { #[ink(topic)] account: AccountId, role: Role, amount: u128, unlock_at: u32 }
+    /// Unlocked unbonding stake was paid out.
+    Withdrawn { #[ink(topic)] account: AccountId, role: Role, amount: u128 }
+    /// A reporter was authorised.
+    ReporterAdded { #[ink(topic)] reporter: AccountId }
+    /// The reporters were fixed for good.
+    WiringLocked { admin: AccountId }
+    /// A slash was reported and its amount reserved.
+    SlashReported {
+        #[ink(topic)] id: u64,
+        #[ink(topic)] offender: AccountId,
+        role: Role,
+        class: SlashClass,
+        amount: u128,
+        reporter: AccountId,
+        evidence: [u8; 32],
+        dispute_until: u32,
+    }
+    /// The offender disputed a slash.
+    SlashDisputed { #[ink(topic)] id: u64, #[ink(topic)] offender: AccountId, deposit: u128 }
+    /// The resolver decided a dispute: upheld returns the slash and deposit, rejected burns
+    /// the deposit.
+    DisputeResolved { #[ink(topic)] id: u64, #[ink(topic)] offender: AccountId, upheld: bool, returned: u128 }
+    /// A slash settled: `burned` destroyed, `reward` paid to the reporter, reputation cut.
+    SlashSettled {
+        #[ink(topic)] id: u64,
+        #[ink(topic)] offender: AccountId,
+        burned: u128,
+        reporter: AccountId,
+        reward: u128,
+    }
+}
+
+/// The rules' result: events to emit and effects to carry out.
+pub type Outcome = (Vec<Event>, Vec<Effect>);
+
+/// The bonding contract's state.
+#[ink::storage_item]
+#[derive(Debug)]
+pub struct Bonds {
+    resolver: AccountId,
+    wiring: Wiring,
+    params: BondParams,
+    totals: Totals,
+    next_slash: u64,
+    reporters: Mapping<AccountId, ()>,
+    stakes: Mapping<(AccountId, Role), Stake>,
+    slashes: Mapping<u64, Slash>,
+}
+
+impl Bonds {
+    /// Bonds with `params`, disputes decided by `resolver`, wired by `admin`.
+    pub fn new(
+        admin: AccountId,
+        resolver: AccountId,
+        params: BondParams,
+    ) -> Result<Self, BondingError> {
+        params.validate()?;
+        Ok(Self {
+            resolver,
+            wiring: Wiring::open(admin),
+            params,
+            totals: Totals::default(),
+            next_slash: 0,
+            reporters: Mapping::new(),
+            stakes: Mapping::new(),
+            slashes: Mapping::new(),
+        })
+    }
+
+    pub fn params(&self) -> BondParams {
+        self.params
+    }
+
+    pub fn resolver(&self) -> AccountId {
+        self.resolver
+    }
+
+    pub fn wiring(&self) -> Wiring {
+        self.wiring
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// The id the next reported slash gets (ids below it were used).
+    pub fn next_slash(&self) -> u64 {
+        self.next_slash
+    }
+
+    pub fn is_reporter(&self, account: AccountId) -> bool {
+        self.reporters.contains(account)
+    }
+
+    pub fn stake(&self, account: AccountId, role: Role) -> Stake {
+        self.stakes.get((account, role)).unwrap_or_default()
+    }
+
+    pub fn slash(&self, id: u64) -> Option<Slash> {
+        self.slashes.get(id)
+    }
+
+    pub fn active_bond(&self, account: AccountId, role: Role) -> u128 {
+        self.stake(account, role).active
+    }
+
+    pub fn is_bonded(&self, account: AccountId, role: Role) -> bool {
+        let active = self.active_bond(account, role);
+        active > 0 && active >= self.params.min_bond(role)
+    }
+
+    fn store(&mut self, account: AccountId, role: Role, stake: &Stake) {
+        if stake.is_empty() {
+            self.stakes.remove((account, role));
+        } else {
+            self.stakes.insert((account, role), stake);
+        }
+    }
+
+    /// The wiring admin authorises a slash reporter.
+    pub fn add_reporter(
+        &mut self,
+        caller: AccountId,
+        reporter: AccountId,
+    ) -> Result<Vec<Event>, BondingError> {
+        self.wiring.ensure_admin(caller)?;
+        self.reporters.insert(reporter, &());
+        Ok(vec![Event::ReporterAdded(ReporterAdded { reporter })])
+    }
+
+    /// The wiring admin fixes the reporters for good.
+    pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<Event>, BondingError> {
+        let admin = self.wiring.lock(caller)?;
+        Ok(vec![Event::WiringLocked(WiringLocked { admin })])
+    }
+
+    /// `caller` bonds `amount` more for `role`.
+    pub fn bond(
+        &mut self,
+        caller: AccountId,
+        role: Role,
+        amount: u128,
+        now: u32,
+    ) -> Result<Outcome, BondingError> {
+        if amount == 0 {
+            return Err(BondingError::ZeroAmount);
+        }
+        let mut stake = self.stake(caller, role);
+        let active = stake.active.saturating_add(amount);
+        if active < self.params.min_bond(role) {
+            return Err(BondingError::BelowMinimum);
+        }
+        // The new bond's age is the amount-weighted mean of the old and the new part's.
+        let age = u128::from(now.saturating_sub(stake.since));
+        let kept_age = age.saturating_mul(stake.active).checked_div(active).unwrap_or(0);
+        stake.since = now.saturating_sub(u32::try_from(kept_age).unwrap_or(0));
+        stake.active = active;
+        self.store(caller, role, &stake);
+        self.totals.active = self.totals.active.saturating_add(amount);
+        let event = Bonded {
+            account: caller,
+            role,
+            amount,
+            active,
+        };
+        Ok((
+            vec![Event::Bonded(event)],
+            vec![Effect::Pull {
+                from: caller,
+                amount,
+            }],
+        ))
+    }
+
+    /// `caller` starts unbonding `amount` of its active bond for `role`.
+    pub fn unbond(
+        &mut self,
+        caller: AccountId,
+        role: Role,
+        amount: u128,
+        now: u32,
+    ) -> Result<Vec<Event>, BondingError> {
+        if amount == 0 {
+            return Err(BondingError::ZeroAmount);
+        }
+        let mut stake = self.stake(caller, role);
+        let remaining = stake
+            .active
+            .checked_sub(amount)
+            .ok_or(BondingError::InsufficientBond)?;
+        if remaining > 0 && remaining < self.params.min_bond(role) {
+            return Err(BondingError::BelowMinimum);
+        }
+        let unlock_at = now.saturating_add(self.params.unbonding_blocks);
+        let full = stake.unbonding.len() >= MAX_UNBONDING_CHUNKS;
+        match stake.unbonding.last_mut() {
+            Some(last) if last.unlock_at == unlock_at => {
+                last.amount = last.amount.saturating_add(amount)
+            }
+            _ if full => return Err(BondingError::TooManyUnbondingChunks),
+            _ => stake.unbonding.push(Chunk { amount, unlock_at }),
+        }
+        stake.active = remaining;
+        self.store(caller, role, &stake);
+        self.totals.active = self.totals.active.saturating_sub(amount);
+        self.totals.unbonding = self.totals.unbonding.saturating_add(amount);
+        Ok(vec![Event::Unbonded(Unbonded {
+            account: caller,
+            role,
+            amount,
+            unlock_at,
+        })])
+    }
+
+    /// `caller` takes out every unbonding chunk of `role` that has unlocked.
+    pub fn withdraw(
+        &mut self,
+        caller: AccountId,
+        role: Role,
+        now: u32,
+    ) -> Result<Outcome, BondingError> {
+        let mut stake = self.stake(caller, role);
+        let mut amount: u128 = 0;
+        stake.unbonding.retain(|chunk| {
+            let unlocked = chunk.unlock_at <= now;
+            if unlocked {
+                amount = amount.saturating_add(chunk.amount);
+            }
+            !unlocked
+        });
+        if amount == 0 {
+            return Err(BondingError::NothingToWithdraw);
+        }
+        self.store(caller, role, &stake);
+        self.totals.unbonding = self.totals.unbonding.saturating_sub(amount);
+        let event = Withdrawn {
+            account: caller,
+            role,
+            amount,
+        };
+        Ok((
+            vec![Event::Withdrawn(event)],
+            vec![Effect::Pay { to: caller, amount }],
+        ))
+    }
+
+    /// An authorised reporter reports a slash of `offender`'s `role` bond. The class's share
+    /// of what is bonded (active + unbonding) is reserved at once: from the active bond
+    /// first, then from the unbonding chunks that unlock last.
+    pub fn report_slash(
+        &mut self,
+        caller: AccountId,
+        offender: AccountId,
+        role: Role,
+        class: SlashClass,
+        evidence: [u8; 32],
+        now: u32,
+    ) -> Result<(u64, Vec<Event>), BondingError> {
+        if !self.is_reporter(caller) {
+            return Err(BondingError::NotReporter);
+        }
+        let ppb = class.ppb().ok_or(BondingError::InvalidSlaPercent)?;
+        let mut stake = self.stake(offender, role);
+        let bonded = stake.bonded();
+        if bonded == 0 {
+            return Err(BondingError::NothingBonded);
+        }
+        let amount = mul_ppb(bonded, ppb).min(bonded);
+        let from_active = amount.min(stake.active);
+        stake.active = stake.active.saturating_sub(from_active);
+        let mut left = amount.saturating_sub(from_active);
+        let mut unbonding_unlock_at = 0;
+        for chunk in stake.unbonding.iter_mut().rev() {
+            if left == 0 {
+                break;
+            }
+            let take = left.min(chunk.amount);
+            chunk.amount = chunk.amount.saturating_sub(take);
+            left = left.saturating_sub(take);
+            unbonding_unlock_at = unbonding_unlock_at.max(chunk.unlock_at);
+        }
+        stake.unbonding.retain(|chunk| chunk.amount > 0);
+        let from_unbonding = amount.saturating_sub(from_active);
+        self.store(offender, role, &stake);
+        self.totals.active = self.totals.active.saturating_sub(from_active);
+        self.totals.unbonding = self.totals.unbonding.saturating_sub(from_unbonding);
+        self.totals.pending_slash = self.totals.pending_slash.saturating_add(amount);
+
+        let id = self.next_slash;
+        self.next_slash = id.saturating_add(1);
+        self.slashes.insert(
+            id,
+            &Slash {
+                offender,
+                role,
+                class,
+                reporter: caller,
+                evidence,
+                reported_at: now,
+                amount,
+                from_active,
+                from_unbonding,
+                unbonding_unlock_at,
+                deposit: 0,
+                status: SlashStatus::Pending,
+            },
+        );
+        let event = SlashReported {
+            id,
+            offender,
+            role,
+            class,
+            amount,
+            reporter: caller,
+            evidence,
+            dispute_until: now.saturating_add(self.params.dispute_window_blocks),
+        };
+        Ok((id, vec![Event::SlashReported(event)]))
+    }
+
+    fn window_end(&self, slash: &Slash) -> u32 {
+        slash
+            .reported_at
+            .saturating_add(self.params.dispute_window_blocks)
+    }
+
+    /// The offender disputes a pending slash inside its window, paying the deposit.
+    pub fn dispute_slash(
+        &mut self,
+        caller: AccountId,
+        id: u64,
+        now: u32,
+    ) -> Result<Outcome, BondingError> {
+        let mut slash = self.slash(id).ok_or(BondingError::UnknownSlash)?;
+        if caller != slash.offender {
+            return Err(BondingError::NotOffender);
+        }
+        if slash.status != SlashStatus::Pending {
+            return Err(BondingError::NotPending);
+        }
+        if now >= self.window_end(&slash) {
+            return Err(BondingError::DisputeWindowClosed);
+        }
+        let deposit = self.params.dispute_deposit;
+        slash.status = SlashStatus::Disputed;
+        slash.deposit = deposit;
+        self.slashes.insert(id, &slash);
+        self.totals.deposits = self.totals.deposits.saturating_add(deposit);
+        let event = SlashDisputed {
+            id,
+            offender: caller,
+            deposit,
+        };
+        Ok((
+            vec![Event::SlashDisputed(event)],
+            vec![Effect::Pull {
+                from: caller,
+                amount: deposit,
+            }],
+        ))
+    }
+
+    /// The resolver decides a dispute. Upheld: the slash is cancelled and the reserved stake
+    /// and the deposit return to the offender in full. Rejected: the deposit burns and the
+    /// slash settles after its window.
+    pub fn resolve_dispute(
+        &mut self,
+        caller: AccountId,
+        id: u64,
+        upheld: bool,
+    ) -> Result<Outcome, BondingError> {
+        if caller != self.resolver {
+            return Err(BondingError::NotResolver);
+        }
+        let mut slash = self.slash(id).ok_or(BondingError::UnknownSlash)?;
+        if slash.status != SlashStatus::Disputed {
+            return Err(BondingError::NotDisputed);
+        }
+        let deposit = slash.deposit;
+        self.totals.deposits = self.totals.deposits.saturating_sub(deposit);
+        let offender = slash.offender;
+        if !upheld {
+            slash.status = SlashStatus::DisputeRejected;
+            slash.deposit = 0;
+            self.slashes.insert(id, &slash);
+            let event = DisputeResolved {
+                id,
+                offender,
+                upheld,
+                returned: 0,
+            };
+            return Ok((
+                vec![Event::DisputeResolved(event)],
+                vec![Effect::Burn { amount: deposit }],
+            ));
+        }
+        let mut stake = self.stake(offender, slash.role);
+        stake.active = stake.active.saturating_add(slash.from_active);
+        if slash.from_unbonding > 0 {
+            let back = Chunk {
+                amount: slash.from_unbonding,
+                unlock_at: slash.unbonding_unlock_at,
+            };
+            if stake.unbonding.len() < MAX_UNBONDING_CHUNKS {
+                // Keep chunks ordered by unlock block.
+                let at = stake
+                    .unbonding
+                    .iter()
+                    .position(|c| c.unlock_at > back.unlock_at)
+                    .unwrap_or(stake.unbonding.len());
+                stake.unbonding.insert(at, back);
+            } else if let Some(last) = stake.unbonding.last_mut() {
+                // Full: fold it into the last chunk, which never unlocks earlier than it.
+                last.amount = last.amount.saturating_add(back.amount);
+                last.unlock_at = last.unlock_at.max(back.unlock_at);
+            }
+        }
+        self.store(offender, slash.role, &stake);
+        self.slashes.remove(id);
+        self.totals.active = self.totals.active.saturating_add(slash.from_active);
+        self.totals.unbonding = self.totals.unbonding.saturating_add(slash.from_unbonding);
+        self.totals.pending_slash = self.totals.pending_slash.saturating_sub(slash.amount);
+        let event = DisputeResolved {
+            id,
+            offender,
+            upheld,
+            returned: slash.amount,
+        };
+        Ok((
+            vec![Event::DisputeResolved(event)],
+            vec![Effect::Pay {
+                to: offender,
+                amount: deposit,
+            }],
+        ))
+    }
+
+    /// Anyone settles a slash once its dispute window has closed and no dispute is open:
+    /// the reporter's share is paid, the rest burned, and the offender's reputation cut.
+    pub fn settle_slash(&mut self, id: u64, now: u32) -> Result<Outcome, BondingError> {
+        let slash = self.slash(id).ok_or(BondingError::UnknownSlash)?;
+        if slash.status == SlashStatus::Disputed {
+            return Err(BondingError::DisputeUnresolved);
+        }
+        if now < self.window_end(&slash) {
+            return Err(BondingError::DisputeWindowOpen);
+        }
+        self.slashes.remove(id);
+        self.totals.pending_slash = self.totals.pending_slash.saturating_sub(slash.amount);
+        let reward = mul_ppb(slash.amount, self.params.reporter_share_ppb).min(slash.amount);
+        let burned = slash.amount.saturating_sub(reward);
+        let event = SlashSettled {
+            id,
+            offender: slash.offender,
+            burned,
+            reporter: slash.reporter,
+            reward,
+        };
+        Ok((
+            vec![Event::SlashSettled(event)],
+            vec![
+                Effect::Burn { amount: burned },
+                Effect::Pay {
+                    to: slash.reporter,
+                    amount: reward,
+                },
+                Effect::Fault {
+                    account: slash.offender,
+                    class: slash.class.fault(),
+                },
+            ],
+        ))
+    }
+
+    /// The weight of `account`'s active `role` bond at block `now` given its reputation
+    /// `score`: amount × duration multiplier (1× growing to 2× over the ramp) × tier
+    /// multiplier × (1 + score / SCORE_MAX).
+    pub fn role_weight(&self, account: AccountId, role: Role, now: u32, score: u32) -> u128 {
+        let stake = self.stake(account, role);
+        let ramp = self.params.duration_ramp_blocks;
+        let age = now.saturating_sub(stake.since).min(ramp);
+        let growth = u64::from(age)
+            .saturating_mul(u64::from(PPB))
+            .checked_div(u64::from(ramp))
+            .unwrap_or(0);
+        let duration_ppb = PPB.saturating_add(u32::try_from(growth).unwrap_or(PPB));
+        // score is in millionths: × 1000 gives billionths.
+        let reputation_ppb = PPB.saturating_add(score.min(SCORE_MAX).saturating_mul(1_000));
+        let weight = mul_ppb(stake.active, duration_ppb);
+        let weight = mul_ppb(weight, self.params.tier_ppb(role));
+        mul_ppb(weight, reputation_ppb)
+    }
+
+    /// The weight of all of `account`'s active bonds.
+    pub fn weight(&self, account: AccountId, now: u32, score: u32) -> u128 {
+        Role::ALL.iter().fold(0u128, |sum, role| {
+            sum.saturating_add(self.role_weight(account, *role, now, score))
+        })
+    }
+}

@@ -1,0 +1,304 @@
+//! Dynamis trust bonding: DYN bonded per role, an unbonding delay during which stake stays
+//! slashable, and slashes that go SLASHING → DISPUTE → SETTLE.
+//!
+//! - `bond(role, amount)` pulls DYN with PSP22 `transfer_from` (approve this contract first).
+//! - `unbond` starts the delay; `withdraw` pays out what has unlocked.
+//! - An authorised reporter reports a slash (class + evidence hash); its amount is reserved
+//!   at once. The offender may dispute it (with a deposit) inside the dispute window, which is
+//!   strictly shorter than the unbonding delay; the resolver upholds (everything returned) or
+//!   rejects (deposit burned). After the window anyone settles it: the reporter's share is
+//!   paid, the rest burned, and the reputation registry records the fault.
+//! - `weight(account)` = Σ roles: amount × duration × tier × (1 + reputation).
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub mod bonds;
+pub mod params;
+
+pub use bonds::{
+    Bonded, Chunk, DisputeResolved, Effect, Event, ReporterAdded, Slash, SlashDisputed,
+    SlashReported, SlashSettled, SlashStatus, Stake, Totals, Unbonded, WiringLocked, Withdrawn,
+};
+pub use params::{BondParams, DAY, DEFAULT_PARAMS, MAX_UNBONDING_CHUNKS, ONE_DYN};
+
+#[ink::contract]
+mod bonding {
+    use crate::{
+        bonds::{Bonds, Effect, Event, Outcome, Slash, Stake, Totals},
+        params::{BondParams, DEFAULT_PARAMS},
+    };
+    use dynamis_shared::{
+        Bonding, BondingError, PSP22Burnable, Reputation, Role, SlashClass, TransferData, Wiring,
+        PSP22,
+    };
+    use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
+
+    #[ink(storage)]
+    pub struct BondingContract {
+        token: AccountId,
+        reputation: AccountId,
+        bonds: Bonds,
+    }
+
+    /// Turns a cross-contract call's nested result into ours.
+    fn settle_call<T, E>(
+        result: Result<ink::MessageResult<Result<T, E>>, ink::env::Error>,
+        wrap: fn(E) -> BondingError,
+    ) -> Result<T, BondingError> {
+        match result {
+            Ok(Ok(inner)) => inner.map_err(wrap),
+            _ => Err(BondingError::CallFailed),
+        }
+    }
+
+    impl BondingContract {
+        /// Bonding in DYN at `token`, reporting faults to `reputation`, with disputes decided
+        /// by `resolver`. The caller becomes the wiring admin that authorises reporters.
+        #[ink(constructor)]
+        pub fn new(
+            token: AccountId,
+            reputation: AccountId,
+            resolver: AccountId,
+            params: BondParams,
+        ) -> Result<Self, BondingError> {
+            let bonds = Bonds::new(Self::env().caller(), resolver, params)?;
+            Ok(Self {
+                token,
+                reputation,
+                bonds,
+            })
+        }
+
+        /// [`Self::new`] with the default parameters (see `params.rs` for why).
+        #[ink(constructor)]
+        pub fn with_defaults(
+            token: AccountId,
+            reputation: AccountId,
+            resolver: AccountId,
+        ) -> Result<Self, BondingError> {
+            Self::new(token, reputation, resolver, DEFAULT_PARAMS)
+        }
+
+        fn now(&self) -> u32 {
+            self.env().block_number()
+        }
+
+        fn emit(&self, events: Vec<Event>) {
+            for event in events {
+                match event {
+                    Event::Bonded(e) => self.env().emit_event(e),
+                    Event::Unbonded(e) => self.env().emit_event(e),
+                    Event::Withdrawn(e) => self.env().emit_event(e),
+                    Event::ReporterAdded(e) => self.env().emit_event(e),
+                    Event::WiringLocked(e) => self.env().emit_event(e),
+                    Event::SlashReported(e) => self.env().emit_event(e),
+                    Event::SlashDisputed(e) => self.env().emit_event(e),
+                    Event::DisputeResolved(e) => self.env().emit_event(e),
+                    Event::SlashSettled(e) => self.env().emit_event(e),
+                }
+            }
+        }
+
+        /// Carries out the effects, then emits the events; any failure reverts the message.
+        fn finish(&mut self, (events, effects): Outcome) -> Result<(), BondingError> {
+            let mut token: ink::contract_ref!(PSP22) = self.token.into();
+            let mut burner: ink::contract_ref!(PSP22Burnable) = self.token.into();
+            let mut reputation: ink::contract_ref!(Reputation) = self.reputation.into();
+            let me = self.env().account_id();
+            for effect in effects {
+                match effect {
+                    Effect::Pull { from, amount } => settle_call(
+                        token
+                            .call_mut()
+                            .transfer_from(from, me, amount, TransferData)
+                            .try_invoke(),
+                        BondingError::Token,
+                    )?,
+                    Effect::Pay { amount: 0, .. } | Effect::Burn { amount: 0 } => {}
+                    Effect::Pay { to, amount } => settle_call(
+                        token
+                            .call_mut()
+                            .transfer(to, amount, TransferData)
+                            .try_invoke(),
+                        BondingError::Token,
+                    )?,
+                    Effect::Burn { amount } => settle_call(
+                        burner.call_mut().burn(amount).try_invoke(),
+                        BondingError::Token,
+                    )?,
+                    Effect::Fault { account, class } => {
+                        settle_call(
+                            reputation
+                                .call_mut()
+                                .record_fault(account, class)
+                                .try_invoke(),
+                            BondingError::Reputation,
+                        )?;
+                    }
+                }
+            }
+            self.emit(events);
+            Ok(())
+        }
+
+        /// Bonds `amount` DYN more for `role`, pulled from the caller (approve it first).
+        #[ink(message)]
+        pub fn bond(&mut self, role: Role, amount: Balance) -> Result<(), BondingError> {
+            let outcome = self
+                .bonds
+                .bond(self.env().caller(), role, amount, self.now())?;
+            self.finish(outcome)
+        }
+
+        /// Starts unbonding `amount` of the caller's active `role` bond.
+        #[ink(message)]
+        pub fn unbond(&mut self, role: Role, amount: Balance) -> Result<(), BondingError> {
+            let events = self
+                .bonds
+                .unbond(self.env().caller(), role, amount, self.now())?;
+            self.emit(events);
+            Ok(())
+        }
+
+        /// Pays the caller every unbonding chunk of `role` that has unlocked.
+        #[ink(message)]
+        pub fn withdraw(&mut self, role: Role) -> Result<(), BondingError> {
+            let outcome = self.bonds.withdraw(self.env().caller(), role, self.now())?;
+            self.finish(outcome)
+        }
+
+        /// The offender disputes slash `id` inside its window, paying the dispute deposit.
+        #[ink(message)]
+        pub fn dispute_slash(&mut self, id: u64) -> Result<(), BondingError> {
+            let outcome = self
+                .bonds
+                .dispute_slash(self.env().caller(), id, self.now())?;
+            self.finish(outcome)
+        }
+
+        /// The resolver decides the dispute of slash `id`.
+        #[ink(message)]
+        pub fn resolve_dispute(&mut self, id: u64, upheld: bool) -> Result<(), BondingError> {
+            let outcome = self
+                .bonds
+                .resolve_dispute(self.env().caller(), id, upheld)?;
+            self.finish(outcome)
+        }
+
+        /// Anyone settles slash `id` after its dispute window.
+        #[ink(message)]
+        pub fn settle_slash(&mut self, id: u64) -> Result<(), BondingError> {
+            let outcome = self.bonds.settle_slash(id, self.now())?;
+            self.finish(outcome)
+        }
+
+        /// The wiring admin authorises a slash reporter (until the wiring is locked).
+        #[ink(message)]
+        pub fn add_reporter(&mut self, reporter: AccountId) -> Result<(), BondingError> {
+            let events = self.bonds.add_reporter(self.env().caller(), reporter)?;
+            self.emit(events);
+            Ok(())
+        }
+
+        /// The wiring admin fixes the reporters for good.
+        #[ink(message)]
+        pub fn lock_wiring(&mut self) -> Result<(), BondingError> {
+            let events = self.bonds.lock_wiring(self.env().caller())?;
+            self.emit(events);
+            Ok(())
+        }
+
+        #[ink(message)]
+        pub fn stake(&self, account: AccountId, role: Role) -> Stake {
+            self.bonds.stake(account, role)
+        }
+
+        #[ink(message)]
+        pub fn slash(&self, id: u64) -> Option<Slash> {
+            self.bonds.slash(id)
+        }
+
+        /// The id the next reported slash gets.
+        #[ink(message)]
+        pub fn next_slash(&self) -> u64 {
+            self.bonds.next_slash()
+        }
+
+        /// DYN held, by purpose; the parts sum to this contract's DYN balance.
+        #[ink(message)]
+        pub fn totals(&self) -> Totals {
+            self.bonds.totals()
+        }
+
+        #[ink(message)]
+        pub fn params(&self) -> BondParams {
+            self.bonds.params()
+        }
+
+        /// The token, the reputation registry and the resolver.
+        #[ink(message)]
+        pub fn wired(&self) -> (AccountId, AccountId, AccountId) {
+            (self.token, self.reputation, self.bonds.resolver())
+        }
+
+        #[ink(message)]
+        pub fn wiring(&self) -> Wiring {
+            self.bonds.wiring()
+        }
+
+        #[ink(message)]
+        pub fn is_reporter(&self, account: AccountId) -> bool {
+            self.bonds.is_reporter(account)
+        }
+
+        /// The weight of `account`'s active `role` bond.
+        #[ink(message)]
+        pub fn role_weight(&self, account: AccountId, role: Role) -> u128 {
+            let score = self.score(account);
+            self.bonds.role_weight(account, role, self.now(), score)
+        }
+
+        fn score(&self, account: AccountId) -> u32 {
+            let reputation: ink::contract_ref!(Reputation) = self.reputation.into();
+            // No reputation readable (a broken registry) counts as no reputation.
+            reputation.call().score(account).try_invoke().ok().and_then(|r| r.ok()).unwrap_or(0)
+        }
+    }
+
+    impl Bonding for BondingContract {
+        #[ink(message)]
+        fn active_bond(&self, account: AccountId, role: Role) -> u128 {
+            self.bonds.active_bond(account, role)
+        }
+
+        #[ink(message)]
+        fn is_bonded(&self, account: AccountId, role: Role) -> bool {
+            self.bonds.is_bonded(account, role)
+        }
+
+        #[ink(message)]
+        fn weight(&self, account: AccountId) -> u128 {
+            let score = self.score(account);
+            self.bonds.weight(account, self.now(), score)
+        }
+
+        #[ink(message)]
+        fn report_slash(
+            &mut self,
+            offender: AccountId,
+            role: Role,
+            class: SlashClass,
+            evidence: [u8; 32],
+        ) -> Result<u64, BondingError> {
+            let (id, events) = self.bonds.report_slash(
+                self.env().caller(),
+                offender,
+                role,
+                class,
+                evidence,
+                self.now(),
+            )?;
+            self.emit(events);
+            Ok(id)
+        }
+    }
+}
