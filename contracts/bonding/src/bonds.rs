@@ -162,7 +162,15 @@ events! {
     SlashDisputed { #[ink(topic)] id: u64, #[ink(topic)] offender: AccountId, deposit: u128 }
     /// The resolver decided a dispute: upheld returns the slash and deposit, rejected burns
     /// the deposit.
-    DisputeResolved { #[ink(topic)] id: u64, #[ink(topic)] offender: AccountId, upheld: bool, returned: u128 }
+    DisputeResolved {
+        #[ink(topic)] id: u64,
+        #[ink(topic)] offender: AccountId,
+        upheld: bool,
+        /// Stake returned to the offender (upheld).
+        returned: u128,
+        /// Deposit burned (rejected).
+        deposit_burned: u128,
+    }
     /// A slash settled: `burned` destroyed, `reward` paid to the reporter, reputation cut.
     SlashSettled {
         #[ink(topic)] id: u64,
@@ -531,6 +539,7 @@ impl Bonds {
                 offender,
                 upheld,
                 returned: 0,
+                deposit_burned: deposit,
             };
             return Ok((
                 vec![Event::DisputeResolved(event)],
@@ -544,7 +553,13 @@ impl Bonds {
                 amount: slash.from_unbonding,
                 unlock_at: slash.unbonding_unlock_at,
             };
-            if stake.unbonding.len() < MAX_UNBONDING_CHUNKS {
+            let same = stake
+                .unbonding
+                .iter_mut()
+                .find(|c| c.unlock_at == back.unlock_at);
+            if let Some(same) = same {
+                same.amount = same.amount.saturating_add(back.amount);
+            } else if stake.unbonding.len() < MAX_UNBONDING_CHUNKS {
                 // Keep chunks ordered by unlock block.
                 let at = stake
                     .unbonding
@@ -568,6 +583,7 @@ impl Bonds {
             offender,
             upheld,
             returned: slash.amount,
+            deposit_burned: 0,
         };
         Ok((
             vec![Event::DisputeResolved(event)],
@@ -639,5 +655,108 @@ impl Bonds {
         Role::ALL.iter().fold(0u128, |sum, role| {
             sum.saturating_add(self.role_weight(account, *role, now, score))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{DAY, DEFAULT_PARAMS, ONE_DYN};
+
+    fn acc(n: u8) -> AccountId {
+        AccountId::from([n; 32])
+    }
+
+    const ADMIN: u8 = 1;
+    const RESOLVER: u8 = 2;
+    const REPORTER: u8 = 3;
+    const ALICE: u8 = 10;
+
+    fn bonds() -> Bonds {
+        let mut b = Bonds::new(acc(ADMIN), acc(RESOLVER), DEFAULT_PARAMS)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        b.add_reporter(acc(ADMIN), acc(REPORTER))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        b
+    }
+
+    fn ok<T>(r: Result<T, BondingError>) -> T {
+        r.unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[ink::test]
+    fn weight_is_amount_times_duration_tier_and_reputation() {
+        let mut b = bonds();
+        ok(b.bond(acc(ALICE), Role::Verifier, 1_000 * ONE_DYN, 0));
+        let ramp = DEFAULT_PARAMS.duration_ramp_blocks;
+        // Fresh, no reputation: amount × 1 × 1.5 × 1.
+        assert_eq!(b.weight(acc(ALICE), 0, 0), 1_500 * ONE_DYN);
+        // Half the ramp, half reputation: × 1.5 × 1.5 × 1.5.
+        assert_eq!(
+            b.weight(acc(ALICE), ramp / 2, SCORE_MAX / 2),
+            1_000 * ONE_DYN * 3375 / 1000
+        );
+        // The ramp caps at 2×, reputation at 2×.
+        assert_eq!(
+            b.weight(acc(ALICE), 10 * ramp, u32::MAX),
+            1_000 * ONE_DYN * 2 * 3 / 2 * 2
+        );
+        // Adding the same amount again halves the age (amount-weighted).
+        ok(b.bond(acc(ALICE), Role::Verifier, 1_000 * ONE_DYN, ramp / 2));
+        assert_eq!(b.stake(acc(ALICE), Role::Verifier).since, ramp / 4);
+        // Roles add up; unbonding stake has no weight.
+        ok(b.bond(acc(ALICE), Role::Sentry, 400 * ONE_DYN, ramp / 2));
+        ok(b.unbond(acc(ALICE), Role::Sentry, 200 * ONE_DYN, ramp / 2));
+        assert_eq!(
+            b.weight(acc(ALICE), ramp / 2, 0),
+            b.role_weight(acc(ALICE), Role::Verifier, ramp / 2, 0) + 200 * ONE_DYN * 3 / 4
+        );
+    }
+
+    #[ink::test]
+    fn a_slash_reserves_from_active_first_then_the_latest_chunks_and_upheld_restores_all() {
+        let mut b = bonds();
+        let alice = acc(ALICE);
+        ok(b.bond(alice, Role::Archival, 1_000 * ONE_DYN, 0));
+        ok(b.unbond(alice, Role::Archival, 300 * ONE_DYN, DAY));
+        ok(b.unbond(alice, Role::Archival, 600 * ONE_DYN, 2 * DAY));
+        let before = b.stake(alice, Role::Archival);
+        assert_eq!(before.active, 100 * ONE_DYN);
+        // Malicious takes everything; an attestation failure 10 %.
+        let (id, _) = ok(b.report_slash(
+            acc(REPORTER),
+            alice,
+            Role::Archival,
+            SlashClass::AttestationFailure,
+            [7; 32],
+            3 * DAY,
+        ));
+        let slash = b.slash(id).unwrap_or_else(|| panic!("no slash"));
+        assert_eq!(slash.amount, 100 * ONE_DYN);
+        assert_eq!(slash.from_active, 100 * ONE_DYN);
+        let (id2, _) = ok(b.report_slash(
+            acc(REPORTER),
+            alice,
+            Role::Archival,
+            SlashClass::Sla(5),
+            [8; 32],
+            3 * DAY,
+        ));
+        let slash2 = b.slash(id2).unwrap_or_else(|| panic!("no slash"));
+        // 5 % of the 900 left, all from the chunk that unlocks last.
+        assert_eq!(slash2.amount, 45 * ONE_DYN);
+        assert_eq!(slash2.from_unbonding, 45 * ONE_DYN);
+        let after = b.stake(alice, Role::Archival);
+        assert_eq!(after.unbonding[0], before.unbonding[0]);
+        assert_eq!(after.unbonding[1].amount, 555 * ONE_DYN);
+        assert_eq!(b.totals().pending_slash, 145 * ONE_DYN);
+        // Upheld disputes put back exactly what was taken.
+        for id in [id2, id] {
+            ok(b.dispute_slash(alice, id, 3 * DAY));
+            ok(b.resolve_dispute(acc(RESOLVER), id, true));
+        }
+        assert_eq!(b.stake(alice, Role::Archival), before);
+        assert_eq!(b.totals().pending_slash, 0);
+        assert_eq!(b.totals().deposits, 0);
     }
 }

@@ -319,3 +319,178 @@ impl Registry {
         Ok((record.score, vec![Event::ScoreCut(event)]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{DAY, DEFAULT_BOUNDS, DEFAULT_PARAMS};
+
+    fn acc(n: u8) -> AccountId {
+        AccountId::from([n; 32])
+    }
+
+    const ADMIN: u8 = 1;
+    const GOV: u8 = 2;
+    const WRITER: u8 = 3;
+
+    fn registry() -> Registry {
+        let mut r = Registry::new(acc(ADMIN), acc(GOV), DEFAULT_BOUNDS, DEFAULT_PARAMS)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        r.add_writer(acc(ADMIN), acc(WRITER))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        r
+    }
+
+    #[test]
+    fn decay_follows_the_half_life_formula() {
+        let (floor, hl) = (50_000u32, 1_000u32);
+        for score in [0u32, 40_000, 50_000, 50_001, 300_000, 1_000_000] {
+            let mut last = score;
+            for elapsed in (0..=40_000u32).step_by(37) {
+                let got = decay(score, floor, elapsed, hl);
+                assert!(got <= last, "decay rose: {score} at {elapsed}");
+                last = got;
+                if score <= floor {
+                    assert_eq!(got, score);
+                    continue;
+                }
+                // Exponential reference: floor + excess · 2^(−t/hl). The integer form is
+                // linear inside each half-life, so it lies above the curve by at most ~6 %
+                // of what is left, plus rounding.
+                let excess = f64::from(score - floor);
+                let exact = excess * 0.5f64.powf(f64::from(elapsed) / f64::from(hl));
+                let ours = f64::from(got - floor);
+                assert!(ours + 1.0 >= exact, "{score} at {elapsed}: {ours} < {exact}");
+                assert!(ours <= exact * 1.062 + 1.0, "{score} at {elapsed}: {ours} ≫ {exact}");
+                if elapsed % hl == 0 {
+                    let halvings = elapsed / hl;
+                    let expected = (score - floor).checked_shr(halvings).unwrap_or(0);
+                    assert_eq!(got - floor, expected, "exact at whole half-lives");
+                }
+            }
+        }
+    }
+
+    #[ink::test]
+    fn successes_are_capped_per_success_and_per_epoch() {
+        let mut r = registry();
+        let p = DEFAULT_PARAMS;
+        let now = 10 * DAY;
+        let (s, _) = r
+            .record_success(acc(WRITER), acc(9), u32::MAX, now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(s, p.max_gain_per_success);
+        let mut score = s;
+        for _ in 0..10 {
+            let (s, _) = r
+                .record_success(acc(WRITER), acc(9), u32::MAX, now)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            score = s;
+        }
+        assert_eq!(score, p.max_gain_per_epoch, "epoch cap");
+        let h = r.history(acc(9), now).unwrap_or_default();
+        assert_eq!((h.first_seen, h.active_epochs), (now, 1));
+        // The next epoch opens new room and counts as another active epoch.
+        let (s, _) = r
+            .record_success(acc(WRITER), acc(9), 1, now + DAY)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(s > score - score / 100, "{s}");
+        assert_eq!(r.history(acc(9), now + DAY).unwrap_or_default().active_epochs, 2);
+    }
+
+    #[ink::test]
+    fn faults_cut_by_class_and_malicious_zeroes() {
+        let mut r = registry();
+        let mut now = 0;
+        for _ in 0..20 {
+            now += DAY;
+            r.record_success(acc(WRITER), acc(9), u32::MAX, now)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        }
+        let before = r.score(acc(9), now);
+        let (after, events) = r
+            .record_fault(acc(WRITER), acc(9), FaultClass::Sla, now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(after, (u64::from(before) * 8 / 10) as u32);
+        assert_eq!(
+            events,
+            vec![Event::ScoreCut(ScoreCut {
+                account: acc(9),
+                writer: acc(WRITER),
+                class: FaultClass::Sla,
+                before,
+                after
+            })]
+        );
+        let (half, _) = r
+            .record_fault(acc(WRITER), acc(9), FaultClass::AttestationFailure, now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(half, after / 2);
+        let (zero, _) = r
+            .record_fault(acc(WRITER), acc(9), FaultClass::Malicious, now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(zero, 0);
+        let h = r.history(acc(9), now).unwrap_or_default();
+        assert_eq!(h.last_fault, Some(Fault { at: now, class: FaultClass::Malicious }));
+        assert_eq!(h.active_epochs, 20, "history survives a cut");
+    }
+
+    #[ink::test]
+    fn authority_needs_score_history_and_a_cooled_fault() {
+        let mut r = registry();
+        let p = DEFAULT_PARAMS;
+        let mut now = 0;
+        let mut days = 0;
+        let mut score_met_on = None;
+        while !r.authority(acc(9), Action::ProposeMint, now) {
+            now += DAY;
+            days += 1;
+            for _ in 0..4 {
+                r.record_success(acc(WRITER), acc(9), u32::MAX, now)
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+            }
+            if score_met_on.is_none() && r.score(acc(9), now) >= p.min_score[0] {
+                score_met_on = Some(days);
+            }
+            assert!(days < 100, "never gained authority");
+        }
+        // At 2 % a day the score passes 50 % after about 26 days (decay slows it a little),
+        // but the history requirement of 30 active epochs holds authority back until then.
+        let score_day = score_met_on.unwrap_or(0);
+        assert!((25..30).contains(&score_day), "score met on day {score_day}");
+        assert_eq!(days, p.min_active_epochs[0]);
+        r.record_fault(acc(WRITER), acc(9), FaultClass::Sla, now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!r.authority(acc(9), Action::Challenge, now));
+        assert!(!r.authority(acc(9), Action::Challenge, now + p.fault_cooldown_blocks - 1));
+        assert!(r.authority(acc(9), Action::Challenge, now + p.fault_cooldown_blocks));
+        assert!(!r.authority(acc(8), Action::Challenge, now), "unknown account");
+    }
+
+    #[ink::test]
+    fn only_writers_write_and_only_governance_tunes() {
+        let mut r = registry();
+        for who in [ADMIN, GOV, 9] {
+            assert_eq!(
+                r.record_success(acc(who), acc(9), 1, 0),
+                Err(ReputationError::NotWriter)
+            );
+            assert_eq!(
+                r.record_fault(acc(who), acc(9), FaultClass::Sla, 0),
+                Err(ReputationError::NotWriter)
+            );
+        }
+        for who in [ADMIN, WRITER, 9] {
+            assert_eq!(
+                r.set_params(acc(who), DEFAULT_PARAMS),
+                Err(ReputationError::NotGovernance)
+            );
+        }
+        let mut p = DEFAULT_PARAMS;
+        p.floor = DEFAULT_BOUNDS.max.floor + 1;
+        assert_eq!(r.set_params(acc(GOV), p), Err(ReputationError::ParamOutOfBounds));
+        p.floor = DEFAULT_BOUNDS.max.floor;
+        assert!(r.set_params(acc(GOV), p).is_ok());
+        assert_eq!(r.params(), p);
+    }
+}
