@@ -6,6 +6,7 @@
 //! resulting bundles.
 
 pub mod psp22;
+pub mod suite;
 
 use drink::{
     minimal::MinimalSandbox,
@@ -163,6 +164,60 @@ impl Chain {
             gas,
             events,
         })
+    }
+
+    /// Instantiates a contract whose constructor returns `Result<Self, E>`: `Ok(address)`, or
+    /// the constructor's typed error if it refused.
+    pub fn deploy_fallible<E: Decode>(
+        &mut self,
+        wasm: &[u8],
+        deployer: AccountId,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<Result<Called<AccountId>, E>, ChainError> {
+        self.fund(deployer);
+        self.sandbox.reset_events();
+        let result = self.sandbox.deploy_contract(
+            wasm.to_vec(),
+            0,
+            data,
+            salt,
+            to_runtime(deployer),
+            self.gas_limit,
+            None,
+        );
+        let events = collect_events(result.events.as_deref().unwrap_or_default());
+        let gas = result.gas_consumed;
+        let ok = result
+            .result
+            .map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
+        if ok.result.did_revert() {
+            let refused = decode_message_result::<Result<(), E>>(&ok.result.data)?;
+            return match refused {
+                Err(e) => Ok(Err(e)),
+                Ok(()) => Err(ChainError::Decode("reverted with Ok".into())),
+            };
+        }
+        Ok(Ok(Called {
+            value: from_runtime(&ok.account_id),
+            reverted: false,
+            gas,
+            events,
+        }))
+    }
+
+    /// The current block number.
+    pub fn block(&mut self) -> u32 {
+        self.sandbox.block_number()
+    }
+
+    /// Moves the chain `blocks` blocks ahead (sets the block number; nothing else in these
+    /// tests depends on per-block hooks).
+    pub fn advance(&mut self, blocks: u32) {
+        let to = self.block().saturating_add(blocks);
+        self.sandbox.execute_with(|| {
+            ink_sandbox::frame_system::Pallet::<<MinimalSandbox as Sandbox>::Runtime>::set_block_number(to)
+        });
     }
 
     /// Calls `contract` as `caller` and decodes the message's return value as `R`.

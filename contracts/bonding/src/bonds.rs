@@ -44,6 +44,21 @@ impl Stake {
             .fold(self.active, |sum, c| sum.saturating_add(c.amount))
     }
 
+    /// Adds `amount` dating from `since` to the active bond; the bond's age becomes the
+    /// amount-weighted mean of both parts' ages at block `now`.
+    fn add_active(&mut self, amount: u128, since: u32, now: u32) {
+        let active = self.active.saturating_add(amount);
+        let old_age = u128::from(now.saturating_sub(self.since));
+        let new_age = u128::from(now.saturating_sub(since));
+        let age = old_age
+            .saturating_mul(self.active)
+            .saturating_add(new_age.saturating_mul(amount))
+            .checked_div(active)
+            .unwrap_or(0);
+        self.since = now.saturating_sub(u32::try_from(age).unwrap_or(u32::MAX));
+        self.active = active;
+    }
+
     fn is_empty(&self) -> bool {
         self.active == 0 && self.unbonding.is_empty()
     }
@@ -74,6 +89,8 @@ pub struct Slash {
     pub reporter: AccountId,
     pub evidence: [u8; 32],
     pub reported_at: u32,
+    /// The age reference of the active bond it took from (restored if it is cancelled).
+    pub since: u32,
     /// Total reserved: `from_active + from_unbonding`.
     pub amount: u128,
     pub from_active: u128,
@@ -119,7 +136,10 @@ pub enum Effect {
     /// Burn `amount` of the contract's DYN.
     Burn { amount: u128 },
     /// Record a reputation fault.
-    Fault { account: AccountId, class: FaultClass },
+    Fault {
+        account: AccountId,
+        class: FaultClass,
+    },
 }
 
 macro_rules! events {
@@ -301,11 +321,7 @@ impl Bonds {
         if active < self.params.min_bond(role) {
             return Err(BondingError::BelowMinimum);
         }
-        // The new bond's age is the amount-weighted mean of the old and the new part's.
-        let age = u128::from(now.saturating_sub(stake.since));
-        let kept_age = age.saturating_mul(stake.active).checked_div(active).unwrap_or(0);
-        stake.since = now.saturating_sub(u32::try_from(kept_age).unwrap_or(0));
-        stake.active = active;
+        stake.add_active(amount, now, now);
         self.store(caller, role, &stake);
         self.totals.active = self.totals.active.saturating_add(amount);
         let event = Bonded {
@@ -448,6 +464,7 @@ impl Bonds {
                 reporter: caller,
                 evidence,
                 reported_at: now,
+                since: stake.since,
                 amount,
                 from_active,
                 from_unbonding,
@@ -519,6 +536,7 @@ impl Bonds {
         caller: AccountId,
         id: u64,
         upheld: bool,
+        now: u32,
     ) -> Result<Outcome, BondingError> {
         if caller != self.resolver {
             return Err(BondingError::NotResolver);
@@ -547,7 +565,7 @@ impl Bonds {
             ));
         }
         let mut stake = self.stake(offender, slash.role);
-        stake.active = stake.active.saturating_add(slash.from_active);
+        stake.add_active(slash.from_active, slash.since, now);
         if slash.from_unbonding > 0 {
             let back = Chunk {
                 amount: slash.from_unbonding,
@@ -753,7 +771,7 @@ mod tests {
         // Upheld disputes put back exactly what was taken.
         for id in [id2, id] {
             ok(b.dispute_slash(alice, id, 3 * DAY));
-            ok(b.resolve_dispute(acc(RESOLVER), id, true));
+            ok(b.resolve_dispute(acc(RESOLVER), id, true, 3 * DAY));
         }
         assert_eq!(b.stake(alice, Role::Archival), before);
         assert_eq!(b.totals().pending_slash, 0);

@@ -178,9 +178,9 @@ mod bonding {
         /// The resolver decides the dispute of slash `id`.
         #[ink(message)]
         pub fn resolve_dispute(&mut self, id: u64, upheld: bool) -> Result<(), BondingError> {
-            let outcome = self
-                .bonds
-                .resolve_dispute(self.env().caller(), id, upheld)?;
+            let outcome =
+                self.bonds
+                    .resolve_dispute(self.env().caller(), id, upheld, self.now())?;
             self.finish(outcome)
         }
 
@@ -260,7 +260,13 @@ mod bonding {
         fn score(&self, account: AccountId) -> u32 {
             let reputation: ink::contract_ref!(Reputation) = self.reputation.into();
             // No reputation readable (a broken registry) counts as no reputation.
-            reputation.call().score(account).try_invoke().ok().and_then(|r| r.ok()).unwrap_or(0)
+            reputation
+                .call()
+                .score(account)
+                .try_invoke()
+                .ok()
+                .and_then(|r| r.ok())
+                .unwrap_or(0)
         }
     }
 

@@ -50,7 +50,10 @@ impl BondParams {
     }
 
     pub fn min_bond(&self, role: Role) -> u128 {
-        self.min_bond.get(role.index()).copied().unwrap_or(u128::MAX)
+        self.min_bond
+            .get(role.index())
+            .copied()
+            .unwrap_or(u128::MAX)
     }
 
     pub fn tier_ppb(&self, role: Role) -> u32 {

@@ -86,7 +86,10 @@ impl Params {
 
     /// Least score for `action`.
     pub fn min_score(&self, action: Action) -> u32 {
-        self.min_score.get(action.index()).copied().unwrap_or(u32::MAX)
+        self.min_score
+            .get(action.index())
+            .copied()
+            .unwrap_or(u32::MAX)
     }
 
     /// Least active epochs for `action`.
@@ -226,10 +229,18 @@ mod tests {
                 false
             };
             let p = from_fields(above);
-            assert_eq!(DEFAULT_BOUNDS.check(&p), Err(ReputationError::ParamOutOfBounds), "field {i} above");
+            assert_eq!(
+                DEFAULT_BOUNDS.check(&p),
+                Err(ReputationError::ParamOutOfBounds),
+                "field {i} above"
+            );
             if checked {
                 let p = from_fields(below);
-                assert_eq!(DEFAULT_BOUNDS.check(&p), Err(ReputationError::ParamOutOfBounds), "field {i} below");
+                assert_eq!(
+                    DEFAULT_BOUNDS.check(&p),
+                    Err(ReputationError::ParamOutOfBounds),
+                    "field {i} below"
+                );
             }
         }
     }
@@ -247,7 +258,11 @@ mod tests {
         let mut floor_grants = DEFAULT_BOUNDS;
         floor_grants.max.floor = floor_grants.min.min_score[2];
         for bad in [swapped, zero_epoch, big_score, big_ratio, floor_grants] {
-            assert_eq!(bad.validate(), Err(ReputationError::InvalidBounds), "{bad:?}");
+            assert_eq!(
+                bad.validate(),
+                Err(ReputationError::InvalidBounds),
+                "{bad:?}"
+            );
         }
     }
 

@@ -46,8 +46,10 @@ pub fn decay(score: u32, floor: u32, elapsed: u32, half_life: u32) -> u32 {
     let Some(excess) = score.checked_sub(floor).filter(|e| *e > 0) else {
         return score;
     };
-    let (Some(halvings), Some(rem)) = (elapsed.checked_div(half_life), elapsed.checked_rem(half_life))
-    else {
+    let (Some(halvings), Some(rem)) = (
+        elapsed.checked_div(half_life),
+        elapsed.checked_rem(half_life),
+    ) else {
         return score;
     };
     let excess = excess.checked_shr(halvings).unwrap_or(0);
@@ -227,9 +229,9 @@ impl Registry {
         let Some(record) = self.history(account, now) else {
             return false;
         };
-        let cooled = record.last_fault.is_none_or(|fault| {
-            now.saturating_sub(fault.at) >= self.params.fault_cooldown_blocks
-        });
+        let cooled = record
+            .last_fault
+            .is_none_or(|fault| now.saturating_sub(fault.at) >= self.params.fault_cooldown_blocks);
         cooled
             && record.score >= self.params.min_score(action)
             && record.active_epochs >= self.params.min_active_epochs(action)
@@ -360,8 +362,14 @@ mod tests {
                 let excess = f64::from(score - floor);
                 let exact = excess * 0.5f64.powf(f64::from(elapsed) / f64::from(hl));
                 let ours = f64::from(got - floor);
-                assert!(ours + 1.0 >= exact, "{score} at {elapsed}: {ours} < {exact}");
-                assert!(ours <= exact * 1.062 + 1.0, "{score} at {elapsed}: {ours} ≫ {exact}");
+                assert!(
+                    ours + 1.0 >= exact,
+                    "{score} at {elapsed}: {ours} < {exact}"
+                );
+                assert!(
+                    ours <= exact * 1.062 + 1.0,
+                    "{score} at {elapsed}: {ours} ≫ {exact}"
+                );
                 if elapsed % hl == 0 {
                     let halvings = elapsed / hl;
                     let expected = (score - floor).checked_shr(halvings).unwrap_or(0);
@@ -395,7 +403,12 @@ mod tests {
             .record_success(acc(WRITER), acc(9), 1, now + DAY)
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(s > score - score / 100, "{s}");
-        assert_eq!(r.history(acc(9), now + DAY).unwrap_or_default().active_epochs, 2);
+        assert_eq!(
+            r.history(acc(9), now + DAY)
+                .unwrap_or_default()
+                .active_epochs,
+            2
+        );
     }
 
     #[ink::test]
@@ -431,7 +444,13 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(zero, 0);
         let h = r.history(acc(9), now).unwrap_or_default();
-        assert_eq!(h.last_fault, Some(Fault { at: now, class: FaultClass::Malicious }));
+        assert_eq!(
+            h.last_fault,
+            Some(Fault {
+                at: now,
+                class: FaultClass::Malicious
+            })
+        );
         assert_eq!(h.active_epochs, 20, "history survives a cut");
     }
 
@@ -457,14 +476,20 @@ mod tests {
         // At 2 % a day the score passes 50 % after about 26 days (decay slows it a little),
         // but the history requirement of 30 active epochs holds authority back until then.
         let score_day = score_met_on.unwrap_or(0);
-        assert!((25..30).contains(&score_day), "score met on day {score_day}");
+        assert!(
+            (25..30).contains(&score_day),
+            "score met on day {score_day}"
+        );
         assert_eq!(days, p.min_active_epochs[0]);
         r.record_fault(acc(WRITER), acc(9), FaultClass::Sla, now)
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(!r.authority(acc(9), Action::Challenge, now));
         assert!(!r.authority(acc(9), Action::Challenge, now + p.fault_cooldown_blocks - 1));
         assert!(r.authority(acc(9), Action::Challenge, now + p.fault_cooldown_blocks));
-        assert!(!r.authority(acc(8), Action::Challenge, now), "unknown account");
+        assert!(
+            !r.authority(acc(8), Action::Challenge, now),
+            "unknown account"
+        );
     }
 
     #[ink::test]
@@ -488,7 +513,10 @@ mod tests {
         }
         let mut p = DEFAULT_PARAMS;
         p.floor = DEFAULT_BOUNDS.max.floor + 1;
-        assert_eq!(r.set_params(acc(GOV), p), Err(ReputationError::ParamOutOfBounds));
+        assert_eq!(
+            r.set_params(acc(GOV), p),
+            Err(ReputationError::ParamOutOfBounds)
+        );
         p.floor = DEFAULT_BOUNDS.max.floor;
         assert!(r.set_params(acc(GOV), p).is_ok());
         assert_eq!(r.params(), p);

@@ -27,8 +27,23 @@ mod tests {
 
     #[test]
     fn mul_ppb_is_exact_where_the_naive_product_fits() {
-        for value in [0u128, 1, 999, 1_000_000_000, 123_456_789_012_345, 10u128.pow(27)] {
-            for ppb in [0u32, 1, 10_000_000, 500_000_000, PPB, 1_500_000_000, u32::MAX] {
+        for value in [
+            0u128,
+            1,
+            999,
+            1_000_000_000,
+            123_456_789_012_345,
+            10u128.pow(27),
+        ] {
+            for ppb in [
+                0u32,
+                1,
+                10_000_000,
+                500_000_000,
+                PPB,
+                1_500_000_000,
+                u32::MAX,
+            ] {
                 let naive = value * u128::from(ppb) / u128::from(PPB);
                 assert_eq!(mul_ppb(value, ppb), naive, "{value} × {ppb}");
             }

@@ -33,7 +33,11 @@ pub enum Action {
 
 impl Action {
     /// Every action, in index order.
-    pub const ALL: [Action; 3] = [Action::ProposeMint, Action::ProposeGovernance, Action::Challenge];
+    pub const ALL: [Action; 3] = [
+        Action::ProposeMint,
+        Action::ProposeGovernance,
+        Action::Challenge,
+    ];
 
     /// Index into per-action parameter arrays.
     pub const fn index(self) -> usize {

@@ -71,7 +71,10 @@ mod tests {
     fn only_the_admin_wires_and_locking_is_final() {
         let mut wiring = Wiring::open(acc(1));
         assert_eq!(wiring.ensure_admin(acc(1)), Ok(()));
-        assert_eq!(wiring.ensure_admin(acc(2)), Err(WiringError::NotWiringAdmin));
+        assert_eq!(
+            wiring.ensure_admin(acc(2)),
+            Err(WiringError::NotWiringAdmin)
+        );
         assert_eq!(wiring.lock(acc(2)), Err(WiringError::NotWiringAdmin));
         assert!(!wiring.is_locked());
         assert_eq!(wiring.lock(acc(1)), Ok(acc(1)));

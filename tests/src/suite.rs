@@ -1,0 +1,371 @@
+//! The suite so far (DYN, reputation, bonding) deployed and wired in a sandbox, with typed
+//! calls to reputation and bonding.
+
+use crate::{account, bundle, call_data, psp22::Psp22, AccountId, BundleProvider, Called, Chain};
+use bonding::{BondParams, Slash, Stake, Totals};
+use dynamis_shared::{Action, BondingError, FaultClass, ReputationError, Role, SlashClass};
+use reputation::{Params, Record};
+use scale::{Decode, Encode};
+
+/// Selectors of the reputation registry and the bonding contract.
+pub mod selector {
+    pub const WITH_DEFAULTS: [u8; 4] = ink::selector_bytes!("with_defaults");
+    pub const NEW: [u8; 4] = ink::selector_bytes!("new");
+    pub const LOCK_WIRING: [u8; 4] = ink::selector_bytes!("lock_wiring");
+    pub const WIRING: [u8; 4] = ink::selector_bytes!("wiring");
+    pub const PARAMS: [u8; 4] = ink::selector_bytes!("params");
+
+    pub const ADD_WRITER: [u8; 4] = ink::selector_bytes!("add_writer");
+    pub const SET_PARAMS: [u8; 4] = ink::selector_bytes!("set_params");
+    pub const HISTORY: [u8; 4] = ink::selector_bytes!("history");
+    pub const IS_WRITER: [u8; 4] = ink::selector_bytes!("is_writer");
+    pub const SCORE: [u8; 4] = ink::selector_bytes!("Reputation::score");
+    pub const AUTHORITY: [u8; 4] = ink::selector_bytes!("Reputation::authority");
+    pub const RECORD_SUCCESS: [u8; 4] = ink::selector_bytes!("Reputation::record_success");
+    pub const RECORD_FAULT: [u8; 4] = ink::selector_bytes!("Reputation::record_fault");
+
+    pub const BOND: [u8; 4] = ink::selector_bytes!("bond");
+    pub const UNBOND: [u8; 4] = ink::selector_bytes!("unbond");
+    pub const WITHDRAW: [u8; 4] = ink::selector_bytes!("withdraw");
+    pub const DISPUTE_SLASH: [u8; 4] = ink::selector_bytes!("dispute_slash");
+    pub const RESOLVE_DISPUTE: [u8; 4] = ink::selector_bytes!("resolve_dispute");
+    pub const SETTLE_SLASH: [u8; 4] = ink::selector_bytes!("settle_slash");
+    pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
+    pub const STAKE: [u8; 4] = ink::selector_bytes!("stake");
+    pub const SLASH: [u8; 4] = ink::selector_bytes!("slash");
+    pub const NEXT_SLASH: [u8; 4] = ink::selector_bytes!("next_slash");
+    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
+    pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
+    pub const ROLE_WEIGHT: [u8; 4] = ink::selector_bytes!("role_weight");
+    pub const ACTIVE_BOND: [u8; 4] = ink::selector_bytes!("Bonding::active_bond");
+    pub const IS_BONDED: [u8; 4] = ink::selector_bytes!("Bonding::is_bonded");
+    pub const WEIGHT: [u8; 4] = ink::selector_bytes!("Bonding::weight");
+    pub const REPORT_SLASH: [u8; 4] = ink::selector_bytes!("Bonding::report_slash");
+}
+
+/// Who is who in a deployed suite.
+pub mod who {
+    use crate::{account, AccountId};
+    /// Instantiates everything: the wiring admin of every contract.
+    pub fn admin() -> AccountId {
+        account(1)
+    }
+    /// Holds the genesis supply.
+    pub fn genesis() -> AccountId {
+        account(2)
+    }
+    /// Tunes reputation parameters.
+    pub fn governance() -> AccountId {
+        account(3)
+    }
+    /// Decides slash disputes.
+    pub fn resolver() -> AccountId {
+        account(4)
+    }
+    /// The authorised slash reporter (until attestations takes that role).
+    pub fn reporter() -> AccountId {
+        account(5)
+    }
+    /// A plain account registered as a reputation writer, standing in for the attestations
+    /// and settlement contracts that will record successes.
+    pub fn writer() -> AccountId {
+        account(6)
+    }
+    /// The i-th ordinary user.
+    pub fn user(i: u8) -> AccountId {
+        account(100u8.saturating_add(i))
+    }
+}
+
+pub type BondResult = Result<(), BondingError>;
+pub type RepResult<T> = Result<T, ReputationError>;
+
+/// The deployed suite.
+pub struct Suite {
+    pub chain: Chain,
+    pub token: Psp22,
+    pub reputation: AccountId,
+    pub bonding: AccountId,
+}
+
+fn ok<R>(result: Result<R, crate::ChainError>, what: &str) -> R {
+    result.unwrap_or_else(|e| panic!("{what}: the call itself failed: {e:?}"))
+}
+
+/// Fails the test unless the call succeeded without reverting.
+pub fn done<T: std::fmt::Debug, E: std::fmt::Debug>(called: Called<Result<T, E>>) -> Called<T> {
+    match called.value {
+        Ok(value) => {
+            assert!(!called.reverted, "an Ok call reverted");
+            Called {
+                value,
+                reverted: false,
+                gas: called.gas,
+                events: called.events,
+            }
+        }
+        Err(e) => panic!("call refused: {e:?}"),
+    }
+}
+
+impl Default for Suite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Suite {
+    /// DYN (minter locked to nobody), reputation with defaults, bonding with defaults; bonding
+    /// and [`who::writer`] registered as reputation writers, [`who::reporter`] as the slash
+    /// reporter, and both wirings locked.
+    pub fn new() -> Self {
+        let mut suite = Self::unwired();
+        let (bnd, admin) = (suite.bonding, who::admin());
+        done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, bnd));
+        done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, who::writer()));
+        done(suite.rep_call::<RepResult<()>>(admin, selector::LOCK_WIRING, ()));
+        done(suite.bond_call::<BondResult>(admin, selector::ADD_REPORTER, who::reporter()));
+        done(suite.bond_call::<BondResult>(admin, selector::LOCK_WIRING, ()));
+        suite
+    }
+
+    /// Everything deployed, nothing wired yet (DYN's minter is locked to nobody).
+    pub fn unwired() -> Self {
+        let mut chain = Chain::new();
+        let admin = who::admin();
+        let token_wasm = bundle(BundleProvider::DynToken).wasm;
+        let token = Psp22::deploy_dyn(&mut chain, &token_wasm, admin, who::genesis()).value;
+        assert_eq!(token.lock_minter(&mut chain, admin, None).value, Ok(()));
+        let reputation = Self::deploy(
+            &mut chain,
+            BundleProvider::Reputation,
+            call_data(selector::WITH_DEFAULTS, who::governance()),
+        );
+        let bonding = Self::deploy(
+            &mut chain,
+            BundleProvider::Bonding,
+            call_data(
+                selector::WITH_DEFAULTS,
+                (token.address, reputation, who::resolver()),
+            ),
+        );
+        Self {
+            chain,
+            token,
+            reputation,
+            bonding,
+        }
+    }
+
+    fn deploy(chain: &mut Chain, contract: BundleProvider, data: Vec<u8>) -> AccountId {
+        let wasm = bundle(contract).wasm;
+        let called = ok(chain.deploy(&wasm, who::admin(), data, vec![]), "deploy");
+        called.value
+    }
+
+    pub fn rep_call<R: Decode>(
+        &mut self,
+        caller: AccountId,
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Called<R> {
+        let address = self.reputation;
+        ok(
+            self.chain.call(address, caller, call_data(selector, args)),
+            "reputation",
+        )
+    }
+
+    pub fn bond_call<R: Decode>(
+        &mut self,
+        caller: AccountId,
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Called<R> {
+        let address = self.bonding;
+        ok(
+            self.chain.call(address, caller, call_data(selector, args)),
+            "bonding",
+        )
+    }
+
+    pub fn rep_query<R: Decode>(&mut self, selector: [u8; 4], args: impl Encode) -> R {
+        let address = self.reputation;
+        ok(
+            self.chain.query(address, call_data(selector, args)),
+            "reputation query",
+        )
+    }
+
+    pub fn bond_query<R: Decode>(&mut self, selector: [u8; 4], args: impl Encode) -> R {
+        let address = self.bonding;
+        ok(
+            self.chain.query(address, call_data(selector, args)),
+            "bonding query",
+        )
+    }
+
+    /// Gives `to` `amount` DYN from the genesis account.
+    pub fn give(&mut self, to: AccountId, amount: u128) {
+        let token = self.token;
+        assert_eq!(
+            token
+                .transfer(&mut self.chain, who::genesis(), to, amount)
+                .value,
+            Ok(())
+        );
+    }
+
+    /// `who` allows bonding to pull `amount` more DYN.
+    pub fn allow(&mut self, owner: AccountId, amount: u128) {
+        let (token, bonding) = (self.token, self.bonding);
+        assert_eq!(
+            token
+                .increase_allowance(&mut self.chain, owner, bonding, amount)
+                .value,
+            Ok(())
+        );
+    }
+
+    pub fn bond(&mut self, caller: AccountId, role: Role, amount: u128) -> Called<BondResult> {
+        self.bond_call(caller, selector::BOND, (role, amount))
+    }
+
+    /// Funds, approves and bonds in one go; fails the test if bonding refuses.
+    pub fn bond_new(&mut self, caller: AccountId, role: Role, amount: u128) -> Called<()> {
+        self.give(caller, amount);
+        self.allow(caller, amount);
+        done(self.bond(caller, role, amount))
+    }
+
+    pub fn unbond(&mut self, caller: AccountId, role: Role, amount: u128) -> Called<BondResult> {
+        self.bond_call(caller, selector::UNBOND, (role, amount))
+    }
+
+    pub fn withdraw(&mut self, caller: AccountId, role: Role) -> Called<BondResult> {
+        self.bond_call(caller, selector::WITHDRAW, role)
+    }
+
+    pub fn report(
+        &mut self,
+        caller: AccountId,
+        offender: AccountId,
+        role: Role,
+        class: SlashClass,
+        evidence: [u8; 32],
+    ) -> Called<Result<u64, BondingError>> {
+        self.bond_call(
+            caller,
+            selector::REPORT_SLASH,
+            (offender, role, class, evidence),
+        )
+    }
+
+    pub fn dispute(&mut self, caller: AccountId, id: u64) -> Called<BondResult> {
+        self.bond_call(caller, selector::DISPUTE_SLASH, id)
+    }
+
+    pub fn resolve(&mut self, caller: AccountId, id: u64, upheld: bool) -> Called<BondResult> {
+        self.bond_call(caller, selector::RESOLVE_DISPUTE, (id, upheld))
+    }
+
+    pub fn settle(&mut self, caller: AccountId, id: u64) -> Called<BondResult> {
+        self.bond_call(caller, selector::SETTLE_SLASH, id)
+    }
+
+    pub fn stake(&mut self, account: AccountId, role: Role) -> Stake {
+        self.bond_query(selector::STAKE, (account, role))
+    }
+
+    pub fn slash(&mut self, id: u64) -> Option<Slash> {
+        self.bond_query(selector::SLASH, id)
+    }
+
+    pub fn next_slash(&mut self) -> u64 {
+        self.bond_query(selector::NEXT_SLASH, ())
+    }
+
+    pub fn totals(&mut self) -> Totals {
+        self.bond_query(selector::TOTALS, ())
+    }
+
+    pub fn bond_params(&mut self) -> BondParams {
+        self.bond_query(selector::PARAMS, ())
+    }
+
+    pub fn weight(&mut self, account: AccountId) -> u128 {
+        self.bond_query(selector::WEIGHT, account)
+    }
+
+    pub fn is_bonded(&mut self, account: AccountId, role: Role) -> bool {
+        self.bond_query(selector::IS_BONDED, (account, role))
+    }
+
+    pub fn score(&mut self, account: AccountId) -> u32 {
+        self.rep_query(selector::SCORE, account)
+    }
+
+    pub fn authority(&mut self, account: AccountId, action: Action) -> bool {
+        self.rep_query(selector::AUTHORITY, (account, action))
+    }
+
+    pub fn history(&mut self, account: AccountId) -> Option<Record> {
+        self.rep_query(selector::HISTORY, account)
+    }
+
+    pub fn rep_params(&mut self) -> Params {
+        self.rep_query(selector::PARAMS, ())
+    }
+
+    pub fn record_success(
+        &mut self,
+        caller: AccountId,
+        account: AccountId,
+        gain: u32,
+    ) -> Called<RepResult<u32>> {
+        self.rep_call(caller, selector::RECORD_SUCCESS, (account, gain))
+    }
+
+    pub fn record_fault(
+        &mut self,
+        caller: AccountId,
+        account: AccountId,
+        class: FaultClass,
+    ) -> Called<RepResult<u32>> {
+        self.rep_call(caller, selector::RECORD_FAULT, (account, class))
+    }
+
+    /// DYN held by the bonding contract.
+    pub fn bonding_balance(&mut self) -> u128 {
+        let (token, bonding) = (self.token, self.bonding);
+        token.balance_of(&mut self.chain, bonding)
+    }
+
+    pub fn supply(&mut self) -> u128 {
+        let token = self.token;
+        token.total_supply(&mut self.chain)
+    }
+
+    pub fn balance(&mut self, owner: AccountId) -> u128 {
+        let token = self.token;
+        token.balance_of(&mut self.chain, owner)
+    }
+}
+
+/// Every account that takes part in a suite's tests, for "everyone else is refused" checks.
+pub fn everyone(suite: &Suite) -> Vec<AccountId> {
+    let mut all = vec![
+        who::admin(),
+        who::genesis(),
+        who::governance(),
+        who::resolver(),
+        who::reporter(),
+        who::writer(),
+        suite.token.address,
+        suite.reputation,
+        suite.bonding,
+        account(0),
+    ];
+    all.extend((0..4).map(who::user));
+    all
+}
