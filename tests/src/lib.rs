@@ -5,6 +5,7 @@
 //! `cargo contract build --release` when this crate compiles; [`BundleProvider`] hands out the
 //! resulting bundles.
 
+pub mod bench;
 pub mod psp22;
 pub mod suite;
 

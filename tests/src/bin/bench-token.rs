@@ -4,7 +4,9 @@
 //! `scripts/bench` runs it; `--out FILE` rewrites the token section of that Markdown file.
 
 use dynamis_tests::{
-    account, call_data,
+    account,
+    bench::{self, figures_of, toolchain, Figures},
+    call_data,
     psp22::{selector, Psp22, Psp22Result},
     BundleProvider, Called, Chain,
 };
@@ -16,9 +18,6 @@ use std::{
 };
 
 type Error = Box<dyn std::error::Error>;
-
-const SECTION_START: &str = "<!-- bench-token:start -->";
-const SECTION_END: &str = "<!-- bench-token:end -->";
 
 fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -93,12 +92,6 @@ fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
         });
     }
     Ok(rows)
-}
-
-type Figures = (u64, u64);
-
-fn figures_of(gas: drink::Weight) -> Figures {
-    (gas.ref_time(), gas.proof_size())
 }
 
 /// The measured calls on one token, each named where it is made. `burn` only where the token
@@ -197,41 +190,20 @@ fn render(rows: &[Row], dyn_size: usize, reference_size: usize) -> String {
 }
 
 fn write_section(path: &Path, table: &str) -> Result<(), Error> {
-    let toolchain = tool_version("rustc", &["--version"]);
-    let contract = tool_version("cargo", &["contract", "--version"]);
-    let section = format!(
-        "{SECTION_START}\n## DYN token vs the PSP22 reference\n\n\
+    let toolchain = toolchain();
+    let body = format!(
+        "## DYN token vs the PSP22 reference\n\n\
          Produced by `scripts/bench` (binary `bench-token` in `tests/`). Both contracts built by \
-         `cargo contract build --release` with the same toolchain in the same run ({toolchain}; \
-         {contract}); the reference is crate `psp22` 2.0.0 as published, plus the one \
+         `cargo contract build --release` with the same toolchain in the same run ({toolchain}); \
+         the reference is crate `psp22` 2.0.0 as published, plus the one \
          `#[allow(clippy::cast_possible_truncation)]` on `PSP22Error` that cargo-contract's clippy \
          needs. Gas is `gas_consumed` of one call in a drink 0.18 sandbox, both tokens driven \
          through the same sequence from the same state (the holder owns the whole supply; \
          1,000 DYN moved per call; `transfer_from` spends half of a fresh allowance).\n\n\
-         {table}\n{SECTION_END}"
+         {table}"
     );
-    let current = fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_string());
-    let updated = match (current.find(SECTION_START), current.find(SECTION_END)) {
-        (Some(start), Some(end)) if end > start => format!(
-            "{}{}{}",
-            &current[..start],
-            section,
-            &current[end + SECTION_END.len()..]
-        ),
-        _ => format!("{}\n{}\n", current.trim_end(), section),
-    };
-    fs::write(path, updated)?;
+    bench::write_section(path, "bench-token", &body)?;
     Ok(())
-}
-
-fn tool_version(program: &str, args: &[&str]) -> String {
-    Command::new(program)
-        .args(args)
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| format!("{program}: unknown version"))
 }
 
 /// Copies the published `psp22` 2.0.0 sources out of cargo's registry into
