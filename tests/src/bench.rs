@@ -33,7 +33,10 @@ pub fn toolchain() -> String {
 /// Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the file at
 /// `path` with `body` (appending the section if it is not there yet).
 pub fn write_section(path: &Path, name: &str, body: &str) -> std::io::Result<()> {
-    let (start_marker, end_marker) = (format!("<!-- {name}:start -->"), format!("<!-- {name}:end -->"));
+    let (start_marker, end_marker) = (
+        format!("<!-- {name}:start -->"),
+        format!("<!-- {name}:end -->"),
+    );
     let section = format!("{start_marker}\n{body}\n{end_marker}");
     let current = fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_string());
     let updated = match (current.find(&start_marker), current.find(&end_marker)) {

@@ -87,7 +87,11 @@ impl Run {
             34..=41 => Step::Withdraw(user, role),
             42..=53 => Step::Advance(*[1, 100, DAY, 3 * DAY, 8 * DAY].choose(rng).unwrap_or(&1)),
             54..=65 => {
-                let caller = if rng.gen_bool(0.85) { who::reporter() } else { other };
+                let caller = if rng.gen_bool(0.85) {
+                    who::reporter()
+                } else {
+                    other
+                };
                 let class = match rng.gen_range(0..4) {
                     0 => SlashClass::Sla(rng.gen_range(0..=6)),
                     1 => SlashClass::AttestationFailure,
@@ -103,12 +107,20 @@ impl Run {
                 Step::Dispute(caller, id)
             }
             74..=80 => {
-                let caller = if rng.gen_bool(0.85) { who::resolver() } else { other };
+                let caller = if rng.gen_bool(0.85) {
+                    who::resolver()
+                } else {
+                    other
+                };
                 Step::Resolve(caller, some_id(rng, &self.open), rng.gen_bool(0.5))
             }
             81..=88 => Step::Settle(other, some_id(rng, &self.open)),
             89..=95 => {
-                let caller = if rng.gen_bool(0.85) { who::writer() } else { other };
+                let caller = if rng.gen_bool(0.85) {
+                    who::writer()
+                } else {
+                    other
+                };
                 Step::Success(caller, user, rng.gen_range(0..=10_000))
             }
             _ => Step::Transfer(user, other, rng.gen_range(0..=100) * ONE_DYN),
@@ -159,7 +171,10 @@ impl Run {
                 let c = s.resolve(caller, id, upheld);
                 if c.value.is_ok() && upheld {
                     if let Some(x) = slash {
-                        *self.slashed.entry((x.offender, x.role.index())).or_default() -= x.amount;
+                        *self
+                            .slashed
+                            .entry((x.offender, x.role.index()))
+                            .or_default() -= x.amount;
                         self.open.remove(&id);
                     }
                 }
@@ -207,24 +222,37 @@ impl Run {
             }
         }
         let held = s.bonding_balance();
-        assert_eq!(held, active + unbonding + pending + deposits, "DYN held by bonding");
+        assert_eq!(
+            held,
+            active + unbonding + pending + deposits,
+            "DYN held by bonding"
+        );
         let totals = s.totals();
         assert_eq!(
-            (totals.active, totals.unbonding, totals.pending_slash, totals.deposits),
+            (
+                totals.active,
+                totals.unbonding,
+                totals.pending_slash,
+                totals.deposits
+            ),
             (active, unbonding, pending, deposits),
             "totals()"
         );
         // Slashes never exceed what was bonded.
         for (key, slashed) in &self.slashed {
             let put_in = self.ever_in.get(key).copied().unwrap_or(0);
-            assert!(*slashed <= put_in, "{key:?}: slashed {slashed} > bonded {put_in}");
+            assert!(
+                *slashed <= put_in,
+                "{key:?}: slashed {slashed} > bonded {put_in}"
+            );
         }
         // Supply moves only by declared burns.
         let burned: u128 = events
             .iter()
             .map(|e| {
                 e.decode_as::<SlashSettled>().map_or(0, |x| x.burned)
-                    + e.decode_as::<DisputeResolved>().map_or(0, |x| x.deposit_burned)
+                    + e.decode_as::<DisputeResolved>()
+                        .map_or(0, |x| x.deposit_burned)
             })
             .sum();
         let supply = s.supply();

@@ -110,7 +110,13 @@ fn measure() -> Result<Vec<Row>, Error> {
 
     // Slashing: report, dispute, resolve, settle.
     s.bond(bob, Role::Archival, amount);
-    let report = s.report(who::reporter(), bob, Role::Archival, SlashClass::AttestationFailure, [1; 32]);
+    let report = s.report(
+        who::reporter(),
+        bob,
+        Role::Archival,
+        SlashClass::AttestationFailure,
+        [1; 32],
+    );
     let first = report.value.clone().map_err(|e| format!("{e:?}"))?;
     rows.push(Row {
         what: "report_slash",
@@ -128,7 +134,13 @@ fn measure() -> Result<Vec<Row>, Error> {
         inner: Some(("DYN transfer", pay)),
     });
     let second = s
-        .report(who::reporter(), bob, Role::Archival, SlashClass::Sla(3), [2; 32])
+        .report(
+            who::reporter(),
+            bob,
+            Role::Archival,
+            SlashClass::Sla(3),
+            [2; 32],
+        )
         .value
         .map_err(|e| format!("{e:?}"))?;
     s.chain.advance(DEFAULT_PARAMS.dispute_window_blocks);
@@ -145,7 +157,10 @@ fn measure() -> Result<Vec<Row>, Error> {
     });
     rows.push(Row {
         what: "reputation record_success",
-        gas: ok(s.record_success(who::writer(), alice, 5_000), "record_success")?,
+        gas: ok(
+            s.record_success(who::writer(), alice, 5_000),
+            "record_success",
+        )?,
         inner: None,
     });
     rows.push(Row {
@@ -166,7 +181,10 @@ fn render(rows: &[Row], sizes: &[(&str, usize)]) -> String {
                 name.to_string(),
                 r.to_string(),
                 p.to_string(),
-                format!("{:.0} %", 100.0 * row.gas.0.saturating_sub(r) as f64 / row.gas.0 as f64),
+                format!(
+                    "{:.0} %",
+                    100.0 * row.gas.0.saturating_sub(r) as f64 / row.gas.0 as f64
+                ),
             ),
             None => ("—".into(), "—".into(), "—".into(), "all".into()),
         };
