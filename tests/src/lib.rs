@@ -135,6 +135,52 @@ impl Chain {
         data: Vec<u8>,
         salt: Vec<u8>,
     ) -> Result<Called<AccountId>, ChainError> {
+        let called = self.instantiate(wasm, deployer, data, salt)?;
+        match called.value {
+            Ok(address) => Ok(Called {
+                value: address,
+                reverted: false,
+                gas: called.gas,
+                events: called.events,
+            }),
+            Err(data) => Err(ChainError::Dispatch(format!(
+                "constructor reverted: {data:?}"
+            ))),
+        }
+    }
+
+    /// Instantiates a contract whose constructor returns `Result<Self, E>`: `Ok(address)`, or
+    /// the constructor's typed error if it refused.
+    pub fn deploy_fallible<E: Decode>(
+        &mut self,
+        wasm: &[u8],
+        deployer: AccountId,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<Result<Called<AccountId>, E>, ChainError> {
+        let called = self.instantiate(wasm, deployer, data, salt)?;
+        match called.value {
+            Ok(address) => Ok(Ok(Called {
+                value: address,
+                reverted: false,
+                gas: called.gas,
+                events: called.events,
+            })),
+            Err(data) => match decode_message_result::<Result<(), E>>(&data)? {
+                Err(e) => Ok(Err(e)),
+                Ok(()) => Err(ChainError::Decode("reverted with Ok".into())),
+            },
+        }
+    }
+
+    /// One instantiation: the new address, or the revert data if the constructor reverted.
+    fn instantiate(
+        &mut self,
+        wasm: &[u8],
+        deployer: AccountId,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<Called<Result<AccountId, Vec<u8>>>, ChainError> {
         self.fund(deployer);
         // A block's events accumulate; keep only this call's.
         self.sandbox.reset_events();
@@ -153,58 +199,17 @@ impl Chain {
             .result
             .map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
         let reverted = ok.result.did_revert();
-        if reverted {
-            return Err(ChainError::Dispatch(format!(
-                "constructor reverted: {:?}",
-                ok.result.data
-            )));
-        }
+        let value = if reverted {
+            Err(ok.result.data)
+        } else {
+            Ok(from_runtime(&ok.account_id))
+        };
         Ok(Called {
-            value: from_runtime(&ok.account_id),
+            value,
             reverted,
             gas,
             events,
         })
-    }
-
-    /// Instantiates a contract whose constructor returns `Result<Self, E>`: `Ok(address)`, or
-    /// the constructor's typed error if it refused.
-    pub fn deploy_fallible<E: Decode>(
-        &mut self,
-        wasm: &[u8],
-        deployer: AccountId,
-        data: Vec<u8>,
-        salt: Vec<u8>,
-    ) -> Result<Result<Called<AccountId>, E>, ChainError> {
-        self.fund(deployer);
-        self.sandbox.reset_events();
-        let result = self.sandbox.deploy_contract(
-            wasm.to_vec(),
-            0,
-            data,
-            salt,
-            to_runtime(deployer),
-            self.gas_limit,
-            None,
-        );
-        let events = collect_events(result.events.as_deref().unwrap_or_default());
-        let gas = result.gas_consumed;
-        let ok = result
-            .result
-            .map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
-        if ok.result.did_revert() {
-            let refused = decode_message_result::<Result<(), E>>(&ok.result.data)?;
-            return match refused {
-                Err(e) => Ok(Err(e)),
-                Ok(()) => Err(ChainError::Decode("reverted with Ok".into())),
-            };
-        }
-        Ok(Ok(Called {
-            value: from_runtime(&ok.account_id),
-            reverted: false,
-            gas,
-            events,
-        }))
     }
 
     /// The current block number.

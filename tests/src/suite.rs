@@ -261,6 +261,11 @@ impl Suite {
         )
     }
 
+    /// The authorised reporter reports a slash that must be accepted; returns its id.
+    pub fn reported(&mut self, offender: AccountId, role: Role, class: SlashClass) -> u64 {
+        done(self.report(who::reporter(), offender, role, class, [0; 32])).value
+    }
+
     pub fn dispute(&mut self, caller: AccountId, id: u64) -> Called<BondResult> {
         self.bond_call(caller, selector::DISPUTE_SLASH, id)
     }

@@ -170,14 +170,7 @@ fn an_upheld_dispute_returns_everything() {
     let stake = s.stake(alice, Role::Validator);
     let score = s.score(alice);
     let supply = s.supply();
-    let id = done(s.report(
-        who::reporter(),
-        alice,
-        Role::Validator,
-        SlashClass::Malicious,
-        [1; 32],
-    ))
-    .value;
+    let id = s.reported(alice, Role::Validator, SlashClass::Malicious);
     assert_eq!(
         s.stake(alice, Role::Validator).bonded(),
         0,
@@ -222,14 +215,7 @@ fn a_rejected_dispute_burns_the_deposit_and_the_slash_settles() {
     for _ in 0..4 {
         done(s.record_success(who::writer(), alice, 5_000));
     }
-    let id = done(s.report(
-        who::reporter(),
-        alice,
-        Role::Sequencer,
-        SlashClass::Sla(3),
-        [2; 32],
-    ))
-    .value;
+    let id = s.reported(alice, Role::Sequencer, SlashClass::Sla(3));
     assert_eq!(s.slash(id).map(|x| x.amount), Some(30 * ONE_DYN));
     let deposit = DEFAULT_PARAMS.dispute_deposit;
     s.give(alice, deposit);
@@ -272,7 +258,7 @@ fn slashes_never_take_more_than_is_bonded() {
         SlashClass::Malicious,
     ] {
         let before = s.stake(alice, Role::Sentry).bonded();
-        let id = done(s.report(who::reporter(), alice, Role::Sentry, class, [3; 32])).value;
+        let id = s.reported(alice, Role::Sentry, class);
         let amount = s.slash(id).map_or(0, |x| x.amount);
         assert!(amount <= before);
         assert_eq!(s.stake(alice, Role::Sentry).bonded(), before - amount);
@@ -365,14 +351,7 @@ fn privileged_messages_refuse_every_other_caller() {
 
     let alice = who::user(0);
     s.bond_new(alice, Role::Verifier, 1_000 * ONE_DYN);
-    let id = done(s.report(
-        who::reporter(),
-        alice,
-        Role::Verifier,
-        SlashClass::Sla(1),
-        [0; 32],
-    ))
-    .value;
+    let id = s.reported(alice, Role::Verifier, SlashClass::Sla(1));
     s.give(alice, DEFAULT_PARAMS.dispute_deposit);
     s.allow(alice, DEFAULT_PARAMS.dispute_deposit);
     for caller in all.iter().copied() {
@@ -609,14 +588,7 @@ fn every_error_variant_is_reached() {
         .report(bob, alice, Role::Verifier, SlashClass::Sla(1), [0; 32])
         .value;
     expect(r.map(|_| ()), BondingError::NotReporter, &mut seen);
-    let id = done(s.report(
-        who::reporter(),
-        alice,
-        Role::Verifier,
-        SlashClass::Sla(1),
-        [0; 32],
-    ))
-    .value;
+    let id = s.reported(alice, Role::Verifier, SlashClass::Sla(1));
     expect(
         s.dispute(alice, id + 1).value,
         BondingError::UnknownSlash,
@@ -653,14 +625,7 @@ fn every_error_variant_is_reached() {
         BondingError::DisputeUnresolved,
         &mut seen,
     );
-    let late = done(s.report(
-        who::reporter(),
-        alice,
-        Role::Verifier,
-        SlashClass::Sla(1),
-        [0; 32],
-    ))
-    .value;
+    let late = s.reported(alice, Role::Verifier, SlashClass::Sla(1));
     s.chain.advance(DISPUTE_WINDOW);
     expect(
         s.dispute(alice, late).value,
@@ -668,14 +633,7 @@ fn every_error_variant_is_reached() {
         &mut seen,
     );
     // A dispute deposit the offender cannot pay.
-    let pay_fail = done(s.report(
-        who::reporter(),
-        alice,
-        Role::Verifier,
-        SlashClass::Sla(1),
-        [0; 32],
-    ))
-    .value;
+    let pay_fail = s.reported(alice, Role::Verifier, SlashClass::Sla(1));
     let t = s.token;
     assert_eq!(t.approve(&mut s.chain, alice, s.bonding, 0).value, Ok(()));
     expect(
@@ -702,14 +660,7 @@ fn every_error_variant_is_reached() {
         &mut seen,
     );
     u.bond_new(alice, Role::Validator, 100 * ONE_DYN);
-    let id = done(u.report(
-        who::reporter(),
-        alice,
-        Role::Validator,
-        SlashClass::Malicious,
-        [0; 32],
-    ))
-    .value;
+    let id = u.reported(alice, Role::Validator, SlashClass::Malicious);
     u.chain.advance(DISPUTE_WINDOW);
     let r = u.settle(bob, id).value;
     assert_eq!(r, Err(BondingError::Reputation(ReputationError::NotWriter)));

@@ -6,7 +6,7 @@
 use crate::params::{BondParams, MAX_UNBONDING_CHUNKS};
 use dynamis_shared::{
     math::{mul_ppb, PPB},
-    BondingError, FaultClass, Role, SlashClass, Wiring, SCORE_MAX,
+    BondingError, FaultClass, Role, SlashClass, WiredSet, Wiring, SCORE_MAX,
 };
 use ink::{
     prelude::{vec, vec::Vec},
@@ -34,6 +34,13 @@ pub struct Stake {
     pub since: u32,
     /// Unbonding, oldest first: no weight, still slashable.
     pub unbonding: Vec<Chunk>,
+}
+
+impl Slash {
+    /// The part of the amount taken from unbonding chunks.
+    pub fn from_unbonding(&self) -> u128 {
+        self.amount.saturating_sub(self.from_active)
+    }
 }
 
 impl Stake {
@@ -94,7 +101,6 @@ pub struct Slash {
     /// Total reserved: `from_active + from_unbonding`.
     pub amount: u128,
     pub from_active: u128,
-    pub from_unbonding: u128,
     /// The latest unlock block among the chunks it took from (where a cancelled slash puts
     /// that part back).
     pub unbonding_unlock_at: u32,
@@ -209,11 +215,10 @@ pub type Outcome = (Vec<Event>, Vec<Effect>);
 #[derive(Debug)]
 pub struct Bonds {
     resolver: AccountId,
-    wiring: Wiring,
     params: BondParams,
     totals: Totals,
     next_slash: u64,
-    reporters: Mapping<AccountId, ()>,
+    reporters: WiredSet,
     stakes: Mapping<(AccountId, Role), Stake>,
     slashes: Mapping<u64, Slash>,
 }
@@ -228,11 +233,10 @@ impl Bonds {
         params.validate()?;
         Ok(Self {
             resolver,
-            wiring: Wiring::open(admin),
             params,
             totals: Totals::default(),
             next_slash: 0,
-            reporters: Mapping::new(),
+            reporters: WiredSet::open(admin),
             stakes: Mapping::new(),
             slashes: Mapping::new(),
         })
@@ -247,7 +251,7 @@ impl Bonds {
     }
 
     pub fn wiring(&self) -> Wiring {
-        self.wiring
+        self.reporters.wiring()
     }
 
     pub fn totals(&self) -> Totals {
@@ -276,8 +280,8 @@ impl Bonds {
     }
 
     pub fn is_bonded(&self, account: AccountId, role: Role) -> bool {
-        let active = self.active_bond(account, role);
-        active > 0 && active >= self.params.min_bond(role)
+        // Every minimum is above zero (checked at instantiation).
+        self.active_bond(account, role) >= self.params.min_bond(role)
     }
 
     fn store(&mut self, account: AccountId, role: Role, stake: &Stake) {
@@ -294,14 +298,13 @@ impl Bonds {
         caller: AccountId,
         reporter: AccountId,
     ) -> Result<Vec<Event>, BondingError> {
-        self.wiring.ensure_admin(caller)?;
-        self.reporters.insert(reporter, &());
+        self.reporters.add(caller, reporter)?;
         Ok(vec![Event::ReporterAdded(ReporterAdded { reporter })])
     }
 
     /// The wiring admin fixes the reporters for good.
     pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<Event>, BondingError> {
-        let admin = self.wiring.lock(caller)?;
+        let admin = self.reporters.lock(caller)?;
         Ok(vec![Event::WiringLocked(WiringLocked { admin })])
     }
 
@@ -432,7 +435,8 @@ impl Bonds {
         if bonded == 0 {
             return Err(BondingError::NothingBonded);
         }
-        let amount = mul_ppb(bonded, ppb).min(bonded);
+        // ppb ≤ 10⁹, so the amount never exceeds what is bonded.
+        let amount = mul_ppb(bonded, ppb);
         let from_active = amount.min(stake.active);
         stake.active = stake.active.saturating_sub(from_active);
         let mut left = amount.saturating_sub(from_active);
@@ -467,7 +471,6 @@ impl Bonds {
                 since: stake.since,
                 amount,
                 from_active,
-                from_unbonding,
                 unbonding_unlock_at,
                 deposit: 0,
                 status: SlashStatus::Pending,
@@ -566,9 +569,10 @@ impl Bonds {
         }
         let mut stake = self.stake(offender, slash.role);
         stake.add_active(slash.from_active, slash.since, now);
-        if slash.from_unbonding > 0 {
+        let from_unbonding = slash.from_unbonding();
+        if from_unbonding > 0 {
             let back = Chunk {
-                amount: slash.from_unbonding,
+                amount: from_unbonding,
                 unlock_at: slash.unbonding_unlock_at,
             };
             let same = stake
@@ -594,7 +598,7 @@ impl Bonds {
         self.store(offender, slash.role, &stake);
         self.slashes.remove(id);
         self.totals.active = self.totals.active.saturating_add(slash.from_active);
-        self.totals.unbonding = self.totals.unbonding.saturating_add(slash.from_unbonding);
+        self.totals.unbonding = self.totals.unbonding.saturating_add(from_unbonding);
         self.totals.pending_slash = self.totals.pending_slash.saturating_sub(slash.amount);
         let event = DisputeResolved {
             id,
@@ -624,7 +628,8 @@ impl Bonds {
         }
         self.slashes.remove(id);
         self.totals.pending_slash = self.totals.pending_slash.saturating_sub(slash.amount);
-        let reward = mul_ppb(slash.amount, self.params.reporter_share_ppb).min(slash.amount);
+        // The share is at most 10⁹ ppb (checked at instantiation).
+        let reward = mul_ppb(slash.amount, self.params.reporter_share_ppb);
         let burned = slash.amount.saturating_sub(reward);
         let event = SlashSettled {
             id,
@@ -763,7 +768,7 @@ mod tests {
         let slash2 = b.slash(id2).unwrap_or_else(|| panic!("no slash"));
         // 5 % of the 900 left, all from the chunk that unlocks last.
         assert_eq!(slash2.amount, 45 * ONE_DYN);
-        assert_eq!(slash2.from_unbonding, 45 * ONE_DYN);
+        assert_eq!(slash2.from_unbonding(), 45 * ONE_DYN);
         let after = b.stake(alice, Role::Archival);
         assert_eq!(after.unbonding[0], before.unbonding[0]);
         assert_eq!(after.unbonding[1].amount, 555 * ONE_DYN);

@@ -2,7 +2,9 @@
 //! current block explicitly and return the events to emit.
 
 use crate::params::{Bounds, Params};
-use dynamis_shared::{math::mul_ppb, Action, FaultClass, ReputationError, Wiring, SCORE_MAX};
+use dynamis_shared::{
+    math::mul_ppb, Action, FaultClass, ReputationError, WiredSet, Wiring, SCORE_MAX,
+};
 use ink::{
     prelude::{vec, vec::Vec},
     primitives::AccountId,
@@ -124,10 +126,9 @@ pub enum Event {
 #[derive(Debug)]
 pub struct Registry {
     governance: AccountId,
-    wiring: Wiring,
     params: Params,
     bounds: Bounds,
-    writers: Mapping<AccountId, ()>,
+    writers: WiredSet,
     records: Mapping<AccountId, Record>,
 }
 
@@ -143,10 +144,9 @@ impl Registry {
         bounds.check(&params)?;
         Ok(Self {
             governance,
-            wiring: Wiring::open(admin),
             params,
             bounds,
-            writers: Mapping::new(),
+            writers: WiredSet::open(admin),
             records: Mapping::new(),
         })
     }
@@ -164,7 +164,7 @@ impl Registry {
     }
 
     pub fn wiring(&self) -> Wiring {
-        self.wiring
+        self.writers.wiring()
     }
 
     pub fn is_writer(&self, account: AccountId) -> bool {
@@ -177,14 +177,13 @@ impl Registry {
         caller: AccountId,
         writer: AccountId,
     ) -> Result<Vec<Event>, ReputationError> {
-        self.wiring.ensure_admin(caller)?;
-        self.writers.insert(writer, &());
+        self.writers.add(caller, writer)?;
         Ok(vec![Event::WriterAdded(WriterAdded { writer })])
     }
 
     /// The wiring admin fixes the writers for good.
     pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<Event>, ReputationError> {
-        let admin = self.wiring.lock(caller)?;
+        let admin = self.writers.lock(caller)?;
         Ok(vec![Event::WiringLocked(WiringLocked { admin })])
     }
 

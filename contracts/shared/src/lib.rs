@@ -16,4 +16,4 @@ pub use psp22::{
     Psp22Ledger, Transfer, TransferData, PSP22,
 };
 pub use reputation::{Action, FaultClass, Reputation, ReputationError, SCORE_MAX};
-pub use wiring::{Wiring, WiringError};
+pub use wiring::{WiredSet, Wiring, WiringError};

@@ -6,7 +6,7 @@
 //! registers the others (writers, reporters) and locks the wiring. Locking clears the admin
 //! for good: afterwards no message can add, remove or change a wired address.
 
-use ink::primitives::AccountId;
+use ink::{primitives::AccountId, storage::Mapping};
 
 /// Why a wiring call was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,44 @@ impl Wiring {
     }
 }
 
+/// A set of accounts (writers, reporters) that the wiring admin fills and then locks.
+#[ink::storage_item]
+#[derive(Debug)]
+pub struct WiredSet {
+    wiring: Wiring,
+    members: Mapping<AccountId, ()>,
+}
+
+impl WiredSet {
+    /// An empty, open set administered by `admin`.
+    pub fn open(admin: AccountId) -> Self {
+        Self {
+            wiring: Wiring::open(admin),
+            members: Mapping::new(),
+        }
+    }
+
+    pub fn wiring(&self) -> Wiring {
+        self.wiring
+    }
+
+    pub fn contains(&self, account: AccountId) -> bool {
+        self.members.contains(account)
+    }
+
+    /// The admin adds `member` while the set is open.
+    pub fn add(&mut self, caller: AccountId, member: AccountId) -> Result<(), WiringError> {
+        self.wiring.ensure_admin(caller)?;
+        self.members.insert(member, &());
+        Ok(())
+    }
+
+    /// The admin fixes the set for good; returns the admin whose rights end here.
+    pub fn lock(&mut self, caller: AccountId) -> Result<AccountId, WiringError> {
+        self.wiring.lock(caller)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +122,17 @@ mod tests {
             assert_eq!(wiring.ensure_admin(who), Err(WiringError::WiringLocked));
             assert_eq!(wiring.lock(who), Err(WiringError::WiringLocked));
         }
+    }
+
+    #[ink::test]
+    fn a_wired_set_takes_members_from_the_admin_until_locked() {
+        let mut set = WiredSet::open(acc(1));
+        assert_eq!(set.add(acc(2), acc(9)), Err(WiringError::NotWiringAdmin));
+        assert!(!set.contains(acc(9)));
+        assert_eq!(set.add(acc(1), acc(9)), Ok(()));
+        assert!(set.contains(acc(9)));
+        assert_eq!(set.lock(acc(1)), Ok(acc(1)));
+        assert_eq!(set.add(acc(1), acc(8)), Err(WiringError::WiringLocked));
+        assert!(set.contains(acc(9)) && !set.contains(acc(8)));
     }
 }
