@@ -257,7 +257,7 @@ impl Suite {
         self.bond_call(
             caller,
             selector::REPORT_SLASH,
-            (offender, role, class, evidence),
+            (offender, role, class, evidence, caller),
         )
     }
 

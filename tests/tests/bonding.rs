@@ -132,7 +132,7 @@ fn a_slash_reaches_unbonding_stake_and_settles_after_the_window_not_before() {
     let settled: SlashSettled = only(&called.events);
     assert_eq!(settled.burned, 90 * ONE_DYN);
     assert_eq!(settled.reward, 10 * ONE_DYN);
-    assert_eq!(settled.reporter, who::reporter());
+    assert_eq!(settled.beneficiary, who::reporter());
     assert_eq!(s.supply(), supply - 90 * ONE_DYN);
     assert_eq!(s.balance(who::reporter()), reporter_before + 10 * ONE_DYN);
     assert_eq!(s.slash(id), None);

@@ -94,6 +94,9 @@ pub struct Slash {
     pub role: Role,
     pub class: SlashClass,
     pub reporter: AccountId,
+    /// Who receives the reporter's share when the slash settles (the reporter itself, or
+    /// the challenger whose proof the reporter relayed).
+    pub beneficiary: AccountId,
     pub evidence: [u8; 32],
     pub reported_at: u32,
     /// The age reference of the active bond it took from (restored if it is cancelled).
@@ -148,21 +151,7 @@ pub enum Effect {
     },
 }
 
-macro_rules! events {
-    ($($(#[$doc:meta])* $name:ident { $($(#[$m:meta])* $field:ident : $ty:ty),* $(,)? })*) => {
-        $(
-            $(#[$doc])*
-            #[ink::event]
-            #[derive(Debug, Clone, PartialEq, Eq)]
-            pub struct $name { $($(#[$m])* pub $field: $ty),* }
-        )*
-        /// Any event of the bonding contract.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum Event { $($name($name)),* }
-    };
-}
-
-events! {
+dynamis_shared::contract_events! {
     /// DYN was bonded for a role.
     Bonded { #[ink(topic)] account: AccountId, role: Role, amount: u128, active: u128 }
     /// Active bond started unbonding.
@@ -181,6 +170,7 @@ events! {
         class: SlashClass,
         amount: u128,
         reporter: AccountId,
+        beneficiary: AccountId,
         evidence: [u8; 32],
         dispute_until: u32,
     }
@@ -197,12 +187,12 @@ events! {
         /// Deposit burned (rejected).
         deposit_burned: u128,
     }
-    /// A slash settled: `burned` destroyed, `reward` paid to the reporter, reputation cut.
+    /// A slash settled: `burned` destroyed, `reward` paid to the beneficiary, reputation cut.
     SlashSettled {
         #[ink(topic)] id: u64,
         #[ink(topic)] offender: AccountId,
         burned: u128,
-        reporter: AccountId,
+        beneficiary: AccountId,
         reward: u128,
     }
 }
@@ -416,7 +406,9 @@ impl Bonds {
 
     /// An authorised reporter reports a slash of `offender`'s `role` bond. The class's share
     /// of what is bonded (active + unbonding) is reserved at once: from the active bond
-    /// first, then from the unbonding chunks that unlock last.
+    /// first, then from the unbonding chunks that unlock last. `beneficiary` gets the
+    /// reporter's share on settlement.
+    #[allow(clippy::too_many_arguments)]
     pub fn report_slash(
         &mut self,
         caller: AccountId,
@@ -424,6 +416,7 @@ impl Bonds {
         role: Role,
         class: SlashClass,
         evidence: [u8; 32],
+        beneficiary: AccountId,
         now: u32,
     ) -> Result<(u64, Vec<Event>), BondingError> {
         if !self.is_reporter(caller) {
@@ -466,6 +459,7 @@ impl Bonds {
                 role,
                 class,
                 reporter: caller,
+                beneficiary,
                 evidence,
                 reported_at: now,
                 since: stake.since,
@@ -483,6 +477,7 @@ impl Bonds {
             class,
             amount,
             reporter: caller,
+            beneficiary,
             evidence,
             dispute_until: now.saturating_add(self.params.dispute_window_blocks),
         };
@@ -617,7 +612,8 @@ impl Bonds {
     }
 
     /// Anyone settles a slash once its dispute window has closed and no dispute is open:
-    /// the reporter's share is paid, the rest burned, and the offender's reputation cut.
+    /// the reporter's share is paid to the beneficiary, the rest burned, and the offender's
+    /// reputation cut.
     pub fn settle_slash(&mut self, id: u64, now: u32) -> Result<Outcome, BondingError> {
         let slash = self.slash(id).ok_or(BondingError::UnknownSlash)?;
         if slash.status == SlashStatus::Disputed {
@@ -635,7 +631,7 @@ impl Bonds {
             id,
             offender: slash.offender,
             burned,
-            reporter: slash.reporter,
+            beneficiary: slash.beneficiary,
             reward,
         };
         Ok((
@@ -643,7 +639,7 @@ impl Bonds {
             vec![
                 Effect::Burn { amount: burned },
                 Effect::Pay {
-                    to: slash.reporter,
+                    to: slash.beneficiary,
                     amount: reward,
                 },
                 Effect::Fault {
@@ -752,6 +748,7 @@ mod tests {
             Role::Archival,
             SlashClass::AttestationFailure,
             [7; 32],
+            acc(REPORTER),
             3 * DAY,
         ));
         let slash = b.slash(id).unwrap_or_else(|| panic!("no slash"));
@@ -763,6 +760,7 @@ mod tests {
             Role::Archival,
             SlashClass::Sla(5),
             [8; 32],
+            acc(REPORTER),
             3 * DAY,
         ));
         let slash2 = b.slash(id2).unwrap_or_else(|| panic!("no slash"));

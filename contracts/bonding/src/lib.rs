@@ -294,6 +294,7 @@ mod bonding {
             role: Role,
             class: SlashClass,
             evidence: [u8; 32],
+            beneficiary: AccountId,
         ) -> Result<u64, BondingError> {
             let (id, events) = self.bonds.report_slash(
                 self.env().caller(),
@@ -301,6 +302,7 @@ mod bonding {
                 role,
                 class,
                 evidence,
+                beneficiary,
                 self.now(),
             )?;
             self.emit(events);

@@ -152,7 +152,8 @@ pub trait Bonding {
     fn weight(&self, account: AccountId) -> u128;
 
     /// An authorised reporter reports a slash; it stays pending for the dispute window.
-    /// Returns the slash id.
+    /// `beneficiary` receives the reporter's share when it settles (the reporter, or a
+    /// challenger whose proof the reporter checked). Returns the slash id.
     #[ink(message)]
     fn report_slash(
         &mut self,
@@ -160,5 +161,6 @@ pub trait Bonding {
         role: Role,
         class: SlashClass,
         evidence: [u8; 32],
+        beneficiary: AccountId,
     ) -> Result<u64, BondingError>;
 }

@@ -5,12 +5,15 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod bonding;
+pub mod capacity;
+mod events;
 pub mod math;
 pub mod psp22;
 pub mod reputation;
 pub mod wiring;
 
 pub use bonding::{Bonding, BondingError, Role, SlashClass};
+pub use capacity::Capacity;
 pub use psp22::{
     Approval, PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
     Psp22Ledger, Transfer, TransferData, PSP22,
