@@ -1,0 +1,15 @@
+//! The Dynamis verifier's core: reads items (JSON lines or SCALE), verifies them in parallel
+//! batches (a failed batch is bisected down to its bad items), builds the RFC 6962 batch tree
+//! over (item digest, verdict) with the same code the attestations contract checks proofs
+//! with, serves inclusion proofs, and builds and co-signs the batch's attestation.
+
+pub mod attest;
+pub mod batch;
+pub mod crypto;
+pub mod gen;
+pub mod input;
+pub mod verify;
+
+pub use batch::{Batch, Counts, InclusionProof};
+pub use crypto::Native;
+pub use dynamis_proofs::{Attestation, Hash, Item, Kind, Regime, Verdict};

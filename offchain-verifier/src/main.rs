@@ -1,0 +1,205 @@
+//! `dynamis-verifier`: verify item files, prove an item's verdict, generate test sets.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use dynamis_verifier::{
+    gen::Generator,
+    input::{self, Format, Writer},
+    Batch, Kind,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::{path::PathBuf, time::Instant};
+use tracing::{info, warn};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Dynamis off-chain verifier: batch verification, RFC 6962 batch trees, test sets"
+)]
+struct Cli {
+    /// Worker threads (default: every core).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify every item of FILE (JSON lines or SCALE); print verdict counts, root and time.
+    Verify {
+        file: PathBuf,
+        /// Also print the verdicts as JSON lines {index, valid} to this file.
+        #[arg(long)]
+        verdicts: Option<PathBuf>,
+    },
+    /// Print the inclusion proof of item INDEX of FILE's batch (as the challenge needs it).
+    Prove { file: PathBuf, index: u64 },
+    /// Generate a test set.
+    Gen {
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of items.
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        /// Fraction of bad items (0.0–1.0).
+        #[arg(long, default_value_t = 0.01)]
+        bad: f64,
+        /// Kinds, comma-separated (default: all, in turn).
+        #[arg(long, value_delimiter = ',')]
+        kinds: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+        format: Format,
+    },
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn kind_of(name: &str) -> Result<Kind> {
+    Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
+        .with_context(|| {
+            format!("unknown kind {name:?}; kinds: ed25519, sr25519, ecdsa, inclusion, hash_chain")
+        })
+}
+
+fn read(file: &PathBuf) -> Result<Vec<dynamis_verifier::Item>> {
+    let read = input::read_file(file).with_context(|| format!("reading {}", file.display()))?;
+    for error in &read.errors {
+        warn!(file = %file.display(), "skipped {error}");
+    }
+    if !read.errors.is_empty() {
+        eprintln!(
+            "{} malformed records skipped (see the log for each)",
+            read.errors.len()
+        );
+    }
+    Ok(read.items)
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Some(threads) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("starting the thread pool")?;
+    }
+    match cli.command {
+        Command::Verify { file, verdicts } => {
+            let items = read(&file)?;
+            let started = Instant::now();
+            let spinner = ProgressBar::new_spinner();
+            spinner.set_message(format!("verifying {} items", items.len()));
+            spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+            let batch = Batch::verify(items);
+            spinner.finish_and_clear();
+            let elapsed = started.elapsed();
+            info!(items = batch.len(), ?elapsed, "verified");
+            for (kind, c) in batch.counts() {
+                println!(
+                    "{:<11} valid {:>9}  invalid {:>9}",
+                    kind.name(),
+                    c.valid,
+                    c.invalid
+                );
+            }
+            println!(
+                "items {}  valid {}  capacity {}",
+                batch.len(),
+                batch.valid(),
+                batch.capacity()
+            );
+            println!("root {}", hex::encode(batch.root()));
+            println!(
+                "time {:.3} s  ({:.0} items/s on {} threads)",
+                elapsed.as_secs_f64(),
+                batch.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+                rayon::current_num_threads()
+            );
+            if let Some(path) = verdicts {
+                let mut out = String::new();
+                for (i, v) in batch.verdicts.iter().enumerate() {
+                    out.push_str(&format!(
+                        "{{\"index\":{i},\"valid\":{}}}\n",
+                        *v == dynamis_verifier::Verdict::Valid
+                    ));
+                }
+                std::fs::write(&path, out)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+        }
+        Command::Prove { file, index } => {
+            let items = read(&file)?;
+            let batch = Batch::verify(items);
+            let Some(proof) = batch.proof(index) else {
+                bail!("no item {index}: the batch has {} items", batch.len());
+            };
+            let item = input::to_json(&batch.items[index as usize]);
+            println!(
+                "{{\"item\":{item},\"proof\":{}}}",
+                serde_json::to_string(&proof)?
+            );
+        }
+        Command::Gen {
+            out,
+            count,
+            bad,
+            kinds,
+            seed,
+            format,
+        } => {
+            if !(0.0..=1.0).contains(&bad) {
+                bail!("--bad must be between 0 and 1, not {bad}");
+            }
+            let kinds = kinds
+                .iter()
+                .map(|k| kind_of(k))
+                .collect::<Result<Vec<_>>>()?;
+            let generator = Generator::new(seed, &kinds, bad);
+            let progress = bar(count, "generating");
+            let file = std::fs::File::create(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let mut writer = Writer::new(std::io::BufWriter::new(file), format)?;
+            let mut made_bad = 0u64;
+            // In chunks, so memory stays bounded for any count.
+            let chunk = 65_536;
+            let mut start = 0;
+            while start < count {
+                let end = (start + chunk).min(count);
+                for (item, is_bad) in generator.items(start..end, &|| progress.inc(1)) {
+                    made_bad += u64::from(is_bad);
+                    writer.write(&item)?;
+                }
+                start = end;
+            }
+            writer.finish()?;
+            progress.finish_and_clear();
+            println!(
+                "{count} items ({made_bad} bad) written to {}",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}

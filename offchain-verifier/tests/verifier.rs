@@ -1,0 +1,365 @@
+//! The verifier's core: known answers, forged and malleated signatures, bisection, input
+//! errors with their line numbers, proofs and co-signatures that the shared rules accept.
+
+use dynamis_proofs::{
+    batch_leaf, ecdsa_signer, item_digest, verify_inclusion, Attestation, Check, Item, Kind,
+    Regime, Verdict,
+};
+use dynamis_verifier::{
+    attest,
+    gen::Generator,
+    input,
+    verify::{bisect, verify_all},
+    Batch, Native,
+};
+use proptest::prelude::*;
+use sp_core::Pair;
+
+fn unhex<const N: usize>(s: &str) -> [u8; N] {
+    hex::decode(s).expect("hex").try_into().expect("length")
+}
+
+/// RFC 8032 §7.1, tests 1 and 2.
+fn rfc8032() -> Vec<Item> {
+    vec![
+        Item::Ed25519 {
+            public: unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
+            signature: unhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+            message: vec![],
+        },
+        Item::Ed25519 {
+            public: unhex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"),
+            signature: unhex("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+            message: vec![0x72],
+        },
+    ]
+}
+
+fn verdicts(items: &[Item]) -> Vec<bool> {
+    verify_all(items)
+        .into_iter()
+        .map(|v| v == Verdict::Valid)
+        .collect()
+}
+
+#[test]
+fn ed25519_known_answers_verify_and_a_changed_message_does_not() {
+    let mut items = rfc8032();
+    assert_eq!(verdicts(&items), [true, true]);
+    if let Item::Ed25519 { message, .. } = &mut items[1] {
+        message[0] ^= 1;
+    }
+    assert_eq!(verdicts(&items), [true, false]);
+}
+
+#[test]
+fn ed25519_malleated_s_is_rejected() {
+    // s + L (the group order) verifies under the textbook equation but is not canonical.
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut items = rfc8032();
+    if let Item::Ed25519 { signature, .. } = &mut items[0] {
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(signature[32 + i]) + u16::from(L[i]) + carry;
+            signature[32 + i] = sum as u8;
+            carry = sum >> 8;
+        }
+    }
+    assert_eq!(verdicts(&items), [false, true]);
+}
+
+#[test]
+fn sr25519_agrees_with_sp_core_and_rejects_forgeries() {
+    let pair = sp_core::sr25519::Pair::from_string("//Alice", None).expect("dev key");
+    let message = b"dynamis sr25519".to_vec();
+    let signature = pair.sign(&message);
+    assert!(sp_core::sr25519::Pair::verify(
+        &signature,
+        &message,
+        &pair.public()
+    ));
+    let good = Item::Sr25519 {
+        public: pair.public().0,
+        signature: signature.0,
+        message: message.clone(),
+    };
+    let mut wrong_key = good.clone();
+    if let Item::Sr25519 { public, .. } = &mut wrong_key {
+        *public = sp_core::sr25519::Pair::from_string("//Bob", None)
+            .expect("dev key")
+            .public()
+            .0;
+    }
+    // Without schnorrkel's marker bit the signature is not an sr25519 signature at all.
+    let mut unmarked = good.clone();
+    if let Item::Sr25519 { signature, .. } = &mut unmarked {
+        signature[63] &= 0x7f;
+    }
+    // A signature of the same message under another signing context.
+    let kp = schnorrkel::MiniSecretKey::from_bytes(&[5; 32])
+        .expect("mini secret")
+        .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519);
+    let other_context = Item::Sr25519 {
+        public: kp.public.to_bytes(),
+        signature: kp.sign_simple(b"not-substrate", &message).to_bytes(),
+        message: message.clone(),
+    };
+    let same_key_right_context = Item::Sr25519 {
+        public: kp.public.to_bytes(),
+        signature: kp.sign_simple(b"substrate", &message).to_bytes(),
+        message: message.clone(),
+    };
+    assert_eq!(
+        verdicts(&[
+            good,
+            wrong_key,
+            unmarked,
+            other_context,
+            same_key_right_context
+        ]),
+        [true, false, false, false, true]
+    );
+}
+
+#[test]
+fn ecdsa_agrees_with_sp_core_and_rejects_the_high_s_twin() {
+    let pair = sp_core::ecdsa::Pair::from_string("//Alice", None).expect("dev key");
+    let message = b"dynamis ecdsa".to_vec();
+    let signature = pair.sign(&message);
+    assert!(sp_core::ecdsa::Pair::verify(
+        &signature,
+        &message,
+        &pair.public()
+    ));
+    let good = Item::Ecdsa {
+        public: pair.public().0,
+        signature: signature.0,
+        message,
+    };
+    // n − s with the recovery id flipped: the same point, the malleated encoding.
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
+        0x41, 0x41,
+    ];
+    let mut twin = good.clone();
+    if let Item::Ecdsa { signature, .. } = &mut twin {
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let diff = i16::from(N[i]) - i16::from(signature[32 + i]) - borrow;
+            signature[32 + i] = diff.rem_euclid(256) as u8;
+            borrow = i16::from(diff < 0);
+        }
+        signature[64] ^= 1;
+        // sp-core alone recovers the same key from the twin: only the shared rule refuses it.
+        let sig = sp_core::ecdsa::Signature::from_raw(*signature);
+        assert_eq!(
+            sig.recover(b"dynamis ecdsa").map(|p| p.0),
+            Some(pair.public().0)
+        );
+    }
+    let mut forged = good.clone();
+    if let Item::Ecdsa { signature, .. } = &mut forged {
+        signature[5] ^= 1;
+    }
+    assert_eq!(verdicts(&[good, twin, forged]), [true, false, false]);
+}
+
+#[test]
+fn generated_bad_items_are_exactly_the_invalid_ones_for_every_kind() {
+    let generator = Generator::new(7, &[], 0.2);
+    let made = generator.items(0..2_000, &|| {});
+    let items: Vec<Item> = made.iter().map(|(i, _)| i.clone()).collect();
+    let expected: Vec<bool> = made.iter().map(|(_, bad)| !bad).collect();
+    assert_eq!(verdicts(&items), expected);
+    for kind in Kind::ALL {
+        assert!(
+            made.iter().any(|(i, bad)| i.kind() == kind && *bad),
+            "{kind:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Bisection finds exactly the failing items, with a batch check that passes only when
+    /// every item in it is good, whatever their number and positions.
+    #[test]
+    fn bisection_finds_exactly_the_bad_items(good in proptest::collection::vec(any::<bool>(), 0..600)) {
+        let mut out = vec![false; good.len()];
+        bisect(&good, &|b: &[bool]| b.iter().all(|x| *x), &|x: &bool| *x, &mut out);
+        prop_assert_eq!(out, good);
+    }
+
+    /// The same through the real signature schemes: bad positions chosen at random among
+    /// ed25519 and sr25519 items, across batch boundaries.
+    #[test]
+    fn verdicts_mark_exactly_the_forged_signatures(
+        seed in any::<u64>(),
+        bad in proptest::collection::btree_set(0u64..700, 0..12),
+    ) {
+        let generator = Generator::new(seed, &[Kind::Ed25519, Kind::Sr25519], 0.0);
+        let mut items: Vec<Item> = generator.items(0..700, &|| {}).into_iter().map(|(i, _)| i).collect();
+        for &n in &bad {
+            match &mut items[n as usize] {
+                Item::Ed25519 { message, .. } | Item::Sr25519 { message, .. } => message.push(0),
+                _ => unreachable!(),
+            }
+        }
+        let expected: Vec<bool> = (0..700).map(|n| !bad.contains(&n)).collect();
+        prop_assert_eq!(verdicts(&items), expected);
+    }
+}
+
+#[test]
+fn every_item_proof_verifies_with_the_shared_rules() {
+    let made = Generator::new(3, &[], 0.1).items(0..300, &|| {});
+    let batch = Batch::verify(made.into_iter().map(|(i, _)| i).collect());
+    for i in 0..batch.len() {
+        let proof = batch.proof(i).expect("proof");
+        let verdict = Verdict::of(proof.valid);
+        let leaf = batch_leaf::<Native>(&item_digest::<Native>(&batch.items[i as usize]), verdict);
+        assert!(verify_inclusion::<Native>(
+            &leaf,
+            i,
+            batch.len(),
+            &proof.path,
+            &batch.root()
+        ));
+        // The opposite verdict is not in the tree.
+        let flipped = batch_leaf::<Native>(&proof.digest, Verdict::of(!proof.valid));
+        assert!(!verify_inclusion::<Native>(
+            &flipped,
+            i,
+            batch.len(),
+            &proof.path,
+            &batch.root()
+        ));
+    }
+    assert!(batch.proof(batch.len()).is_none());
+}
+
+#[test]
+fn hash_checkable_verdicts_equal_the_on_chain_check() {
+    let made = Generator::new(5, &[Kind::Ecdsa, Kind::Inclusion, Kind::HashChain], 0.3)
+        .items(0..300, &|| {});
+    for (item, bad) in made {
+        let expected = if bad { Check::Invalid } else { Check::Valid };
+        assert_eq!(dynamis_proofs::check::<Native>(&item), expected);
+    }
+}
+
+#[test]
+fn co_signatures_recover_to_the_signing_key() {
+    let pair = sp_core::ecdsa::Pair::from_string("//Verifier1", None).expect("key");
+    let attestation = Attestation {
+        epoch: 3,
+        root: [4; 32],
+        items: 10,
+        valid: 9,
+        capacity: 11,
+        regime: Regime::Session,
+    };
+    let contract = [9u8; 32];
+    let signature = attest::sign(&pair, &contract, &attestation);
+    let digest = dynamis_proofs::attestation_digest::<Native>(&contract, &attestation);
+    assert_eq!(
+        ecdsa_signer::<Native>(&signature, &digest),
+        Some(attest::public_key(&pair))
+    );
+    // Another contract's digest recovers some other key.
+    let elsewhere = dynamis_proofs::attestation_digest::<Native>(&[8; 32], &attestation);
+    assert_ne!(
+        ecdsa_signer::<Native>(&signature, &elsewhere),
+        Some(attest::public_key(&pair))
+    );
+}
+
+#[test]
+fn malformed_json_lines_are_reported_by_number_and_the_rest_is_read() {
+    let good = input::to_json(&Item::HashChain {
+        start: [1; 32],
+        count: 1,
+        end: [2; 32],
+    });
+    let text = [
+        good.as_str(),
+        "{not json",
+        r#"{"kind":"quantum","x":1}"#,
+        r#"{"kind":"hash_chain","start":"00","count":1,"end":"00"}"#,
+        "",
+        r#"{"kind":"hash_chain","start":"zz","count":1,"end":"00"}"#,
+        r#"{"kind":"hash_chain","start":"0000000000000000000000000000000000000000000000000000000000000000","count":0,"end":"0000000000000000000000000000000000000000000000000000000000000000"}"#,
+        r#"{"kind":"hash_chain","count":1}"#,
+        good.as_str(),
+    ]
+    .join("\n");
+    let read = input::read_jsonl(text.as_bytes()).expect("read");
+    assert_eq!(read.items.len(), 2);
+    let lines: Vec<usize> = read.errors.iter().map(|e| e.number).collect();
+    assert_eq!(lines, [2, 3, 4, 6, 7, 8]);
+    let reasons: Vec<&str> = read.errors.iter().map(|e| e.reason.as_str()).collect();
+    assert!(
+        reasons[1].contains("unknown variant `quantum`"),
+        "{}",
+        reasons[1]
+    );
+    assert!(
+        reasons[2].contains("wrong length: 1 bytes"),
+        "{}",
+        reasons[2]
+    );
+    assert!(reasons[3].contains("not hex"), "{}", reasons[3]);
+    assert!(reasons[4].contains("ChainLength"), "{}", reasons[4]);
+    assert!(reasons[5].contains("missing field"), "{}", reasons[5]);
+    assert_eq!(read.errors[0].to_string().split(':').next(), Some("line 2"));
+}
+
+#[test]
+fn scale_files_round_trip_and_skip_a_corrupt_record() {
+    let made = Generator::new(11, &[], 0.0).items(0..20, &|| {});
+    let items: Vec<Item> = made.into_iter().map(|(i, _)| i).collect();
+    let mut writer = input::Writer::new(Vec::new(), input::Format::Scale).expect("writer");
+    for item in &items {
+        writer.write(item).expect("write");
+    }
+    let bytes = writer.finish().expect("finish");
+    let read = input::read_scale(&bytes).expect("read");
+    assert_eq!(read.items, items);
+    assert!(read.errors.is_empty());
+
+    // Record 2 gets an unknown variant tag: skipped, everything else read.
+    let mut corrupt = bytes.clone();
+    let first_len = {
+        let mut rest = &corrupt[input::SCALE_MAGIC.len()..];
+        let before = rest.len();
+        let len = <scale::Compact<u32> as scale::Decode>::decode(&mut rest)
+            .expect("len")
+            .0 as usize;
+        before - rest.len() + len
+    };
+    let second = input::SCALE_MAGIC.len() + first_len;
+    let prefix = {
+        let mut rest = &corrupt[second..];
+        let before = rest.len();
+        <scale::Compact<u32> as scale::Decode>::decode(&mut rest).expect("len");
+        before - rest.len()
+    };
+    corrupt[second + prefix] = 9;
+    let read = input::read_scale(&corrupt).expect("read");
+    assert_eq!(read.items.len(), 19);
+    assert_eq!(read.errors.len(), 1);
+    assert_eq!(read.errors[0].number, 2);
+    assert!(read.errors[0].reason.contains("not a SCALE item"));
+
+    // A cut-off file says where it was cut.
+    let cut = &bytes[..bytes.len() - 3];
+    assert!(matches!(
+        input::read_scale(cut),
+        Err(input::ReadError::Truncated(20))
+    ));
+}
