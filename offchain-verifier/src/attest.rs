@@ -21,3 +21,23 @@ pub fn registration_proof(pair: &ecdsa::Pair, contract: &[u8; 32], account: &[u8
 pub fn public_key(pair: &ecdsa::Pair) -> [u8; 33] {
     pair.public().0
 }
+
+/// secp256k1's group order n, big-endian.
+const ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+];
+
+/// The malleated twin of a signature: (r, n − s) with the recovery id flipped. It recovers
+/// the same key, and the shared rules refuse it (high s), here and on-chain.
+pub fn malleated(signature: &[u8; 65]) -> [u8; 65] {
+    let mut twin = *signature;
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(ORDER[i]) - i16::from(signature[32 + i]) - borrow;
+        twin[32 + i] = d.rem_euclid(256) as u8;
+        borrow = i16::from(d < 0);
+    }
+    twin[64] ^= 1;
+    twin
+}

@@ -140,20 +140,9 @@ fn ecdsa_agrees_with_sp_core_and_rejects_the_high_s_twin() {
         message,
     };
     // n − s with the recovery id flipped: the same point, the malleated encoding.
-    const N: [u8; 32] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
-        0x41, 0x41,
-    ];
     let mut twin = good.clone();
     if let Item::Ecdsa { signature, .. } = &mut twin {
-        let mut borrow = 0i16;
-        for i in (0..32).rev() {
-            let diff = i16::from(N[i]) - i16::from(signature[32 + i]) - borrow;
-            signature[32 + i] = diff.rem_euclid(256) as u8;
-            borrow = i16::from(diff < 0);
-        }
-        signature[64] ^= 1;
+        *signature = attest::malleated(signature);
         // sp-core alone recovers the same key from the twin: only the shared rule refuses it.
         let sig = sp_core::ecdsa::Signature::from_raw(*signature);
         assert_eq!(

@@ -5,6 +5,7 @@
 //! `cargo contract build --release` when this crate compiles; [`BundleProvider`] hands out the
 //! resulting bundles.
 
+pub mod attest;
 pub mod bench;
 pub mod psp22;
 pub mod suite;
@@ -51,6 +52,22 @@ pub fn call_data(selector: [u8; 4], args: impl Encode) -> Vec<u8> {
     let mut data = selector.to_vec();
     args.encode_to(&mut data);
     data
+}
+
+/// The one event of type `E` among `events`; fails the test if there is none or several.
+pub fn only<E: ink::env::Event + Decode>(events: &[RawEvent]) -> E {
+    let found: Vec<E> = events.iter().filter_map(|e| e.decode_as::<E>()).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one such event in {events:?}"
+    );
+    found.into_iter().next().unwrap_or_else(|| unreachable!())
+}
+
+/// All events of type `E` among `events`, in order.
+pub fn all<E: ink::env::Event + Decode>(events: &[RawEvent]) -> Vec<E> {
+    events.iter().filter_map(|e| e.decode_as::<E>()).collect()
 }
 
 /// One event a contract emitted: its topics (the first is the event's signature topic)

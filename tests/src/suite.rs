@@ -1,5 +1,5 @@
-//! The suite so far (DYN, reputation, bonding) deployed and wired in a sandbox, with typed
-//! calls to reputation and bonding.
+//! The suite so far (DYN, reputation, bonding, attestations) deployed and wired in a sandbox,
+//! with typed calls to reputation and bonding (attestations: `crate::attest`).
 
 use crate::{account, bundle, call_data, psp22::Psp22, AccountId, BundleProvider, Called, Chain};
 use bonding::{BondParams, Slash, Stake, Totals};
@@ -86,9 +86,10 @@ pub struct Suite {
     pub token: Psp22,
     pub reputation: AccountId,
     pub bonding: AccountId,
+    pub attestations: AccountId,
 }
 
-fn ok<R>(result: Result<R, crate::ChainError>, what: &str) -> R {
+pub(crate) fn ok<R>(result: Result<R, crate::ChainError>, what: &str) -> R {
     result.unwrap_or_else(|e| panic!("{what}: the call itself failed: {e:?}"))
 }
 
@@ -115,16 +116,19 @@ impl Default for Suite {
 }
 
 impl Suite {
-    /// DYN (minter locked to nobody), reputation with defaults, bonding with defaults; bonding
-    /// and [`who::writer`] registered as reputation writers, [`who::reporter`] as the slash
-    /// reporter, and both wirings locked.
+    /// DYN (minter locked to nobody), reputation, bonding and attestations with defaults;
+    /// bonding, attestations and [`who::writer`] registered as reputation writers,
+    /// attestations and [`who::reporter`] as slash reporters, and both wirings locked.
     pub fn new() -> Self {
         let mut suite = Self::unwired();
-        let (bnd, admin) = (suite.bonding, who::admin());
-        done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, bnd));
-        done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, who::writer()));
+        let (bnd, att, admin) = (suite.bonding, suite.attestations, who::admin());
+        for writer in [bnd, att, who::writer()] {
+            done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, writer));
+        }
         done(suite.rep_call::<RepResult<()>>(admin, selector::LOCK_WIRING, ()));
-        done(suite.bond_call::<BondResult>(admin, selector::ADD_REPORTER, who::reporter()));
+        for reporter in [att, who::reporter()] {
+            done(suite.bond_call::<BondResult>(admin, selector::ADD_REPORTER, reporter));
+        }
         done(suite.bond_call::<BondResult>(admin, selector::LOCK_WIRING, ()));
         suite
     }
@@ -149,11 +153,17 @@ impl Suite {
                 (token.address, reputation, who::resolver()),
             ),
         );
+        let attestations = Self::deploy(
+            &mut chain,
+            BundleProvider::Attestations,
+            call_data(selector::WITH_DEFAULTS, (bonding, reputation)),
+        );
         Self {
             chain,
             token,
             reputation,
             bonding,
+            attestations,
         }
     }
 
@@ -369,6 +379,7 @@ pub fn everyone(suite: &Suite) -> Vec<AccountId> {
         suite.token.address,
         suite.reputation,
         suite.bonding,
+        suite.attestations,
         account(0),
     ];
     all.extend((0..4).map(who::user));

@@ -45,16 +45,61 @@ impl AttestParams {
 /// - a one-day challenge window: long enough for any watcher to re-check a sampled batch,
 ///   well inside bonding's 7-day dispute window and 14-day unbonding delay, so co-signers'
 ///   stake is still there when fraud is proven;
-/// - two thirds of the registered verifiers (the Byzantine bound), at least one;
+/// - two thirds of the registered verifiers (the Byzantine bound), at least one; written
+///   666,666,666 ppb (just under 2/3) so that ⌈n × threshold⌉ is exactly ⌈2n/3⌉;
 /// - 64 signatures at most (the cost of `submit` grows with signers, never with items);
 /// - yesterday's batches may still be posted (a batch closing at midnight);
 /// - 5,000 reputation per final attestation: the registry's per-success cap.
 pub const DEFAULT_PARAMS: AttestParams = AttestParams {
     epoch_blocks: DAY,
     challenge_window_blocks: DAY,
-    threshold_ppb: 666_666_667,
+    threshold_ppb: 666_666_666,
     min_signers: 1,
     max_signers: MAX_SIGNERS,
     max_epoch_age: 1,
     success_gain: 5_000,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_each_inconsistency_is_caught() {
+        assert!(DEFAULT_PARAMS.valid());
+        let broken = [
+            AttestParams {
+                epoch_blocks: 0,
+                ..DEFAULT_PARAMS
+            },
+            AttestParams {
+                challenge_window_blocks: 0,
+                ..DEFAULT_PARAMS
+            },
+            AttestParams {
+                threshold_ppb: 0,
+                ..DEFAULT_PARAMS
+            },
+            AttestParams {
+                threshold_ppb: PPB + 1,
+                ..DEFAULT_PARAMS
+            },
+            AttestParams {
+                min_signers: 0,
+                ..DEFAULT_PARAMS
+            },
+            AttestParams {
+                min_signers: 5,
+                max_signers: 4,
+                ..DEFAULT_PARAMS
+            },
+            AttestParams {
+                max_signers: MAX_SIGNERS + 1,
+                ..DEFAULT_PARAMS
+            },
+        ];
+        for p in broken {
+            assert!(!p.valid(), "{p:?}");
+        }
+    }
+}

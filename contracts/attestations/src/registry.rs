@@ -553,3 +553,37 @@ impl Registry {
         Ok((vec![Event::Finalized(event)], effects))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::DEFAULT_PARAMS;
+
+    #[ink::test]
+    fn the_default_threshold_is_two_thirds_rounded_up() {
+        let mut registry = Registry::new(DEFAULT_PARAMS).unwrap_or_else(|_| panic!("params"));
+        for (registered, required) in [
+            (0, 1),
+            (1, 1),
+            (2, 2),
+            (3, 2),
+            (4, 3),
+            (6, 4),
+            (7, 5),
+            (64, 43),
+            (100, 67),
+        ] {
+            registry.registered = registered;
+            // ⌈2n/3⌉, never below min_signers.
+            assert_eq!(registry.required_signatures(), required, "{registered}");
+            assert_eq!(required, ((2 * registered).div_ceil(3)).max(1));
+        }
+    }
+
+    #[ink::test]
+    fn regimes_survive_storage_as_their_index() {
+        for regime in Regime::ALL {
+            assert_eq!(regime_of(regime_index(regime)), regime);
+        }
+    }
+}
