@@ -8,6 +8,7 @@ pub mod batch;
 pub mod crypto;
 pub mod gen;
 pub mod input;
+pub mod report;
 pub mod verify;
 
 pub use batch::{Batch, Counts, InclusionProof};

@@ -6,8 +6,18 @@ use crate::crypto::Native;
 use dynamis_proofs::{check, Check, Item, Kind, Verdict};
 use rayon::prelude::*;
 
-/// Items per batch handed to one core.
-pub const BATCH: usize = 256;
+/// Fewest items per batch handed to one core.
+pub const MIN_BATCH: usize = 64;
+/// Most items per batch: bounds the work a failing batch's bisection repeats.
+pub const MAX_BATCH: usize = 8192;
+
+/// Items per batch for `n` items: one batch per core (batch verification gains the most from
+/// large batches, and ed25519-zebra coalesces signatures by the same key), within
+/// [`MIN_BATCH`]..=[`MAX_BATCH`].
+pub fn batch_size(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads().max(1))
+        .clamp(MIN_BATCH, MAX_BATCH)
+}
 
 /// Verifies `items`; the verdicts come back in the same order.
 pub fn verify_all(items: &[Item]) -> Vec<Verdict> {
@@ -44,7 +54,7 @@ pub fn verify_all(items: &[Item]) -> Vec<Verdict> {
 }
 
 /// Prepares every item (`None`: cannot even be decoded, so invalid), then checks chunks of
-/// [`BATCH`] in parallel with [`bisect`].
+/// [`batch_size`] in parallel with [`bisect`].
 fn batched<P: Send + Sync + Clone>(
     positions: &[usize],
     items: &[Item],
@@ -54,9 +64,10 @@ fn batched<P: Send + Sync + Clone>(
 ) -> Vec<bool> {
     let prepared: Vec<Option<P>> = positions.par_iter().map(|&i| prepare(&items[i])).collect();
     let mut results = vec![false; positions.len()];
+    let size = batch_size(positions.len());
     results
-        .par_chunks_mut(BATCH)
-        .zip(prepared.par_chunks(BATCH))
+        .par_chunks_mut(size)
+        .zip(prepared.par_chunks(size))
         .for_each(|(out, chunk)| {
             // Undecodable items are invalid; the rest are verified together.
             let (idx, good): (Vec<usize>, Vec<P>) = chunk

@@ -1,7 +1,10 @@
 //! Shared by the benchmark binaries: gas figures and rewriting a generated section of
 //! `docs/BENCHMARKS.md`.
 
-use std::{fs, path::Path, process::Command};
+use crate::Called;
+use std::{fmt::Write as _, process::Command};
+
+pub type Error = Box<dyn std::error::Error>;
 
 /// (ref_time, proof_size) of one call.
 pub type Figures = (u64, u64);
@@ -30,23 +33,54 @@ pub fn toolchain() -> String {
     )
 }
 
-/// Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the file at
-/// `path` with `body` (appending the section if it is not there yet).
-pub fn write_section(path: &Path, name: &str, body: &str) -> std::io::Result<()> {
-    let (start_marker, end_marker) = (
-        format!("<!-- {name}:start -->"),
-        format!("<!-- {name}:end -->"),
-    );
-    let section = format!("{start_marker}\n{body}\n{end_marker}");
-    let current = fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_string());
-    let updated = match (current.find(&start_marker), current.find(&end_marker)) {
-        (Some(start), Some(end)) if end > start => format!(
-            "{}{}{}",
-            &current[..start],
-            section,
-            &current[end + end_marker.len()..]
-        ),
-        _ => format!("{}\n\n{}\n", current.trim_end(), section),
-    };
-    fs::write(path, updated)
+pub use dynamis_verifier::report::write_section;
+
+/// One measured message, and the inner call it makes measured on its own (if any).
+pub struct Row {
+    pub what: &'static str,
+    pub gas: Figures,
+    pub inner: Option<(&'static str, Figures)>,
+}
+
+/// The gas of a call that must have succeeded.
+pub fn ok<T, E: std::fmt::Debug>(
+    called: Called<Result<T, E>>,
+    what: &str,
+) -> Result<Figures, Error> {
+    match called.value {
+        Ok(_) if !called.reverted => Ok(figures_of(called.gas)),
+        other => Err(format!("{what} failed: {:?}", other.err()).into()),
+    }
+}
+
+/// The Markdown table of `rows` (with the share of each message's own work beside its inner
+/// call), then the Wasm sizes.
+pub fn render(rows: &[Row], sizes: &[(&str, usize)], own: &str) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "| message | ref_time | proof_size | inner call measured alone | its ref_time | its proof_size | {own}'s own share of ref_time |");
+    let _ = writeln!(t, "|---|---:|---:|---|---:|---:|---:|");
+    for row in rows {
+        let (name, inner_ref, inner_proof, share) = match row.inner {
+            Some((name, (r, p))) => (
+                name.to_string(),
+                r.to_string(),
+                p.to_string(),
+                format!(
+                    "{:.0} %",
+                    100.0 * row.gas.0.saturating_sub(r) as f64 / row.gas.0 as f64
+                ),
+            ),
+            None => ("—".into(), "—".into(), "—".into(), "all".into()),
+        };
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.what, row.gas.0, row.gas.1, name, inner_ref, inner_proof, share
+        );
+    }
+    let _ = writeln!(t);
+    for (name, size) in sizes {
+        let _ = writeln!(t, "- optimized Wasm size of `{name}`: {size} bytes");
+    }
+    t
 }

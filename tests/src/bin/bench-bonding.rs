@@ -7,28 +7,14 @@
 use bonding::{DEFAULT_PARAMS, ONE_DYN};
 use dynamis_shared::{FaultClass, Role, SlashClass};
 use dynamis_tests::{
-    bench::{self, figures_of, toolchain, Figures},
+    bench::{self, ok, render, toolchain, Row},
     bundle,
     suite::{who, Suite},
-    BundleProvider, Called,
+    BundleProvider,
 };
-use std::{fmt::Write as _, path::PathBuf};
+use std::path::PathBuf;
 
-type Error = Box<dyn std::error::Error>;
-
-/// One measured message, and the inner call it makes measured on its own (if any).
-struct Row {
-    what: &'static str,
-    gas: Figures,
-    inner: Option<(&'static str, Figures)>,
-}
-
-fn ok<T, E: std::fmt::Debug>(called: Called<Result<T, E>>, what: &str) -> Result<Figures, Error> {
-    match called.value {
-        Ok(_) if !called.reverted => Ok(figures_of(called.gas)),
-        other => Err(format!("{what} failed: {:?}", other.err()).into()),
-    }
-}
+type Error = bench::Error;
 
 fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,7 +28,7 @@ fn main() -> Result<(), Error> {
         ("reputation", bundle(BundleProvider::Reputation).wasm.len()),
         ("bonding", bundle(BundleProvider::Bonding).wasm.len()),
     ];
-    let table = render(&rows, &sizes);
+    let table = render(&rows, &sizes, "bonding");
     println!("{table}");
     if let Some(path) = out {
         let body = format!(
@@ -169,34 +155,4 @@ fn measure() -> Result<Vec<Row>, Error> {
         inner: None,
     });
     Ok(rows)
-}
-
-fn render(rows: &[Row], sizes: &[(&str, usize)]) -> String {
-    let mut t = String::new();
-    let _ = writeln!(t, "| message | ref_time | proof_size | inner call measured alone | its ref_time | its proof_size | bonding's own share of ref_time |");
-    let _ = writeln!(t, "|---|---:|---:|---|---:|---:|---:|");
-    for row in rows {
-        let (name, inner_ref, inner_proof, share) = match row.inner {
-            Some((name, (r, p))) => (
-                name.to_string(),
-                r.to_string(),
-                p.to_string(),
-                format!(
-                    "{:.0} %",
-                    100.0 * row.gas.0.saturating_sub(r) as f64 / row.gas.0 as f64
-                ),
-            ),
-            None => ("—".into(), "—".into(), "—".into(), "all".into()),
-        };
-        let _ = writeln!(
-            t,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            row.what, row.gas.0, row.gas.1, name, inner_ref, inner_proof, share
-        );
-    }
-    let _ = writeln!(t);
-    for (name, size) in sizes {
-        let _ = writeln!(t, "- optimized Wasm size of `{name}`: {size} bytes");
-    }
-    t
 }
