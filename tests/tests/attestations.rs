@@ -13,7 +13,7 @@ use dynamis_tests::{
     account, all,
     attest::{AttResult, Verifier, VERIFIER_BOND},
     bundle, call_data, only,
-    suite::{done, selector, who, Suite},
+    suite::{done, everyone, selector, who, Suite},
     BundleProvider,
 };
 use dynamis_verifier::{gen::Generator, Batch};
