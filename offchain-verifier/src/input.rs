@@ -225,7 +225,14 @@ impl From<&Item> for JsonItem {
 /// Parses one JSON line into a well-formed item.
 pub fn parse_json(line: &str) -> Result<Item, String> {
     let item: Item = serde_json::from_str::<JsonItem>(line)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| {
+            // serde's own "at line 1 column N" would read as a line of the file: keep the column.
+            let text = e.to_string();
+            let reason = text
+                .rsplit_once(" at line ")
+                .map_or(text.as_str(), |(r, _)| r);
+            format!("{reason} (column {})", e.column())
+        })?
         .into();
     item.well_formed()
         .map_err(|m| format!("outside the shared limits: {m:?}"))?;
