@@ -1,7 +1,28 @@
-//! Rewriting one generated section of a Markdown file (docs/BENCHMARKS.md), shared by every
-//! benchmark binary.
+//! Shared by every benchmark binary: the `--out FILE` argument, tool versions, and rewriting
+//! one generated section of a Markdown file (docs/BENCHMARKS.md).
 
-use std::{fs, path::Path};
+use std::{fs, path::Path, path::PathBuf, process::Command};
+
+/// The benchmark's only argument: `--out FILE` (the Markdown file to rewrite), or nothing.
+pub fn out_arg(program: &str) -> Result<Option<PathBuf>, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Ok(None),
+        [flag, path] if flag == "--out" => Ok(Some(PathBuf::from(path))),
+        _ => Err(format!("usage: {program} [--out FILE]")),
+    }
+}
+
+/// `program args…`'s first output line, for recording the toolchain a figure was made with.
+pub fn tool_version(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| format!("{program}: unknown version"))
+}
 
 /// Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the file at
 /// `path` with `body` (appending the section if it is not there yet).

@@ -53,9 +53,9 @@ pub fn verify_all(items: &[Item]) -> Vec<Verdict> {
     verdicts
 }
 
-/// Prepares every item (`None`: cannot even be decoded, so invalid), then checks chunks of
-/// [`batch_size`] in parallel with [`bisect`].
-fn batched<P: Send + Sync + Clone>(
+/// Prepares every item (`None`: cannot even be decoded, so invalid), then checks the
+/// decodable ones in chunks of [`batch_size`] in parallel with [`bisect`].
+fn batched<P: Send + Sync>(
     positions: &[usize],
     items: &[Item],
     prepare: fn(&Item) -> Option<P>,
@@ -63,24 +63,21 @@ fn batched<P: Send + Sync + Clone>(
     single: fn(&P) -> bool,
 ) -> Vec<bool> {
     let prepared: Vec<Option<P>> = positions.par_iter().map(|&i| prepare(&items[i])).collect();
+    // Undecodable items stay invalid; the rest are moved (not copied) into one list.
+    let (at, good): (Vec<usize>, Vec<P>) = prepared
+        .into_iter()
+        .enumerate()
+        .filter_map(|(j, p)| p.map(|p| (j, p)))
+        .unzip();
+    let mut ok = vec![false; good.len()];
+    let size = batch_size(good.len());
+    ok.par_chunks_mut(size)
+        .zip(good.par_chunks(size))
+        .for_each(|(out, chunk)| bisect(chunk, &batch, &single, out));
     let mut results = vec![false; positions.len()];
-    let size = batch_size(positions.len());
-    results
-        .par_chunks_mut(size)
-        .zip(prepared.par_chunks(size))
-        .for_each(|(out, chunk)| {
-            // Undecodable items are invalid; the rest are verified together.
-            let (idx, good): (Vec<usize>, Vec<P>) = chunk
-                .iter()
-                .enumerate()
-                .filter_map(|(j, p)| p.clone().map(|p| (j, p)))
-                .unzip();
-            let mut ok = vec![false; good.len()];
-            bisect(&good, &batch, &single, &mut ok);
-            for (j, v) in idx.into_iter().zip(ok) {
-                out[j] = v;
-            }
-        });
+    for (j, v) in at.into_iter().zip(ok) {
+        results[j] = v;
+    }
     results
 }
 
@@ -149,7 +146,6 @@ pub mod sr25519 {
     /// The signing context of Substrate's sr25519.
     pub const CONTEXT: &[u8] = b"substrate";
 
-    #[derive(Clone)]
     pub struct Prepared {
         public: PublicKey,
         signature: Signature,

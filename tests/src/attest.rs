@@ -84,10 +84,10 @@ impl Suite {
         )
     }
 
-    /// Deploys another attestations contract (defaults) over this suite's bonding and
-    /// reputation, not wired into either.
-    pub fn deploy_attestations(&mut self) -> AccountId {
-        let data = call_data(WITH_DEFAULTS, (self.bonding, self.reputation));
+    /// Deploys another attestations contract (defaults) reading bonds from `bonding` and
+    /// this suite's reputation, wired into neither.
+    pub fn deploy_attestations(&mut self, bonding: AccountId) -> AccountId {
+        let data = call_data(WITH_DEFAULTS, (bonding, self.reputation));
         let wasm = crate::bundle(crate::BundleProvider::Attestations).wasm;
         let salt = self.chain.block().to_le_bytes().to_vec();
         ok(
@@ -137,6 +137,15 @@ impl Suite {
         signatures: &[[u8; 65]],
     ) -> Called<AttResult<u64>> {
         self.att_call(caller, selector::SUBMIT, (attestation, signatures.to_vec()))
+    }
+
+    /// Bonds again what slashes took from the verifiers, up to the minimum.
+    pub fn top_up(&mut self, verifiers: &[Verifier]) {
+        for v in verifiers {
+            let missing =
+                VERIFIER_BOND.saturating_sub(self.stake(v.account, Role::Verifier).active);
+            self.bond_new(v.account, Role::Verifier, missing);
+        }
     }
 
     /// `signers` sign `attestation` for this suite's contract.

@@ -2,7 +2,7 @@
 //! `docs/BENCHMARKS.md`.
 
 use crate::Called;
-use std::{fmt::Write as _, process::Command};
+use std::fmt::Write as _;
 
 pub type Error = Box<dyn std::error::Error>;
 
@@ -11,17 +11,6 @@ pub type Figures = (u64, u64);
 
 pub fn figures_of(gas: drink::Weight) -> Figures {
     (gas.ref_time(), gas.proof_size())
-}
-
-/// `program args…`'s first output line, for recording the toolchain a figure was made with.
-pub fn tool_version(program: &str, args: &[&str]) -> String {
-    Command::new(program)
-        .args(args)
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| format!("{program}: unknown version"))
 }
 
 /// The rustc and cargo-contract versions, as one phrase.
@@ -33,7 +22,7 @@ pub fn toolchain() -> String {
     )
 }
 
-pub use dynamis_verifier::report::write_section;
+pub use dynamis_verifier::report::{out_arg, tool_version, write_section};
 
 /// One measured message, and the inner call it makes measured on its own (if any).
 pub struct Row {

@@ -13,7 +13,7 @@ use dynamis_tests::{
     account, all,
     attest::{AttResult, Verifier, VERIFIER_BOND},
     bundle, call_data, only,
-    suite::{done, everyone, selector, who, Suite},
+    suite::{done, selector, who, Suite},
     BundleProvider,
 };
 use dynamis_verifier::{gen::Generator, Batch};
@@ -337,10 +337,7 @@ fn fraud_proofs(seen: &mut Seen) {
         let reward: u128 = slashes.iter().map(|x| x.amount / 10).sum();
         assert_eq!(s.balance(challenger), paid_before + reward);
         // Top the co-signers back up for the next round.
-        for x in &v[..2] {
-            let missing = VERIFIER_BOND - s.stake(x.account, Role::Verifier).active;
-            s.bond_new(x.account, Role::Verifier, missing);
-        }
+        s.top_up(&v[..2]);
     }
 }
 
@@ -532,7 +529,7 @@ fn keys_are_registered_by_bonded_holders_rotated_and_removed() {
 fn wiring_failures(seen: &mut Seen) {
     let (mut s, v) = setup();
     // A second registry wired into neither bonding nor reputation.
-    let unwired = s.deploy_attestations();
+    let unwired = s.deploy_attestations(s.bonding);
     let main = std::mem::replace(&mut s.attestations, unwired);
     for x in &v[..2] {
         done(s.register(x));
@@ -561,18 +558,13 @@ fn wiring_failures(seen: &mut Seen) {
     s.attestations = main;
 
     // A registry pointed at an account that is not a bonding contract.
-    let wasm = bundle(BundleProvider::Attestations).wasm;
-    let data = call_data(selector::WITH_DEFAULTS, (account(77), s.reputation));
-    let broken = s
-        .chain
-        .deploy(&wasm, who::admin(), data, vec![1])
-        .expect("deploy")
-        .value;
+    let broken = s.deploy_attestations(account(77));
     let main = std::mem::replace(&mut s.attestations, broken);
     refused(s.register(&v[0]).value, AttestationError::CallFailed, seen);
     s.attestations = main;
 
     // Inconsistent parameters are refused at instantiation.
+    let wasm = bundle(BundleProvider::Attestations).wasm;
     for params in [
         AttestParams {
             epoch_blocks: 0,

@@ -207,10 +207,11 @@ mod attestations {
         /// longer bonded.
         #[ink(message)]
         pub fn remove_key(&mut self, verifier: AccountId) -> Result<(), AttestationError> {
-            let bonded = verifier_bonded(self.bonding, verifier)?;
+            let bonding = self.bonding;
+            let mut is_bonded = |account| verifier_bonded(bonding, account);
             let events = self
                 .registry
-                .remove_key(self.env().caller(), verifier, bonded)?;
+                .remove_key(self.env().caller(), verifier, &mut is_bonded)?;
             self.emit(events);
             Ok(())
         }

@@ -324,18 +324,19 @@ impl Registry {
     }
 
     /// Removes `verifier`'s key: the verifier itself at any time, anyone once it is no
-    /// longer bonded (`still_bonded` false), so the threshold counts live verifiers only.
+    /// longer bonded (`is_bonded` asks bonding, only when someone else removes it), so the
+    /// threshold counts live verifiers only.
     pub fn remove_key(
         &mut self,
         caller: AccountId,
         verifier: AccountId,
-        still_bonded: bool,
+        is_bonded: &mut dyn FnMut(AccountId) -> Result<bool, AttestationError>,
     ) -> Result<Vec<Event>, AttestationError> {
         let key = self
             .keys
             .get(verifier)
             .ok_or(AttestationError::NotRegistered)?;
-        if caller != verifier && still_bonded {
+        if caller != verifier && is_bonded(verifier)? {
             return Err(AttestationError::StillBonded);
         }
         self.keys.remove(verifier);

@@ -7,13 +7,13 @@ use dynamis_proofs::{check, Check, Hash, Item, Kind, Verdict};
 use dynamis_verifier::{
     batch::tree_of,
     gen::Generator,
-    report::write_section,
+    report::{self, write_section},
     verify::{ed25519, sr25519},
     Batch, Native,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sp_core::Pair;
-use std::{fmt::Write as _, path::PathBuf, time::Instant};
+use std::{fmt::Write as _, time::Instant};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -75,12 +75,7 @@ fn raw(kind: Kind, items: &[Item]) -> bool {
 }
 
 fn main() -> Result<(), Error> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = match args.as_slice() {
-        [] => None,
-        [flag, path] if flag == "--out" => Some(PathBuf::from(path)),
-        _ => return Err("usage: bench-verifier [--out FILE]".into()),
-    };
+    let out = report::out_arg("bench-verifier")?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let progress = ProgressBar::new(Kind::ALL.len() as u64 + 1);
     progress.set_style(ProgressStyle::with_template(
@@ -149,13 +144,7 @@ fn main() -> Result<(), Error> {
          Machine: {cores} cores; {rustc}.\n\n{table}",
         min = dynamis_verifier::verify::MIN_BATCH,
         max = dynamis_verifier::verify::MAX_BATCH,
-        rustc = std::process::Command::new("rustc")
-            .arg("--version")
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .unwrap_or_default()
-            .trim()
+        rustc = report::tool_version("rustc", &["--version"])
     );
     println!("{body}");
     if let Some(path) = out {

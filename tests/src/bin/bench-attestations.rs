@@ -17,15 +17,9 @@ use dynamis_tests::{
     BundleProvider,
 };
 use dynamis_verifier::{batch::tree_of, gen::Generator, Batch, Native};
-use std::path::PathBuf;
 
 fn main() -> Result<(), Error> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = match args.as_slice() {
-        [] => None,
-        [flag, path] if flag == "--out" => Some(PathBuf::from(path)),
-        _ => return Err("usage: bench-attestations [--out FILE]".into()),
-    };
+    let out = bench::out_arg("bench-attestations")?;
     let rows = measure()?;
     let sizes = [(
         "attestations",
@@ -186,11 +180,7 @@ fn measure() -> Result<Vec<Row>, Error> {
             )?,
             inner: Some(("2 × bonding report_slash", times(2, report))),
         });
-        // Top the co-signers back up.
-        for x in &v {
-            let missing = 100 * ONE_DYN - s.stake(x.account, Role::Verifier).active;
-            s.bond_new(x.account, Role::Verifier, missing);
-        }
+        s.top_up(&v);
     }
 
     // Finalisation of the 10-item attestation (id 0) after the window.

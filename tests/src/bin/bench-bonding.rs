@@ -12,17 +12,11 @@ use dynamis_tests::{
     suite::{who, Suite},
     BundleProvider,
 };
-use std::path::PathBuf;
 
 type Error = bench::Error;
 
 fn main() -> Result<(), Error> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = match args.as_slice() {
-        [] => None,
-        [flag, path] if flag == "--out" => Some(PathBuf::from(path)),
-        _ => return Err("usage: bench-bonding [--out FILE]".into()),
-    };
+    let out = bench::out_arg("bench-bonding")?;
     let rows = measure()?;
     let sizes = [
         ("reputation", bundle(BundleProvider::Reputation).wasm.len()),

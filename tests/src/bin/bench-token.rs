@@ -20,12 +20,7 @@ use std::{
 type Error = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Error> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = match args.as_slice() {
-        [] => None,
-        [flag, path] if flag == "--out" => Some(PathBuf::from(path)),
-        _ => return Err("usage: bench-token [--out FILE]".into()),
-    };
+    let out = bench::out_arg("bench-token")?;
 
     let reference = build_reference()?;
     let reference = drink::session::ContractBundle::load(&reference)?;
