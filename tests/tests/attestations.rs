@@ -13,7 +13,7 @@ use dynamis_tests::{
     account, all,
     attest::{AttResult, Verifier, VERIFIER_BOND},
     bundle, call_data, only,
-    suite::{done, selector, who, Suite},
+    suite::{done, everyone, selector, who, Suite},
     BundleProvider,
 };
 use dynamis_verifier::{gen::Generator, Batch};
@@ -503,12 +503,17 @@ fn registration(seen: &mut Seen) {
     );
     let sigs = s.signatures(&a, &[&rotated, &v[1], &v[2]]);
     done(s.submit(who::user(9), &a, &sigs));
-    // Only the verifier removes its own key while bonded; anyone once it is not.
-    refused(
-        s.remove_key(who::user(7), v[1].account).value,
-        AttestationError::StillBonded,
-        seen,
-    );
+    // Only the verifier removes its own key while bonded (every other account of the suite
+    // is refused); anyone once it is not.
+    for caller in everyone(&s).into_iter().chain(v.iter().map(|x| x.account)) {
+        if caller != v[1].account {
+            refused(
+                s.remove_key(caller, v[1].account).value,
+                AttestationError::StillBonded,
+                seen,
+            );
+        }
+    }
     done(s.remove_key(v[2].account, v[2].account));
     done(s.unbond(v[1].account, Role::Verifier, VERIFIER_BOND));
     done(s.remove_key(who::user(7), v[1].account));
