@@ -1,0 +1,130 @@
+//! The one interface deployment goes through, whatever the chain: upload code, instantiate,
+//! call with a signed transaction, query, read the block number.
+
+use crate::{
+    node::{SandboxNode, Stopped, TxError},
+    tx::{account_of, Receipt, Tx},
+};
+use serde::{Deserialize, Serialize};
+use sp_core::sr25519;
+
+/// Which chain a deployment lives on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainInfo {
+    /// `sandbox` (in-process runtime, reached through the gateway) or `node`.
+    pub kind: String,
+    /// Where other processes reach it: the gateway's `http://…` or the node's `ws://…`.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Stopped(#[from] Stopped),
+    #[error("transaction refused: {0}")]
+    Tx(#[from] TxError),
+    #[error("the runtime refused the call: {0}")]
+    Dispatch(String),
+    #[error("{what}: {why}")]
+    Refused { what: String, why: String },
+    #[error("artifact {path}: {why}")]
+    Artifact { path: String, why: String },
+    #[error("manifest {path}: {why}")]
+    Manifest { path: String, why: String },
+}
+
+pub trait Backend {
+    fn chain(&self) -> ChainInfo;
+    /// Uploads `wasm`; its code hash.
+    fn upload(&mut self, signer: &sr25519::Pair, wasm: Vec<u8>) -> Result<[u8; 32], Error>;
+    /// Instantiates uploaded code; the new contract's address.
+    fn instantiate(
+        &mut self,
+        signer: &sr25519::Pair,
+        code_hash: [u8; 32],
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<[u8; 32], Error>;
+    /// Calls `contract` in a signed transaction; what its inclusion did.
+    fn call(
+        &mut self,
+        signer: &sr25519::Pair,
+        contract: [u8; 32],
+        data: Vec<u8>,
+    ) -> Result<Receipt, Error>;
+    /// A read-only call; the message's raw return data.
+    fn query(&mut self, contract: [u8; 32], data: Vec<u8>) -> Result<Vec<u8>, Error>;
+    fn block(&mut self) -> Result<u32, Error>;
+}
+
+/// The in-process sandbox as a backend.
+pub struct Sandbox {
+    pub node: SandboxNode,
+    /// The gateway URL other processes use, once it serves.
+    pub url: Option<String>,
+}
+
+impl Backend for Sandbox {
+    fn chain(&self) -> ChainInfo {
+        ChainInfo {
+            kind: "sandbox".into(),
+            url: self.url.clone(),
+        }
+    }
+
+    fn upload(&mut self, signer: &sr25519::Pair, wasm: Vec<u8>) -> Result<[u8; 32], Error> {
+        let origin = crate::calls::account(account_of(signer));
+        self.node
+            .with(move |l| l.chain.upload(&wasm, origin))?
+            .map_err(|e| Error::Dispatch(format!("{e:?}")))
+    }
+
+    fn instantiate(
+        &mut self,
+        signer: &sr25519::Pair,
+        code_hash: [u8; 32],
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<[u8; 32], Error> {
+        let origin = crate::calls::account(account_of(signer));
+        let called = self
+            .node
+            .with(move |l| l.chain.instantiate_code(code_hash, origin, data, salt))?
+            .map_err(|e| Error::Dispatch(format!("{e:?}")))?;
+        match called.value {
+            Ok(address) => Ok(crate::calls::raw(&address)),
+            Err(data) => Err(Error::Refused {
+                what: "constructor".into(),
+                why: format!("reverted with {}", crate::hex::encode(data)),
+            }),
+        }
+    }
+
+    fn call(
+        &mut self,
+        signer: &sr25519::Pair,
+        contract: [u8; 32],
+        data: Vec<u8>,
+    ) -> Result<Receipt, Error> {
+        let signer_id = account_of(signer);
+        let nonce = self.node.with(move |l| l.nonce(&signer_id))?;
+        let tx = Tx {
+            signer: signer_id,
+            nonce,
+            contract,
+            data,
+        }
+        .sign(signer);
+        Ok(self.node.with(move |l| l.apply(tx))??)
+    }
+
+    fn query(&mut self, contract: [u8; 32], data: Vec<u8>) -> Result<Vec<u8>, Error> {
+        self.node
+            .with(move |l| l.chain.query_raw(crate::calls::account(contract), data))?
+            .map_err(|e| Error::Dispatch(format!("{e:?}")))
+    }
+
+    fn block(&mut self) -> Result<u32, Error> {
+        Ok(self.node.with(|l| l.chain.block())?)
+    }
+}

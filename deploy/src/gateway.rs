@@ -1,0 +1,293 @@
+//! The sandbox chain served over HTTP, so verifier processes (and their crash tests) use an
+//! in-process runtime as they would a node: nonces, signed transactions, receipts by hash,
+//! read-only queries, the block number. `POST /advance` (sandbox only) moves blocks ahead.
+//!
+//! Also the client of that API, used by the verifier service.
+
+use crate::{
+    calls::account,
+    hex::hexa,
+    node::{SandboxNode, TxError},
+    tx::{Receipt, SignedTx},
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Info {
+    pub kind: String,
+    pub block: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Nonce {
+    pub nonce: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Query {
+    #[serde(with = "hexa")]
+    pub contract: [u8; 32],
+    #[serde(with = "hexa")]
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QueryResult {
+    #[serde(with = "hexa")]
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Advance {
+    pub blocks: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+}
+
+fn fail(status: StatusCode, error: impl ToString) -> Response {
+    (
+        status,
+        Json(ApiError {
+            error: error.to_string(),
+        }),
+    )
+        .into_response()
+}
+
+/// Runs `job` on the sandbox thread without blocking the server's workers.
+async fn on_chain<R: Send + 'static>(
+    node: &SandboxNode,
+    job: impl FnOnce(&mut crate::node::Ledger) -> R + Send + 'static,
+) -> Result<R, Response> {
+    let node = node.clone();
+    match tokio::task::spawn_blocking(move || node.with(job)).await {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(stopped)) => Err(fail(StatusCode::SERVICE_UNAVAILABLE, stopped)),
+        Err(e) => Err(fail(StatusCode::INTERNAL_SERVER_ERROR, e)),
+    }
+}
+
+async fn info(State(node): State<SandboxNode>) -> Response {
+    match on_chain(&node, |l| l.chain.block()).await {
+        Ok(block) => Json(Info {
+            kind: "sandbox".into(),
+            block,
+        })
+        .into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn nonce(State(node): State<SandboxNode>, Path(who): Path<String>) -> Response {
+    let who = match crate::hex::decode_array::<32>(&who) {
+        Ok(who) => who,
+        Err(e) => return fail(StatusCode::BAD_REQUEST, e),
+    };
+    match on_chain(&node, move |l| l.nonce(&who)).await {
+        Ok(nonce) => Json(Nonce { nonce }).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn query(State(node): State<SandboxNode>, Json(q): Json<Query>) -> Response {
+    match on_chain(&node, move |l| {
+        l.chain.query_raw(account(q.contract), q.data)
+    })
+    .await
+    {
+        Ok(Ok(data)) => Json(QueryResult { data }).into_response(),
+        Ok(Err(e)) => fail(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:?}")),
+        Err(r) => r,
+    }
+}
+
+async fn submit(State(node): State<SandboxNode>, Json(tx): Json<SignedTx>) -> Response {
+    match on_chain(&node, move |l| l.apply(tx)).await {
+        Ok(Ok(receipt)) => Json(receipt).into_response(),
+        Ok(Err(e @ TxError::BadSignature)) => fail(StatusCode::BAD_REQUEST, e),
+        Ok(Err(e)) => fail(StatusCode::CONFLICT, e),
+        Err(r) => r,
+    }
+}
+
+async fn receipt(State(node): State<SandboxNode>, Path(hash): Path<String>) -> Response {
+    let hash = match crate::hex::decode_array::<32>(&hash) {
+        Ok(hash) => hash,
+        Err(e) => return fail(StatusCode::BAD_REQUEST, e),
+    };
+    match on_chain(&node, move |l| l.receipt(&hash)).await {
+        Ok(Some(receipt)) => Json(receipt).into_response(),
+        Ok(None) => fail(StatusCode::NOT_FOUND, "no such transaction"),
+        Err(r) => r,
+    }
+}
+
+async fn advance(State(node): State<SandboxNode>, Json(a): Json<Advance>) -> Response {
+    match on_chain(&node, move |l| {
+        l.chain.advance(a.blocks);
+        l.chain.block()
+    })
+    .await
+    {
+        Ok(block) => Json(Info {
+            kind: "sandbox".into(),
+            block,
+        })
+        .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The gateway's routes over `node`.
+pub fn router(node: SandboxNode) -> Router {
+    Router::new()
+        .route("/info", get(info))
+        .route("/nonce/:account", get(nonce))
+        .route("/query", post(query))
+        .route("/tx", post(submit))
+        .route("/tx/:hash", get(receipt))
+        .route("/advance", post(advance))
+        .with_state(node)
+}
+
+/// Serves the gateway on `listener` until the process ends.
+pub async fn serve(node: SandboxNode, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(node)).await
+}
+
+/// Why a gateway request did not give an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The chain could not be reached or answered too late: worth retrying.
+    #[error("chain unreachable: {0}")]
+    Unreachable(String),
+    /// The chain answered with a refusal.
+    #[error("chain refused ({status}): {error}")]
+    Refused { status: u16, error: String },
+}
+
+impl ClientError {
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unreachable(_) => true,
+            Self::Refused { status, .. } => *status >= 500,
+        }
+    }
+}
+
+/// A client of the gateway.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    async fn answer<T: for<'de> Deserialize<'de>>(
+        sent: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<Option<T>, ClientError> {
+        let response = sent.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !status.is_success() {
+            let error = match response.json::<ApiError>().await {
+                Ok(e) => e.error,
+                Err(e) => e.to_string(),
+            };
+            return Err(ClientError::Refused {
+                status: status.as_u16(),
+                error,
+            });
+        }
+        response
+            .json::<T>()
+            .await
+            .map(Some)
+            .map_err(|e| ClientError::Unreachable(e.to_string()))
+    }
+
+    fn found<T>(value: Option<T>, what: &str) -> Result<T, ClientError> {
+        value.ok_or_else(|| ClientError::Refused {
+            status: 404,
+            error: format!("{what}: not found"),
+        })
+    }
+
+    pub async fn info(&self) -> Result<Info, ClientError> {
+        let sent = self.http.get(format!("{}/info", self.base)).send().await;
+        Self::found(Self::answer(sent).await?, "info")
+    }
+
+    pub async fn nonce(&self, who: [u8; 32]) -> Result<u64, ClientError> {
+        let url = format!("{}/nonce/{}", self.base, crate::hex::encode(who));
+        let sent = self.http.get(url).send().await;
+        Ok(Self::found(Self::answer::<Nonce>(sent).await?, "nonce")?.nonce)
+    }
+
+    pub async fn query(&self, contract: [u8; 32], data: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+        let sent = self
+            .http
+            .post(format!("{}/query", self.base))
+            .json(&Query { contract, data })
+            .send()
+            .await;
+        Ok(Self::found(Self::answer::<QueryResult>(sent).await?, "query")?.data)
+    }
+
+    /// Sends `tx`; its receipt (a transaction included before is answered the same way).
+    pub async fn send(&self, tx: &SignedTx) -> Result<Receipt, ClientError> {
+        let sent = self
+            .http
+            .post(format!("{}/tx", self.base))
+            .json(tx)
+            .send()
+            .await;
+        Self::found(Self::answer(sent).await?, "tx")
+    }
+
+    /// The receipt of transaction `hash`, if it was included.
+    pub async fn receipt(&self, hash: [u8; 32]) -> Result<Option<Receipt>, ClientError> {
+        let url = format!("{}/tx/{}", self.base, crate::hex::encode(hash));
+        let sent = self.http.get(url).send().await;
+        Self::answer(sent).await
+    }
+
+    /// Moves the sandbox `blocks` ahead; the new block number.
+    pub async fn advance(&self, blocks: u32) -> Result<u32, ClientError> {
+        let sent = self
+            .http
+            .post(format!("{}/advance", self.base))
+            .json(&Advance { blocks })
+            .send()
+            .await;
+        Ok(Self::found(Self::answer::<Info>(sent).await?, "advance")?.block)
+    }
+}

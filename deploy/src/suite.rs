@@ -1,0 +1,213 @@
+//! Deploying the suite: every contract built so far uploaded, instantiated in dependency
+//! order, wired, and locked. A later contract adds its step here; nothing deploys by hand.
+
+use crate::{
+    backend::{Backend, Error},
+    calls::{self, call_data},
+    manifest::{AttestationParams, Contract, Manifest, Roles},
+    tx::{account_of, Receipt},
+};
+use attestations::AttestParams;
+use dyn_token::TokenError;
+use dynamis_shared::{BondingError, ReputationError};
+use scale::{Decode, Encode};
+use sp_core::sr25519;
+use std::{collections::BTreeMap, fmt::Debug, path::PathBuf};
+
+/// The contracts, in the order they are deployed.
+pub const CONTRACTS: [&str; 4] = ["dyn_token", "reputation", "bonding", "attestations"];
+
+/// Where `cargo contract build` leaves the contracts of this repository.
+pub fn default_artifacts() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ink"))
+}
+
+/// What to deploy with whom.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Directory holding `<name>/<name>.wasm` for every contract.
+    pub artifacts: PathBuf,
+    pub genesis: [u8; 32],
+    pub governance: [u8; 32],
+    pub resolver: [u8; 32],
+    pub attestations: AttestParams,
+}
+
+impl Plan {
+    /// Every role held by the deployer, default attestation parameters.
+    pub fn dev(admin: &sr25519::Pair) -> Self {
+        let me = account_of(admin);
+        Self {
+            artifacts: default_artifacts(),
+            genesis: me,
+            governance: me,
+            resolver: me,
+            attestations: attestations::DEFAULT_PARAMS,
+        }
+    }
+}
+
+fn wasm_of(plan: &Plan, name: &str) -> Result<Vec<u8>, Error> {
+    let path = plan.artifacts.join(name).join(format!("{name}.wasm"));
+    std::fs::read(&path).map_err(|e| Error::Artifact {
+        path: path.display().to_string(),
+        why: format!("{e} (build the contracts first: scripts/setup)"),
+    })
+}
+
+/// Fails unless the call was included, did not revert and returned `Ok(())`.
+fn ok_unit<E: Decode + Debug>(what: &str, receipt: Receipt) -> Result<(), Error> {
+    let refused = |why: String| Error::Refused {
+        what: what.to_string(),
+        why,
+    };
+    if let Some(e) = receipt.dispatch_error {
+        return Err(refused(e));
+    }
+    match calls::decode::<Result<(), E>>(&receipt.data) {
+        Ok(Ok(())) if !receipt.reverted => Ok(()),
+        Ok(Ok(())) => Err(refused("reverted with Ok".into())),
+        Ok(Err(e)) => Err(refused(format!("{e:?}"))),
+        Err(e) => Err(refused(e.to_string())),
+    }
+}
+
+struct Deployer<'a> {
+    backend: &'a mut dyn Backend,
+    admin: &'a sr25519::Pair,
+    plan: &'a Plan,
+    contracts: BTreeMap<String, Contract>,
+    wiring: Vec<String>,
+}
+
+impl Deployer<'_> {
+    fn instantiate(&mut self, name: &str, constructor: Vec<u8>) -> Result<[u8; 32], Error> {
+        let wasm = wasm_of(self.plan, name)?;
+        let code_hash = self.backend.upload(self.admin, wasm)?;
+        let address = self
+            .backend
+            .instantiate(self.admin, code_hash, constructor, Vec::new())?;
+        tracing::info!(contract = name, address = %crate::hex::encode(address), "instantiated");
+        self.contracts
+            .insert(name.to_string(), Contract { address, code_hash });
+        Ok(address)
+    }
+
+    fn call<E: Decode + Debug>(
+        &mut self,
+        what: String,
+        contract: [u8; 32],
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Result<(), Error> {
+        let receipt = self
+            .backend
+            .call(self.admin, contract, call_data(selector, args))?;
+        ok_unit::<E>(&what, receipt)?;
+        self.wiring.push(what);
+        Ok(())
+    }
+}
+
+/// Deploys, wires and locks the suite from `admin`; the manifest of what it did.
+pub fn deploy_suite(
+    backend: &mut dyn Backend,
+    admin: &sr25519::Pair,
+    plan: &Plan,
+) -> Result<Manifest, Error> {
+    let mut d = Deployer {
+        backend,
+        admin,
+        plan,
+        contracts: BTreeMap::new(),
+        wiring: Vec::new(),
+    };
+    let acct = calls::account;
+    let token = d.instantiate(
+        "dyn_token",
+        call_data(calls::token::NEW, acct(plan.genesis)),
+    )?;
+    // The token's only minter is the mint-credits contract, which does not exist yet: until
+    // it does, the minter is locked to nobody and the supply is the genesis supply.
+    d.call::<TokenError>(
+        "dyn_token.minter locked to nobody".into(),
+        token,
+        calls::token::LOCK_MINTER,
+        None::<ink::primitives::AccountId>,
+    )?;
+    let reputation = d.instantiate(
+        "reputation",
+        call_data(calls::reputation::WITH_DEFAULTS, acct(plan.governance)),
+    )?;
+    let bonding = d.instantiate(
+        "bonding",
+        call_data(
+            calls::bonding::WITH_DEFAULTS,
+            (acct(token), acct(reputation), acct(plan.resolver)),
+        ),
+    )?;
+    let attestations = d.instantiate(
+        "attestations",
+        call_data(
+            calls::attestations::NEW,
+            (acct(bonding), acct(reputation), plan.attestations),
+        ),
+    )?;
+    for (name, writer) in [("bonding", bonding), ("attestations", attestations)] {
+        d.call::<ReputationError>(
+            format!("reputation.writer += {name}"),
+            reputation,
+            calls::reputation::ADD_WRITER,
+            acct(writer),
+        )?;
+    }
+    d.call::<ReputationError>(
+        "reputation.wiring locked".into(),
+        reputation,
+        calls::reputation::LOCK_WIRING,
+        (),
+    )?;
+    d.call::<BondingError>(
+        "bonding.reporter += attestations".into(),
+        bonding,
+        calls::bonding::ADD_REPORTER,
+        acct(attestations),
+    )?;
+    d.call::<BondingError>(
+        "bonding.wiring locked".into(),
+        bonding,
+        calls::bonding::LOCK_WIRING,
+        (),
+    )?;
+    // Read back what the registry was instantiated with.
+    let raw = d
+        .backend
+        .query(attestations, call_data(calls::attestations::PARAMS, ()))?;
+    let p: AttestParams = calls::decode(&raw).map_err(|e| Error::Refused {
+        what: "attestations.params".into(),
+        why: e.to_string(),
+    })?;
+    let block = d.backend.block()?;
+    let me = account_of(admin);
+    Ok(Manifest {
+        chain: d.backend.chain(),
+        block,
+        roles: Roles {
+            admin: me,
+            genesis: plan.genesis,
+            governance: plan.governance,
+            resolver: plan.resolver,
+        },
+        contracts: d.contracts,
+        attestation_params: AttestationParams {
+            epoch_blocks: p.epoch_blocks,
+            challenge_window_blocks: p.challenge_window_blocks,
+            threshold_ppb: p.threshold_ppb,
+            min_signers: p.min_signers,
+            max_signers: p.max_signers,
+            max_epoch_age: p.max_epoch_age,
+            success_gain: p.success_gain,
+        },
+        wiring: d.wiring,
+    })
+}
