@@ -25,7 +25,7 @@ pub struct Counts {
 }
 
 /// What a challenger (or anyone) needs to check one item's verdict against the root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InclusionProof {
     pub index: u64,
     pub size: u64,

@@ -37,47 +37,8 @@ pub struct Read {
     pub errors: Vec<RecordError>,
 }
 
-/// Hex strings for byte arrays and vectors in JSON.
-pub mod hexa {
-    use serde::{de::Error, Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer, T: AsRef<[u8]>>(bytes: &T, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<Vec<u8>>>(
-        d: D,
-    ) -> Result<T, D::Error> {
-        let text = String::deserialize(d)?;
-        let bytes = hex::decode(text.trim_start_matches("0x"))
-            .map_err(|e| D::Error::custom(format!("not hex: {e}")))?;
-        let len = bytes.len();
-        T::try_from(bytes).map_err(|_| D::Error::custom(format!("wrong length: {len} bytes")))
-    }
-}
-
-/// A list of 32-byte hashes as hex strings.
-pub mod hex_list {
-    use serde::{de::Error, Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(list: &[[u8; 32]], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(list.iter().map(hex::encode))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[u8; 32]>, D::Error> {
-        Vec::<String>::deserialize(d)?
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let bytes = hex::decode(text.trim_start_matches("0x"))
-                    .map_err(|e| D::Error::custom(format!("proof[{i}] not hex: {e}")))?;
-                let len = bytes.len();
-                <[u8; 32]>::try_from(bytes)
-                    .map_err(|_| D::Error::custom(format!("proof[{i}]: {len} bytes, not 32")))
-            })
-            .collect()
-    }
-}
+/// Hex strings (`0x…`) for byte arrays, vectors and hash lists in JSON.
+pub use dynamis_deploy::hex::{hex_list, hexa};
 
 /// An item as one JSON object.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,10 +5,13 @@
 
 pub mod attest;
 pub mod batch;
+pub mod crash;
 pub mod crypto;
+pub mod demo;
 pub mod gen;
 pub mod input;
 pub mod report;
+pub mod service;
 pub mod verify;
 
 pub use batch::{Batch, Counts, InclusionProof};

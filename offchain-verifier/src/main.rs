@@ -3,11 +3,13 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use dynamis_verifier::{
+    demo::{self, bar},
     gen::Generator,
     input::{self, Format, Writer},
+    service::{self, Config},
     Batch, Kind,
 };
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use std::{path::PathBuf, time::Instant};
 use tracing::{info, warn};
 
@@ -35,6 +37,48 @@ enum Command {
     },
     /// Print the inclusion proof of item INDEX of FILE's batch (as the challenge needs it).
     Prove { file: PathBuf, index: u64 },
+    /// Run the verifier service (HTTP API, durable store, co-signing, chain submission).
+    Serve {
+        /// TOML configuration (every field has a default; see README).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Overrides `listen`.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Overrides `store`.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Overrides `manifest`.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Overrides `peers` (repeat for several).
+        #[arg(long = "peer")]
+        peers: Vec<String>,
+        /// Print the effective configuration as TOML and exit.
+        #[arg(long)]
+        print_config: bool,
+    },
+    /// The main job: deploy the suite into the sandbox, run a verifier cluster on a generated
+    /// workload, finalise its attestations, prove a planted fraud.
+    Demo {
+        /// Items in the workload.
+        #[arg(long, default_value_t = 20_000)]
+        items: u64,
+        /// Fraction of forged items.
+        #[arg(long, default_value_t = 0.02)]
+        bad: f64,
+        /// Verifier services in the cluster.
+        #[arg(long, default_value_t = 3)]
+        verifiers: u8,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Directory for the manifest and the verifiers' stores (cleared first).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Run against a node instead of the sandbox.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Generate a test set.
     Gen {
         /// Output file.
@@ -56,15 +100,11 @@ enum Command {
     },
 }
 
-fn bar(len: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(what.to_string());
-    bar
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 fn kind_of(name: &str) -> Result<Kind> {
@@ -106,6 +146,68 @@ fn main() -> Result<()> {
             .context("starting the thread pool")?;
     }
     match cli.command {
+        Command::Serve {
+            config,
+            listen,
+            store,
+            manifest,
+            peers,
+            print_config,
+        } => {
+            let mut config = match config {
+                Some(path) => Config::load(&path)?,
+                None => Config::default(),
+            };
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            if let Some(store) = store {
+                config.store = store;
+            }
+            if let Some(manifest) = manifest {
+                config.manifest = manifest;
+            }
+            if !peers.is_empty() {
+                config.peers = peers;
+            }
+            if print_config {
+                print!("{}", config.to_toml());
+                return Ok(());
+            }
+            runtime()?.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&config.listen)
+                    .await
+                    .with_context(|| format!("listening on {}", config.listen))?;
+                let running = service::start(config, listener).await?;
+                println!("serving on http://{}", running.addr);
+                tokio::signal::ctrl_c().await?;
+                running.stop();
+                Ok::<_, anyhow::Error>(())
+            })?;
+        }
+        Command::Demo {
+            items,
+            bad,
+            verifiers,
+            seed,
+            dir,
+            url,
+        } => {
+            if let Some(url) = url {
+                bail!("demo against a node ({url}): the node backend is not built yet; run without --url");
+            }
+            let mut opts = demo::Options {
+                items,
+                bad,
+                verifiers,
+                seed,
+                ..demo::Options::default()
+            };
+            if let Some(dir) = dir {
+                opts.dir = dir;
+            }
+            runtime()?.block_on(demo::run(opts))?;
+        }
         Command::Verify { file, verdicts } => {
             let items = read(&file)?;
             let started = Instant::now();

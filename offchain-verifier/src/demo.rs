@@ -1,0 +1,486 @@
+//! The main job: the suite deployed into the sandbox, a cluster of verifier services
+//! co-signing each other's batches, a generated workload with forged items, attestations
+//! finalised, and one planted fraudulent attestation proven on-chain.
+
+use crate::{
+    attest,
+    gen::Generator,
+    input::to_json,
+    service::{
+        self,
+        api::{BulkAccepted, Health},
+        chain::{outcome, AttestationError, Chain, Status},
+        store::Stats,
+        watch::{AuditReport, BatchData},
+        Config, Running,
+    },
+    verify::verify_all,
+    Batch, Kind, Verdict,
+};
+use anyhow::{bail, Context};
+use dynamis_deploy::{
+    backend::{Backend, Sandbox},
+    calls::{self, call_data},
+    launch_sandbox,
+    tx::{account_of, signer},
+    Launched, Plan,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use sp_core::Pair;
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+/// The demo's knobs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub verifiers: u8,
+    pub items: u64,
+    /// Fraction of forged items in the workload.
+    pub bad: f64,
+    pub seed: u64,
+    pub batch_items: usize,
+    pub batch_wait_ms: u64,
+    pub block_ms: u64,
+    pub epoch_blocks: u32,
+    pub challenge_window: u32,
+    /// DYN each verifier bonds.
+    pub bond_dyn: u64,
+    /// Where stores, configurations and the manifest go.
+    pub dir: PathBuf,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            verifiers: 3,
+            items: 20_000,
+            bad: 0.02,
+            seed: 7,
+            batch_items: 2_048,
+            batch_wait_ms: 500,
+            block_ms: 50,
+            epoch_blocks: 1_200,
+            challenge_window: 20,
+            bond_dyn: 1_000,
+            dir: std::env::temp_dir().join("dynamis-demo"),
+        }
+    }
+}
+
+pub fn bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Verifier `i`'s secret URI (its chain account and co-signing key both derive from it).
+pub fn verifier_suri(i: u8) -> String {
+    format!("//Verifier{i}")
+}
+
+/// A configuration for verifier `i` of a local cluster.
+pub fn verifier_config(opts: &Options, i: u8, listen: String, peers: Vec<String>) -> Config {
+    let mut config = Config {
+        listen,
+        store: opts.dir.join(format!("verifier-{i}.redb")),
+        manifest: opts.dir.join("deployment.json"),
+        account_suri: verifier_suri(i),
+        key_suri: verifier_suri(i),
+        peers,
+        bond_dyn: opts.bond_dyn,
+        ..Config::default()
+    };
+    config.batch.max_items = opts.batch_items;
+    config.batch.max_wait_ms = opts.batch_wait_ms;
+    config.watch.poll_ms = 200;
+    config.retry.max_ms = 2_000;
+    config
+}
+
+/// A sandbox chain with the suite, and each verifier's account funded with DYN to bond.
+pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
+    std::fs::create_dir_all(&opts.dir)
+        .with_context(|| format!("creating {}", opts.dir.display()))?;
+    let admin = signer("//Alice").map_err(anyhow::Error::msg)?;
+    let mut plan = Plan::dev(&admin);
+    plan.attestations.epoch_blocks = opts.epoch_blocks;
+    plan.attestations.challenge_window_blocks = opts.challenge_window;
+    let launched = launch_sandbox(
+        "127.0.0.1:0",
+        Duration::from_millis(opts.block_ms),
+        &admin,
+        &plan,
+    )
+    .await
+    .context("deploying the suite into the sandbox")?;
+    launched.manifest.save(&opts.dir.join("deployment.json"))?;
+    let token = launched.manifest.address("dyn_token")?;
+    let mut backend = Sandbox {
+        node: launched.node.clone(),
+        url: Some(launched.url.clone()),
+    };
+    let amount = u128::from(opts.bond_dyn).saturating_mul(2 * bonding::ONE_DYN);
+    let accounts: Vec<[u8; 32]> = (1..=opts.verifiers)
+        .map(|i| signer(&verifier_suri(i)).map(|p| account_of(&p)))
+        .collect::<Result<_, _>>()
+        .map_err(anyhow::Error::msg)?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        for to in accounts {
+            let data = call_data(
+                calls::token::TRANSFER,
+                (calls::account(to), amount, Vec::<u8>::new()),
+            );
+            let receipt = backend.call(&admin, token, data)?;
+            outcome::<Result<(), dynamis_shared::PSP22Error>>(&receipt)
+                .map_err(anyhow::Error::msg)?
+                .map_err(|e| anyhow::anyhow!("funding a verifier: {e:?}"))?;
+        }
+        Ok(())
+    })
+    .await??;
+    Ok(launched)
+}
+
+/// Binds `n` local listeners; their base URLs.
+pub async fn listeners(n: u8) -> anyhow::Result<(Vec<tokio::net::TcpListener>, Vec<String>)> {
+    let mut bound = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..n {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        urls.push(format!("http://{}", l.local_addr()?));
+        bound.push(l);
+    }
+    Ok((bound, urls))
+}
+
+/// The peers of verifier `i` (1-based) among `urls`.
+pub fn peers_of(urls: &[String], i: u8) -> Vec<String> {
+    urls.iter()
+        .enumerate()
+        .filter(|(j, _)| *j + 1 != usize::from(i))
+        .map(|(_, u)| u.clone())
+        .collect()
+}
+
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: String,
+) -> anyhow::Result<T> {
+    let r = http.get(&url).send().await?;
+    if !r.status().is_success() {
+        bail!(
+            "GET {url}: {}: {}",
+            r.status(),
+            r.text().await.unwrap_or_default()
+        );
+    }
+    Ok(r.json().await?)
+}
+
+/// Waits until every service has bonded and registered its key.
+pub async fn await_onboarded(http: &reqwest::Client, urls: &[String]) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    for url in urls {
+        loop {
+            let health: Result<Health, _> = get_json(http, format!("{url}/health")).await;
+            if health.map(|h| h.registered).unwrap_or(false) {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!("{url} did not register its key within two minutes");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    Ok(())
+}
+
+/// Posts items `range` of `gen` to the services in turn (bulk, JSON lines); the digests
+/// accepted.
+pub async fn feed(
+    http: &reqwest::Client,
+    urls: &[String],
+    gen: &Generator,
+    total: u64,
+    chunk: u64,
+    progress: &ProgressBar,
+) -> anyhow::Result<u64> {
+    let mut accepted = 0;
+    let mut start = 0;
+    let mut turn = 0;
+    while start < total {
+        let end = (start + chunk).min(total);
+        let body: String = (start..end)
+            .map(|n| to_json(&gen.item(n).0) + "\n")
+            .collect();
+        let url = &urls[turn % urls.len()];
+        let r = http
+            .post(format!("{url}/items/bulk"))
+            .header("content-type", "application/x-ndjson")
+            .body(body)
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!(
+                "{url} refused a bulk of items: {}",
+                r.text().await.unwrap_or_default()
+            );
+        }
+        let answer: BulkAccepted = r.json().await?;
+        accepted += answer.accepted as u64;
+        progress.inc(end - start);
+        start = end;
+        turn += 1;
+    }
+    Ok(accepted)
+}
+
+/// Sums the services' item counts.
+pub async fn stats(http: &reqwest::Client, urls: &[String]) -> anyhow::Result<Stats> {
+    let mut total = Stats::default();
+    for url in urls {
+        let s: Stats = get_json(http, format!("{url}/stats")).await?;
+        total.queued += s.queued;
+        total.verified += s.verified;
+        total.sent += s.sent;
+        total.attested += s.attested;
+        total.r#final += s.r#final;
+        total.rejected += s.rejected;
+        total.failed += s.failed;
+        total.batches += s.batches;
+        total.cosigned += s.cosigned;
+    }
+    Ok(total)
+}
+
+/// Plants an attestation of a batch with one forged hash chain marked valid, co-signed by
+/// compromised verifiers `signers` and submitted by the last of them; its id and data.
+async fn plant_fraud(
+    manifest: &Path,
+    signers: &[u8],
+    seed: u64,
+) -> anyhow::Result<(u64, BatchData)> {
+    let kinds = [Kind::HashChain];
+    let honest = Generator::new(seed, &kinds, 0.0);
+    let forged = Generator::new(seed ^ 0xbad, &kinds, 1.0);
+    let mut items: Vec<_> = (0..31).map(|n| honest.item(n).0).collect();
+    items.insert(17, forged.item(0).0);
+    let mut verdicts = verify_all(&items);
+    if verdicts[17] != Verdict::Invalid {
+        bail!("the forged item verified valid");
+    }
+    verdicts[17] = Verdict::Valid;
+    let batch = Batch::with_verdicts(items, verdicts);
+    let manifest = dynamis_deploy::Manifest::load(manifest)?;
+    let url = manifest.chain.url.clone().context("manifest without URL")?;
+    let last = *signers.last().context("no signers")?;
+    let submitter = signer(&verifier_suri(last)).map_err(anyhow::Error::msg)?;
+    let chain = Chain::new(&manifest, &url, submitter)?;
+    let attestation = batch.attestation(
+        chain.current_epoch().await?,
+        dynamis_proofs::Regime::Session,
+    );
+    let mut signatures = Vec::new();
+    for i in signers {
+        let key = sp_core::ecdsa::Pair::from_string(&verifier_suri(*i), None)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        signatures.push(attest::sign(&key, &chain.attestations, &attestation));
+    }
+    let receipt = chain
+        .transact(
+            chain.attestations,
+            call_data(calls::attestations::SUBMIT, (attestation, signatures)),
+            |_| Ok(()),
+        )
+        .await?;
+    let id = outcome::<Result<u64, AttestationError>>(&receipt)
+        .map_err(anyhow::Error::msg)?
+        .map_err(|e| anyhow::anyhow!("planting the fraudulent attestation: {e:?}"))?;
+    let data = BatchData {
+        root: batch.root(),
+        encoded: batch
+            .items
+            .iter()
+            .map(|i| dynamis_deploy::hex::encode(scale::Encode::encode(i)))
+            .collect(),
+        valid: batch
+            .verdicts
+            .iter()
+            .map(|v| *v == Verdict::Valid)
+            .collect(),
+    };
+    Ok((id, data))
+}
+
+/// Runs the whole flow and prints what happened.
+pub async fn run(opts: Options) -> anyhow::Result<()> {
+    let started = Instant::now();
+    if opts.dir.exists() {
+        std::fs::remove_dir_all(&opts.dir)
+            .with_context(|| format!("clearing {}", opts.dir.display()))?;
+    }
+    println!("deploying the suite into the sandbox runtime…");
+    let launched = chain_for(&opts).await?;
+    println!(
+        "  {} contracts at block {}; gateway {}; manifest {}",
+        launched.manifest.contracts.len(),
+        launched.manifest.block,
+        launched.url,
+        opts.dir.join("deployment.json").display()
+    );
+    let (bound, urls) = listeners(opts.verifiers).await?;
+    let mut running: Vec<Running> = Vec::new();
+    for (i, listener) in (1..=opts.verifiers).zip(bound) {
+        let config = verifier_config(
+            &opts,
+            i,
+            urls[usize::from(i) - 1].clone(),
+            peers_of(&urls, i),
+        );
+        running.push(service::start(config, listener).await?);
+    }
+    let http = reqwest::Client::new();
+    await_onboarded(&http, &urls).await?;
+    println!(
+        "{} verifiers bonded {} DYN each and registered their keys; serving at {}",
+        opts.verifiers,
+        opts.bond_dyn,
+        urls.join(", ")
+    );
+
+    let gen = Generator::new(opts.seed, &Kind::ALL, opts.bad);
+    let progress = bar(opts.items, "accepted");
+    let accepted = feed(&http, &urls, &gen, opts.items, 1_000, &progress).await?;
+    progress.finish();
+
+    let progress = bar(accepted, "final");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let totals = loop {
+        let s = stats(&http, &urls).await?;
+        progress.set_position(s.r#final);
+        if s.r#final + s.rejected + s.failed >= accepted {
+            break s;
+        }
+        if Instant::now() > deadline {
+            bail!("not final within ten minutes: {s:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    progress.finish();
+
+    println!("planting a fraudulent attestation (a forged hash chain marked valid, co-signed by verifiers 2 and 3)…");
+    let manifest_path = opts.dir.join("deployment.json");
+    let signers: Vec<u8> = (2..=opts.verifiers).collect();
+    let (fraud_id, data) = plant_fraud(&manifest_path, &signers, opts.seed).await?;
+    let report: AuditReport = {
+        let r = http
+            .post(format!("{}/audit", urls[0]))
+            .json(&serde_json::json!({
+                "attestation": fraud_id,
+                "root": dynamis_deploy::hex::encode(data.root),
+                "encoded": data.encoded,
+                "valid": data.valid,
+            }))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("audit refused: {}", r.text().await.unwrap_or_default());
+        }
+        r.json().await?
+    };
+    println!(
+        "  verifier 1 audited attestation {fraud_id}: {} items checked, fraud at index {:?}, challenge {}",
+        report.checked,
+        report.fraud_at,
+        report.challenge.as_deref().unwrap_or("not sent")
+    );
+
+    summary(&opts, &running[0], &urls, totals, accepted, started).await?;
+    for r in running {
+        r.stop();
+    }
+    launched.server.abort();
+    Ok(())
+}
+
+async fn summary(
+    opts: &Options,
+    first: &Running,
+    urls: &[String],
+    totals: Stats,
+    accepted: u64,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let chain = &first.service.chain;
+    let (mut final_, mut rejected, mut other) = (0u64, 0u64, 0u64);
+    let (mut items, mut valid) = (0u64, 0u64);
+    let mut id = 0;
+    while let Some(record) = chain.attestation(id).await? {
+        match record.status {
+            Status::Final => {
+                final_ += 1;
+                items += record.items;
+                valid += record.valid;
+            }
+            Status::Rejected | Status::Contested => rejected += 1,
+            Status::Pending => other += 1,
+        }
+        id += 1;
+    }
+    println!();
+    println!("items       accepted {accepted}, final {}, valid {valid}, invalid {} (forged items caught), lost 0",
+        totals.r#final, items - valid);
+    println!("attestations  {id} on chain: {final_} final, {rejected} rejected (the planted fraud), {other} pending");
+    let epoch = chain.current_epoch().await?;
+    for i in 1..=opts.verifiers {
+        let who = account_of(&signer(&verifier_suri(i)).map_err(anyhow::Error::msg)?);
+        let mut credited: u128 = 0;
+        for e in epoch.saturating_sub(1)..=epoch {
+            credited += chain
+                .query::<u128>(
+                    chain.attestations,
+                    calls::attestations::CAPACITY,
+                    (calls::account(who), e),
+                )
+                .await?;
+        }
+        let score: u32 = chain
+            .query(
+                chain.reputation,
+                calls::reputation::SCORE,
+                calls::account(who),
+            )
+            .await
+            .unwrap_or(0);
+        println!(
+            "verifier {i}    capacity credited {credited} units, reputation {score}, served {}",
+            urls[usize::from(i) - 1]
+        );
+    }
+    let slashes: u64 = chain
+        .query(chain.bonding, calls::bonding::NEXT_SLASH, ())
+        .await?;
+    for s in 0..slashes {
+        let slash: Option<bonding::Slash> =
+            chain.query(chain.bonding, calls::bonding::SLASH, s).await?;
+        if let Some(slash) = slash {
+            println!(
+                "slash {s}     {} DYN from {} ({:?}), beneficiary {}, {:?}",
+                slash.amount / bonding::ONE_DYN,
+                dynamis_deploy::hex::encode(slash.offender),
+                slash.class,
+                dynamis_deploy::hex::encode(slash.beneficiary),
+                slash.status
+            );
+        }
+    }
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}

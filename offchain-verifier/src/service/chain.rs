@@ -1,0 +1,153 @@
+//! The service's view of the chain: typed queries of the deployed contracts and signed
+//! transactions sent one at a time (the account's nonce is never raced).
+
+use dynamis_deploy::{
+    calls::{self, call_data},
+    gateway::{Client, ClientError},
+    manifest::{AttestationParams, Manifest},
+    tx::{account_of, Receipt, SignedTx, Tx},
+};
+use scale::{Decode, Encode};
+use sp_core::sr25519;
+use tokio::sync::Mutex;
+
+pub use attestations::{AttestationError, Record, Status};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("undecodable answer: {0}")]
+    Decode(String),
+    #[error("{0}")]
+    Store(#[from] super::store::StoreError),
+}
+
+impl ChainError {
+    /// Worth retrying later (the chain is down or slow), as opposed to a refusal.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Client(e) => e.is_transient(),
+            Self::Decode(_) | Self::Store(_) => false,
+        }
+    }
+}
+
+pub struct Chain {
+    client: Client,
+    signer: sr25519::Pair,
+    pub me: [u8; 32],
+    pub token: [u8; 32],
+    pub bonding: [u8; 32],
+    pub reputation: [u8; 32],
+    pub attestations: [u8; 32],
+    pub params: AttestationParams,
+    /// Held from nonce to inclusion: one transaction of this account in flight at a time.
+    sending: Mutex<()>,
+}
+
+impl Chain {
+    pub fn new(manifest: &Manifest, url: &str, signer: sr25519::Pair) -> anyhow::Result<Self> {
+        Ok(Self {
+            client: Client::new(url),
+            me: account_of(&signer),
+            signer,
+            token: manifest.address("dyn_token")?,
+            bonding: manifest.address("bonding")?,
+            reputation: manifest.address("reputation")?,
+            attestations: manifest.address("attestations")?,
+            params: manifest.attestation_params,
+            sending: Mutex::new(()),
+        })
+    }
+
+    pub async fn query<R: Decode>(
+        &self,
+        contract: [u8; 32],
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Result<R, ChainError> {
+        let data = self
+            .client
+            .query(contract, call_data(selector, args))
+            .await?;
+        calls::decode::<R>(&data).map_err(|e| ChainError::Decode(e.to_string()))
+    }
+
+    pub async fn block(&self) -> Result<u32, ChainError> {
+        Ok(self.client.info().await?.block)
+    }
+
+    pub async fn current_epoch(&self) -> Result<u32, ChainError> {
+        use calls::attestations::CURRENT_EPOCH;
+        self.query(self.attestations, CURRENT_EPOCH, ()).await
+    }
+
+    pub async fn required_signatures(&self) -> Result<u32, ChainError> {
+        use calls::attestations::REQUIRED_SIGNATURES;
+        self.query(self.attestations, REQUIRED_SIGNATURES, ()).await
+    }
+
+    pub async fn key_of(&self, who: [u8; 32]) -> Result<Option<[u8; 33]>, ChainError> {
+        use calls::attestations::KEY_OF;
+        self.query(self.attestations, KEY_OF, calls::account(who))
+            .await
+    }
+
+    pub async fn is_bonded(&self, who: [u8; 32]) -> Result<bool, ChainError> {
+        use calls::bonding::IS_BONDED;
+        let role = dynamis_shared::Role::Verifier;
+        self.query(self.bonding, IS_BONDED, (calls::account(who), role))
+            .await
+    }
+
+    pub async fn attestation(&self, id: u64) -> Result<Option<Record>, ChainError> {
+        use calls::attestations::ATTESTATION;
+        self.query(self.attestations, ATTESTATION, id).await
+    }
+
+    pub async fn id_of_root(&self, root: [u8; 32]) -> Result<Option<u64>, ChainError> {
+        use calls::attestations::ID_OF_ROOT;
+        self.query(self.attestations, ID_OF_ROOT, root).await
+    }
+
+    /// Signs and sends a call of `contract`; `persist` stores the signed transaction before
+    /// it leaves (if `persist` fails, nothing is sent).
+    pub async fn transact(
+        &self,
+        contract: [u8; 32],
+        data: Vec<u8>,
+        persist: impl FnOnce(&SignedTx) -> Result<(), super::store::StoreError>,
+    ) -> Result<Receipt, ChainError> {
+        let _turn = self.sending.lock().await;
+        let nonce = self.client.nonce(self.me).await?;
+        let tx = Tx {
+            signer: self.me,
+            nonce,
+            contract,
+            data,
+        }
+        .sign(&self.signer);
+        persist(&tx)?;
+        Ok(self.client.send(&tx).await?)
+    }
+
+    /// Sends a stored transaction again (answered with its receipt if it was included).
+    pub async fn resend(&self, tx: &SignedTx) -> Result<Receipt, ChainError> {
+        let _turn = self.sending.lock().await;
+        Ok(self.client.send(tx).await?)
+    }
+
+    /// The receipt of a transaction, if it was included.
+    pub async fn receipt(&self, hash: [u8; 32]) -> Result<Option<Receipt>, ChainError> {
+        Ok(self.client.receipt(hash).await?)
+    }
+}
+
+/// The value of a message call's receipt: `Result<R, E>` as the message returned it.
+pub fn outcome<R: Decode>(receipt: &Receipt) -> Result<R, String> {
+    if let Some(e) = &receipt.dispatch_error {
+        return Err(format!("dispatch failed: {e}"));
+    }
+    calls::decode::<R>(&receipt.data).map_err(|e| e.to_string())
+}

@@ -1,0 +1,130 @@
+//! `serve`: the verifier as a long-running service. Items come in over HTTP and are stored
+//! durably before they are acknowledged; batches close on size or age, are verified, co-signed
+//! by peer verifiers over HTTP, submitted exactly once, and finalised; other verifiers'
+//! attestations are sampled and fraud is challenged.
+
+pub mod api;
+pub mod chain;
+pub mod config;
+pub mod metrics;
+pub mod pipeline;
+pub mod store;
+pub mod watch;
+
+pub use config::Config;
+
+use dynamis_deploy::{tx::signer, Manifest};
+use sp_core::{ecdsa, Pair};
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::{atomic::AtomicBool, Arc},
+};
+use tokio::sync::{Mutex, Notify};
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+pub fn parse_regime(name: &str) -> Result<dynamis_proofs::Regime, String> {
+    use dynamis_proofs::Regime;
+    match name {
+        "ephemeral" => Ok(Regime::Ephemeral),
+        "session" => Ok(Regime::Session),
+        "anchored" => Ok(Regime::Anchored),
+        "permanent" => Ok(Regime::Permanent),
+        other => Err(format!(
+            "regime {other:?}: expected ephemeral, session, anchored or permanent"
+        )),
+    }
+}
+
+/// Everything the service's tasks share.
+pub struct Service {
+    pub config: Config,
+    pub store: store::Store,
+    pub metrics: metrics::Metrics,
+    pub chain: chain::Chain,
+    /// The co-signing key registered in the attestations contract.
+    pub key: ecdsa::Pair,
+    pub regime: dynamis_proofs::Regime,
+    /// Wakes the batcher when items arrive.
+    pub intake: Notify,
+    /// Wakes the driver when a batch closes.
+    pub driver_wake: Notify,
+    /// Bonded and key registered on-chain.
+    pub onboarded: AtomicBool,
+    pub http: reqwest::Client,
+    /// Peers' chain accounts → base URLs, learnt from their `/health`.
+    pub peer_accounts: Mutex<HashMap<[u8; 32], String>>,
+}
+
+/// A started service.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub service: Arc<Service>,
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops the service's tasks (its store stays as it is on disk).
+    pub fn stop(self) {
+        for task in self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// Opens the store, connects to the chain named by the manifest, and starts the API (on
+/// `listener`), the batcher, the driver and the watcher.
+pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow::Result<Running> {
+    let manifest = Manifest::load(&config.manifest)?;
+    let url = match (&config.chain_url, &manifest.chain.url) {
+        (Some(url), _) | (None, Some(url)) => url.clone(),
+        (None, None) => anyhow::bail!("no chain URL in the manifest or the configuration"),
+    };
+    let account = signer(&config.account_suri).map_err(anyhow::Error::msg)?;
+    let key = ecdsa::Pair::from_string(&config.key_suri, None)
+        .map_err(|e| anyhow::anyhow!("key_suri: {e:?}"))?;
+    let regime = parse_regime(&config.regime).map_err(anyhow::Error::msg)?;
+    let store = {
+        let path = config.store.clone();
+        tokio::task::spawn_blocking(move || store::Store::open(&path)).await??
+    };
+    let chain = chain::Chain::new(&manifest, &url, account)?;
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()?;
+    let service = Arc::new(Service {
+        config,
+        store,
+        metrics: metrics::Metrics::default(),
+        chain,
+        key,
+        regime,
+        intake: Notify::new(),
+        driver_wake: Notify::new(),
+        onboarded: AtomicBool::new(false),
+        http,
+        peer_accounts: Mutex::new(HashMap::new()),
+    });
+    let addr = listener.local_addr()?;
+    let router = api::router(service.clone());
+    let mut tasks = vec![tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!("API stopped: {e}");
+        }
+    })];
+    tasks.push(tokio::spawn(pipeline::batcher(service.clone())));
+    tasks.push(tokio::spawn(pipeline::driver(service.clone())));
+    tasks.push(tokio::spawn(watch::watcher(service.clone())));
+    tracing::info!(%addr, account = %dynamis_deploy::hex::encode(service.chain.me), "verifier serving");
+    Ok(Running {
+        addr,
+        service,
+        tasks,
+    })
+}

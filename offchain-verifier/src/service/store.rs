@@ -1,0 +1,433 @@
+//! The verifier's durable state, in redb (ACID, every commit fsynced before it returns).
+//!
+//! An item is written here before the API answers "accepted". It then moves
+//! received (queued) → verified (placed in a batch) → attested (the batch's transaction is
+//! stored *before* it is sent, then its inclusion recorded) → final; each move is one commit,
+//! so a crash at any point leaves every item in exactly one of those states.
+
+use dynamis_deploy::tx::SignedTx;
+use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
+use scale::{Decode, Encode};
+use std::path::Path;
+
+/// digest → [`ItemRow`].
+const ITEMS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("items");
+/// intake sequence number → digest, for items not yet in a batch (the queue).
+const QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("queue");
+/// digest → (batch id, index) once an item is in a batch.
+const PLACE: TableDefinition<&[u8], (u64, u32)> = TableDefinition::new("place");
+/// batch id → [`BatchRow`] (small: counts and state).
+const BATCHES: TableDefinition<u64, &[u8]> = TableDefinition::new("batches");
+/// batch id → [`BatchItems`] (digests, verdicts, intake times).
+const BATCH_ITEMS: TableDefinition<u64, &[u8]> = TableDefinition::new("batch_items");
+/// batch id → () while the batch is not final, rejected or failed.
+const OPEN: TableDefinition<u64, ()> = TableDefinition::new("open");
+/// batch root → batch id.
+const ROOTS: TableDefinition<&[u8], u64> = TableDefinition::new("roots");
+/// root → [`CoSigned`]: attestations this verifier signed for a peer.
+const COSIGNED: TableDefinition<&[u8], &[u8]> = TableDefinition::new("cosigned");
+/// Counters: next intake sequence, next batch id, next attestation id to audit.
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Db(String),
+    #[error("store: corrupt row in {table}: {why}")]
+    Corrupt { table: &'static str, why: String },
+}
+
+macro_rules! db_errors {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                Self::Db(e.to_string())
+            }
+        }
+    )*};
+}
+db_errors!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+fn decode<T: Decode>(table: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
+    T::decode(&mut &bytes[..]).map_err(|e| StoreError::Corrupt {
+        table,
+        why: e.to_string(),
+    })
+}
+
+/// An accepted item.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct ItemRow {
+    /// SCALE encoding of the item.
+    pub item: Vec<u8>,
+    pub received_ms: u64,
+}
+
+/// Where a batch is in its life.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub enum BatchState {
+    /// Verified, its tree built; waiting for co-signatures.
+    Verified,
+    /// Co-signed; the submit transaction below was stored before it was sent.
+    Sent { epoch: u32, tx: SignedTx },
+    /// Included on-chain as attestation `id`.
+    Attested { id: u64, block: u32, tx: [u8; 32] },
+    /// Final on-chain: its capacity is credited.
+    Final { id: u64 },
+    /// Proven false or contested on-chain.
+    Rejected { id: u64 },
+    /// Refused on-chain for a reason retrying cannot fix.
+    Failed { reason: String },
+}
+
+impl BatchState {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Sent { .. } => "sent",
+            Self::Attested { .. } => "attested",
+            Self::Final { .. } => "final",
+            Self::Rejected { .. } => "rejected",
+            Self::Failed { .. } => "failed",
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self,
+            Self::Verified | Self::Sent { .. } | Self::Attested { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct BatchRow {
+    pub root: [u8; 32],
+    pub items: u64,
+    pub valid: u64,
+    pub capacity: u64,
+    pub regime: u8,
+    pub created_ms: u64,
+    pub state: BatchState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct BatchItems {
+    pub digests: Vec<[u8; 32]>,
+    pub valid: Vec<bool>,
+    pub received_ms: Vec<u64>,
+}
+
+/// An attestation this verifier co-signed for a leader.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct CoSigned {
+    pub attestation: dynamis_proofs::Attestation,
+    pub signed_ms: u64,
+}
+
+/// Item counts by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    pub queued: u64,
+    pub verified: u64,
+    pub sent: u64,
+    pub attested: u64,
+    pub r#final: u64,
+    pub rejected: u64,
+    pub failed: u64,
+    pub batches: u64,
+    pub cosigned: u64,
+}
+
+impl Stats {
+    /// Every item the store holds.
+    pub fn accepted(&self) -> u64 {
+        self.queued
+            + self.verified
+            + self.sent
+            + self.attested
+            + self.r#final
+            + self.rejected
+            + self.failed
+    }
+}
+
+pub struct Store {
+    db: Database,
+}
+
+pub const NEXT_SEQ: &str = "next_seq";
+pub const NEXT_BATCH: &str = "next_batch";
+pub const AUDIT_NEXT: &str = "audit_next";
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let db = Database::create(path)?;
+        let w = db.begin_write()?;
+        {
+            w.open_table(ITEMS)?;
+            w.open_table(QUEUE)?;
+            w.open_table(PLACE)?;
+            w.open_table(BATCHES)?;
+            w.open_table(BATCH_ITEMS)?;
+            w.open_table(OPEN)?;
+            w.open_table(ROOTS)?;
+            w.open_table(COSIGNED)?;
+            w.open_table(META)?;
+        }
+        w.commit()?;
+        Ok(Self { db })
+    }
+
+    /// Stores new items (digest, SCALE item) in one commit and queues them; the digests that
+    /// were already stored are left as they are. Returns, per input, whether it was new.
+    pub fn accept(
+        &self,
+        items: &[([u8; 32], Vec<u8>)],
+        now_ms: u64,
+    ) -> Result<Vec<bool>, StoreError> {
+        let w = self.db.begin_write()?;
+        let mut fresh = Vec::with_capacity(items.len());
+        {
+            let mut rows = w.open_table(ITEMS)?;
+            let mut queue = w.open_table(QUEUE)?;
+            let mut meta = w.open_table(META)?;
+            let mut seq = meta.get(NEXT_SEQ)?.map_or(0, |v| v.value());
+            for (digest, item) in items {
+                if rows.get(digest.as_slice())?.is_some() {
+                    fresh.push(false);
+                    continue;
+                }
+                let row = ItemRow {
+                    item: item.clone(),
+                    received_ms: now_ms,
+                };
+                rows.insert(digest.as_slice(), row.encode().as_slice())?;
+                queue.insert(seq, digest.as_slice())?;
+                seq += 1;
+                fresh.push(true);
+            }
+            meta.insert(NEXT_SEQ, seq)?;
+        }
+        w.commit()?;
+        Ok(fresh)
+    }
+
+    /// Queued items and the intake time of the oldest.
+    pub fn queue_state(&self) -> Result<(u64, Option<u64>), StoreError> {
+        let r = self.db.begin_read()?;
+        let queue = r.open_table(QUEUE)?;
+        let len = queue.len()?;
+        let oldest = match queue.first()? {
+            Some((_, digest)) => self.item_in(&r, digest.value())?.map(|row| row.received_ms),
+            None => None,
+        };
+        Ok((len, oldest))
+    }
+
+    fn item_in(
+        &self,
+        r: &redb::ReadTransaction,
+        digest: &[u8],
+    ) -> Result<Option<ItemRow>, StoreError> {
+        let rows = r.open_table(ITEMS)?;
+        let row = rows.get(digest)?;
+        row.map(|v| decode("items", v.value())).transpose()
+    }
+
+    /// Up to `max` queued items, oldest first: (sequence, digest, row).
+    pub fn peek_queue(&self, max: usize) -> Result<Vec<(u64, [u8; 32], ItemRow)>, StoreError> {
+        let r = self.db.begin_read()?;
+        let queue = r.open_table(QUEUE)?;
+        let mut out = Vec::new();
+        for entry in queue.iter()?.take(max) {
+            let (seq, digest) = entry?;
+            let digest: [u8; 32] = digest.value().try_into().map_err(|_| StoreError::Corrupt {
+                table: "queue",
+                why: "digest of the wrong length".into(),
+            })?;
+            let row = self.item_in(&r, &digest)?.ok_or(StoreError::Corrupt {
+                table: "queue",
+                why: "queued digest with no item".into(),
+            })?;
+            out.push((seq.value(), digest, row));
+        }
+        Ok(out)
+    }
+
+    /// Records a verified batch made of the queued entries `seqs`, in one commit: the batch,
+    /// its items' places, its root, and the entries leave the queue. Its id.
+    pub fn commit_batch(
+        &self,
+        seqs: &[u64],
+        row: &BatchRow,
+        items: &BatchItems,
+    ) -> Result<u64, StoreError> {
+        let w = self.db.begin_write()?;
+        let id;
+        {
+            let mut meta = w.open_table(META)?;
+            id = meta.get(NEXT_BATCH)?.map_or(0, |v| v.value());
+            meta.insert(NEXT_BATCH, id + 1)?;
+            let mut queue = w.open_table(QUEUE)?;
+            for seq in seqs {
+                queue.remove(*seq)?;
+            }
+            let mut place = w.open_table(PLACE)?;
+            for (index, digest) in items.digests.iter().enumerate() {
+                let index = u32::try_from(index).unwrap_or(u32::MAX);
+                place.insert(digest.as_slice(), (id, index))?;
+            }
+            w.open_table(BATCHES)?.insert(id, row.encode().as_slice())?;
+            w.open_table(BATCH_ITEMS)?
+                .insert(id, items.encode().as_slice())?;
+            w.open_table(ROOTS)?.insert(row.root.as_slice(), id)?;
+            w.open_table(OPEN)?.insert(id, ())?;
+        }
+        w.commit()?;
+        Ok(id)
+    }
+
+    pub fn batch(&self, id: u64) -> Result<Option<BatchRow>, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(BATCHES)?;
+        let row = table.get(id)?;
+        row.map(|v| decode("batches", v.value())).transpose()
+    }
+
+    pub fn batch_items(&self, id: u64) -> Result<Option<BatchItems>, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(BATCH_ITEMS)?;
+        let row = table.get(id)?;
+        row.map(|v| decode("batch_items", v.value())).transpose()
+    }
+
+    /// The SCALE encodings of `digests`' items, in order.
+    pub fn items(&self, digests: &[[u8; 32]]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let r = self.db.begin_read()?;
+        digests
+            .iter()
+            .map(|d| {
+                self.item_in(&r, d)?
+                    .map(|row| row.item)
+                    .ok_or(StoreError::Corrupt {
+                        table: "items",
+                        why: "batched digest with no item".into(),
+                    })
+            })
+            .collect()
+    }
+
+    /// Moves batch `id` to `state` in one commit.
+    pub fn set_state(&self, id: u64, state: BatchState) -> Result<(), StoreError> {
+        let w = self.db.begin_write()?;
+        {
+            let mut table = w.open_table(BATCHES)?;
+            let mut row: BatchRow = match table.get(id)? {
+                Some(v) => decode("batches", v.value())?,
+                None => {
+                    return Err(StoreError::Corrupt {
+                        table: "batches",
+                        why: format!("no batch {id}"),
+                    })
+                }
+            };
+            let open = state.is_open();
+            row.state = state;
+            table.insert(id, row.encode().as_slice())?;
+            let mut open_table = w.open_table(OPEN)?;
+            if open {
+                open_table.insert(id, ())?;
+            } else {
+                open_table.remove(id)?;
+            }
+        }
+        w.commit()?;
+        Ok(())
+    }
+
+    /// Batches not yet final, rejected or failed, oldest first.
+    pub fn open_batches(&self) -> Result<Vec<u64>, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(OPEN)?;
+        let mut ids = Vec::new();
+        for entry in table.iter()? {
+            ids.push(entry?.0.value());
+        }
+        Ok(ids)
+    }
+
+    pub fn item(&self, digest: &[u8; 32]) -> Result<Option<ItemRow>, StoreError> {
+        let r = self.db.begin_read()?;
+        self.item_in(&r, digest)
+    }
+
+    pub fn place(&self, digest: &[u8; 32]) -> Result<Option<(u64, u32)>, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(PLACE)?;
+        let place = table.get(digest.as_slice())?.map(|v| v.value());
+        Ok(place)
+    }
+
+    pub fn batch_of_root(&self, root: &[u8; 32]) -> Result<Option<u64>, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(ROOTS)?;
+        let id = table.get(root.as_slice())?.map(|v| v.value());
+        Ok(id)
+    }
+
+    /// Records an attestation co-signed for a peer (before the signature leaves).
+    pub fn cosigned(&self, record: &CoSigned) -> Result<(), StoreError> {
+        let w = self.db.begin_write()?;
+        w.open_table(COSIGNED)?.insert(
+            record.attestation.root.as_slice(),
+            record.encode().as_slice(),
+        )?;
+        w.commit()?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<u64, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(META)?;
+        let value = table.get(key)?.map_or(0, |v| v.value());
+        Ok(value)
+    }
+
+    pub fn set_meta(&self, key: &str, value: u64) -> Result<(), StoreError> {
+        let w = self.db.begin_write()?;
+        w.open_table(META)?.insert(key, value)?;
+        w.commit()?;
+        Ok(())
+    }
+
+    /// Items by state, batches, co-signatures given.
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let r = self.db.begin_read()?;
+        let mut stats = Stats {
+            queued: r.open_table(QUEUE)?.len()?,
+            batches: r.open_table(BATCHES)?.len()?,
+            cosigned: r.open_table(COSIGNED)?.len()?,
+            ..Stats::default()
+        };
+        for entry in r.open_table(BATCHES)?.iter()? {
+            let row: BatchRow = decode("batches", entry?.1.value())?;
+            let slot = match row.state {
+                BatchState::Verified => &mut stats.verified,
+                BatchState::Sent { .. } => &mut stats.sent,
+                BatchState::Attested { .. } => &mut stats.attested,
+                BatchState::Final { .. } => &mut stats.r#final,
+                BatchState::Rejected { .. } => &mut stats.rejected,
+                BatchState::Failed { .. } => &mut stats.failed,
+            };
+            *slot += row.items;
+        }
+        Ok(stats)
+    }
+}

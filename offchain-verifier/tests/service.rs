@@ -1,0 +1,497 @@
+//! The verifier service end to end on a sandbox chain: bad input refused before anything is
+//! stored, items carried to final attestations with proofs that check against the on-chain
+//! root, peers refusing to co-sign what they do not re-derive, and SIGKILL at random moments
+//! losing nothing and attesting nothing twice.
+
+use dynamis_deploy::{calls, hex};
+use dynamis_proofs::{batch_leaf, verify_inclusion, Item, Verdict};
+use dynamis_verifier::{
+    crash,
+    demo::{self, get_json, Options},
+    gen::Generator,
+    input::{to_json, SCALE_MAGIC},
+    service::{
+        self,
+        api::{Accepted, ApiError, ItemStatus},
+        chain::Status,
+        pipeline::CosignRequest,
+        store::Stats,
+        Running,
+    },
+    Kind, Native,
+};
+use scale::Encode;
+use std::time::{Duration, Instant};
+
+fn options(dir: &str) -> Options {
+    Options {
+        dir: std::env::temp_dir().join(format!("dynamis-test-{dir}-{}", std::process::id())),
+        batch_items: 128,
+        batch_wait_ms: 100,
+        block_ms: 20,
+        challenge_window: 10,
+        ..Options::default()
+    }
+}
+
+/// A sandbox chain and `n` in-process verifiers peering with each other.
+async fn cluster(
+    opts: &Options,
+    n: u8,
+    tune: impl Fn(&mut service::Config),
+) -> (dynamis_deploy::Launched, Vec<Running>, Vec<String>) {
+    let opts = Options {
+        verifiers: n,
+        ..opts.clone()
+    };
+    if opts.dir.exists() {
+        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
+    }
+    let launched = demo::chain_for(&opts).await.expect("sandbox chain");
+    let (bound, urls) = demo::listeners(n).await.expect("listeners");
+    let mut running = Vec::new();
+    for (i, listener) in (1..=n).zip(bound) {
+        let mut config = demo::verifier_config(
+            &opts,
+            i,
+            urls[usize::from(i) - 1].clone(),
+            demo::peers_of(&urls, i),
+        );
+        tune(&mut config);
+        running.push(service::start(config, listener).await.expect("service"));
+    }
+    demo::await_onboarded(&reqwest::Client::new(), &urls)
+        .await
+        .expect("verifiers onboarded");
+    (launched, running, urls)
+}
+
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> (u16, String) {
+    let r = http
+        .post(url)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("request sent");
+    (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+fn error_of(body: &str) -> String {
+    serde_json::from_str::<ApiError>(body)
+        .map(|e| e.error)
+        .unwrap_or_else(|_| body.to_string())
+}
+
+async fn stats(http: &reqwest::Client, url: &str) -> Stats {
+    get_json(http, format!("{url}/stats")).await.expect("stats")
+}
+
+/// Waits until `url` has nothing left on its way to finality.
+async fn drained(http: &reqwest::Client, url: &str) -> Stats {
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let s = stats(http, url).await;
+        if s.queued + s.verified + s.sent + s.attested == 0 {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "not drained: {s:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
+    let opts = options("bad-input");
+    let (launched, running, urls) = cluster(&opts, 1, |c| {
+        c.api.max_body_bytes = 64 * 1024;
+        c.api.max_bulk_items = 50;
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let url = &urls[0];
+    let gen = Generator::new(3, &Kind::ALL, 0.0);
+    let good = to_json(&gen.item(0).0);
+
+    // (class, content type, body, expected status, words the reason must contain)
+    let short_key = good.replacen("\"public\":\"0x", "\"public\":\"0x00", 1);
+    let cases: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            "application/json",
+            b"{\"kind\": \"ed25519\",".to_vec(),
+            400,
+            "bad item",
+        ),
+        (
+            "unknown kind",
+            "application/json",
+            br#"{"kind":"rsa","n":"0x00"}"#.to_vec(),
+            400,
+            "unknown variant",
+        ),
+        (
+            "not UTF-8",
+            "application/json",
+            vec![0xff, 0xfe, 0x00],
+            400,
+            "UTF-8",
+        ),
+        (
+            "wrong length",
+            "application/json",
+            short_key.clone().into_bytes(),
+            400,
+            "length",
+        ),
+        (
+            "outside the shared limits",
+            "application/json",
+            format!(
+                r#"{{"kind":"hash_chain","start":"0x{}","count":5000,"end":"0x{}"}}"#,
+                "11".repeat(32),
+                "22".repeat(32)
+            )
+            .into_bytes(),
+            400,
+            "limits",
+        ),
+        (
+            "oversize body",
+            "application/json",
+            vec![b' '; 65 * 1024],
+            413,
+            "",
+        ),
+    ];
+    for (class, content_type, body, status, words) in cases {
+        let (got, text) = post(&http, format!("{url}/items"), content_type, body).await;
+        assert_eq!(got, status, "{class}: {text}");
+        assert!(
+            error_of(&text).contains(words),
+            "{class}: reason {text:?} lacks {words:?}"
+        );
+    }
+
+    // Bulk: one bad line among good ones refuses the whole body, naming the line.
+    let mut lines: Vec<String> = (1..6).map(|n| to_json(&gen.item(n).0)).collect();
+    lines.insert(3, short_key);
+    let (got, text) = post(
+        &http,
+        format!("{url}/items/bulk"),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 400, "{text}");
+    assert!(error_of(&text).contains("line 4"), "{text}");
+    // Too many items in one bulk.
+    let many: String = (0..51)
+        .map(|n| to_json(&gen.item(100 + n).0) + "\n")
+        .collect();
+    let (got, text) = post(
+        &http,
+        format!("{url}/items/bulk"),
+        "application/x-ndjson",
+        many,
+    )
+    .await;
+    assert_eq!(got, 413, "{text}");
+    // A truncated SCALE body.
+    let mut scale_body = SCALE_MAGIC.to_vec();
+    scale_body.extend(scale::Compact(500u32).encode());
+    scale_body.extend([1, 2, 3]);
+    let (got, text) = post(
+        &http,
+        format!("{url}/items/bulk"),
+        "application/octet-stream",
+        scale_body,
+    )
+    .await;
+    assert_eq!(got, 400, "{text}");
+    assert!(error_of(&text).contains("truncated"), "{text}");
+    // Empty bulk.
+    let (got, _) = post(
+        &http,
+        format!("{url}/items/bulk"),
+        "application/x-ndjson",
+        "\n",
+    )
+    .await;
+    assert_eq!(got, 400);
+    // Bad digests.
+    let r = http
+        .get(format!("{url}/items/0xzz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 400);
+    let r = http
+        .get(format!("{url}/items/0x{}", "00".repeat(32)))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 404);
+
+    // Nothing of the above was stored, not even the good lines of the refused bulk.
+    let s = stats(&http, url).await;
+    assert_eq!(s.accepted(), 0, "{s:?}");
+    for n in 1..6 {
+        let digest = dynamis_proofs::item_digest::<Native>(&gen.item(n).0);
+        let r = http
+            .get(format!("{url}/items/{}", hex::encode(digest)))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status().as_u16(), 404);
+    }
+    let metrics = http
+        .get(format!("{url}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("dynamis_verifier_requests_refused_total 1"),
+        "{metrics}"
+    );
+
+    // A good item is accepted, then reaches a final attestation with a proof of its verdict.
+    let (got, text) = post(
+        &http,
+        format!("{url}/items"),
+        "application/json",
+        good.clone(),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    let accepted: Accepted = serde_json::from_str(&text).expect("accepted");
+    assert!(!accepted.duplicate);
+    let (got, text) = post(&http, format!("{url}/items"), "application/json", good).await;
+    assert_eq!(got, 202);
+    assert!(
+        serde_json::from_str::<Accepted>(&text)
+            .expect("accepted")
+            .duplicate
+    );
+    drained(&http, url).await;
+    let status: ItemStatus = get_json(
+        &http,
+        format!("{url}/items/{}", hex::encode(accepted.digest)),
+    )
+    .await
+    .expect("status");
+    assert_eq!(status.state, "final");
+    let proof = status.proof.expect("proof");
+    let leaf = batch_leaf::<Native>(&accepted.digest, Verdict::Valid);
+    assert!(proof.valid);
+    assert!(verify_inclusion::<Native>(
+        &leaf,
+        proof.index,
+        proof.size,
+        &proof.path,
+        &proof.root
+    ));
+    let record = running[0]
+        .service
+        .chain
+        .attestation(status.attestation.expect("attestation id"))
+        .await
+        .expect("chain")
+        .expect("record");
+    assert_eq!(record.root, proof.root);
+    assert_eq!(record.status, Status::Final);
+
+    for r in running {
+        r.stop();
+    }
+    launched.server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_peers_carry_every_item_to_a_final_attestation_once() {
+    let opts = options("cluster");
+    let (launched, running, urls) = cluster(&opts, 3, |_| {}).await;
+    let http = reqwest::Client::new();
+    let gen = Generator::new(11, &Kind::ALL, 0.05);
+    let bar = indicatif::ProgressBar::hidden();
+    let accepted = demo::feed(&http, &urls, &gen, 900, 150, &bar)
+        .await
+        .expect("fed");
+    let mut total = Stats::default();
+    for url in &urls {
+        let s = drained(&http, url).await;
+        assert_eq!(s.failed + s.rejected, 0, "{url}: {s:?}");
+        total.r#final += s.r#final;
+        total.batches += s.batches;
+        total.cosigned += s.cosigned;
+    }
+    assert_eq!(total.r#final, accepted);
+    // Every batch was re-verified and co-signed by both peers (the leader uses one of the two
+    // signatures: 2 of 3 required) and attested exactly once.
+    let chain = &running[0].service.chain;
+    assert_eq!(chain.required_signatures().await.expect("chain"), 2);
+    let (mut attestations, mut items) = (0u64, 0u64);
+    while let Some(record) = chain.attestation(attestations).await.expect("chain") {
+        assert_eq!(record.status, Status::Final);
+        assert_eq!(record.signers.len(), 2);
+        items += record.items;
+        attestations += 1;
+    }
+    assert_eq!(attestations, total.batches);
+    assert_eq!(total.cosigned, 2 * total.batches);
+    assert_eq!(items, accepted);
+    // Capacity was credited to the co-signers.
+    let epoch = chain.current_epoch().await.expect("chain");
+    let mut credited = 0u128;
+    for e in epoch.saturating_sub(1)..=epoch {
+        credited += chain
+            .query::<u128>(chain.attestations, calls::attestations::EPOCH_CAPACITY, e)
+            .await
+            .expect("chain");
+    }
+    assert!(credited > 0);
+    for r in running {
+        r.stop();
+    }
+    launched.server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_peer_refuses_to_cosign_what_it_does_not_rederive() {
+    let opts = options("cosign");
+    let (launched, running, urls) = cluster(&opts, 1, |_| {}).await;
+    let http = reqwest::Client::new();
+    let gen = Generator::new(5, &[Kind::HashChain], 0.0);
+    let items: Vec<Item> = (0..8).map(|n| gen.item(n).0).collect();
+    let batch = dynamis_verifier::Batch::verify(items);
+    let honest = CosignRequest {
+        epoch: 0,
+        regime: "session".into(),
+        root: batch.root(),
+        items: batch.len(),
+        valid: batch.valid(),
+        capacity: batch.capacity(),
+        encoded: batch
+            .items
+            .iter()
+            .map(|i| hex::encode(i.encode()))
+            .collect(),
+    };
+    let r = http
+        .post(format!("{}/cosign", urls[0]))
+        .json(&honest)
+        .send()
+        .await
+        .expect("cosign");
+    assert_eq!(r.status().as_u16(), 200);
+    let inflated = CosignRequest {
+        capacity: honest.capacity + 1,
+        ..honest.clone()
+    };
+    let r = http
+        .post(format!("{}/cosign", urls[0]))
+        .json(&inflated)
+        .send()
+        .await
+        .expect("cosign");
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(error_of(&r.text().await.unwrap_or_default()).contains("disagree"));
+    let garbled = CosignRequest {
+        encoded: vec!["0x0102".into()],
+        ..honest
+    };
+    let r = http
+        .post(format!("{}/cosign", urls[0]))
+        .json(&garbled)
+        .send()
+        .await
+        .expect("cosign");
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(stats(&http, &urls[0]).await.cosigned, 1);
+    for r in running {
+        r.stop();
+    }
+    launched.server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_at_random_moments_loses_no_accepted_item_and_attests_none_twice() {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_dynamis-verifier"));
+    let dir = std::env::temp_dir().join(format!("dynamis-test-crash-{}", std::process::id()));
+    let report = crash::run(bin, dir, 4, 42).await.expect("crash run");
+    println!("{report:?}");
+    assert_eq!(report.kills, 4);
+    assert!(report.acknowledged > 0, "{report:?}");
+    assert_eq!(report.lost, 0, "{report:?}");
+    assert_eq!(report.r#final, report.acknowledged);
+    assert_eq!(report.duplicates, 0, "{report:?}");
+    assert_eq!(report.attested_items, report.stored, "{report:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
+    let opts = Options {
+        verifiers: 1,
+        ..options("chain-down")
+    };
+    if opts.dir.exists() {
+        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
+    }
+    let launched = demo::chain_for(&opts).await.expect("sandbox chain");
+    // The verifier is pointed at an address where the chain is not served yet.
+    let down = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+    let addr = down.local_addr().expect("address");
+    drop(down);
+    let (mut bound, urls) = demo::listeners(1).await.expect("listener");
+    let mut config = demo::verifier_config(&opts, 1, urls[0].clone(), Vec::new());
+    config.chain_url = Some(format!("http://{addr}"));
+    config.retry.initial_ms = 50;
+    config.retry.max_ms = 400;
+    let running = service::start(config, bound.remove(0))
+        .await
+        .expect("service");
+    let http = reqwest::Client::new();
+    let gen = Generator::new(17, &Kind::ALL, 0.0);
+    let bar = indicatif::ProgressBar::hidden();
+    let accepted = demo::feed(&http, &urls, &gen, 300, 100, &bar)
+        .await
+        .expect("intake does not need the chain");
+    // The batches close and are verified; onboarding, co-signing and submission fail and are
+    // retried with backoff.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let s = stats(&http, &urls[0]).await;
+    assert_eq!(s.r#final + s.attested + s.sent, 0, "{s:?}");
+    assert_eq!(s.accepted(), accepted, "{s:?}");
+    assert!(s.verified > 0, "{s:?}");
+    let metrics = http
+        .get(format!("{}/metrics", urls[0]))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        !metrics.contains("dynamis_verifier_chain_errors_total 0\n"),
+        "{metrics}"
+    );
+    // The chain comes up at that address.
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+    let server = tokio::spawn(dynamis_deploy::gateway::serve(
+        launched.node.clone(),
+        listener,
+    ));
+    let s = drained(&http, &urls[0]).await;
+    assert_eq!(s.r#final, accepted, "{s:?}");
+    running.stop();
+    server.abort();
+    launched.server.abort();
+}
