@@ -202,8 +202,8 @@ pub async fn await_onboarded(http: &reqwest::Client, urls: &[String]) -> anyhow:
     Ok(())
 }
 
-/// Posts items `range` of `gen` to the services in turn (bulk, JSON lines); the digests
-/// accepted.
+/// Posts items `0..total` of `gen` to the services in turn (bulk, JSON lines); how many were
+/// new (the rest were duplicates of items already stored).
 pub async fn feed(
     http: &reqwest::Client,
     urls: &[String],
@@ -359,6 +359,11 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     let progress = bar(opts.items, "accepted");
     let accepted = feed(&http, &urls, &gen, opts.items, 1_000, &progress).await?;
     progress.finish();
+    println!(
+        "{} items posted: {accepted} accepted, {} duplicates (the generator repeats some inclusion claims) acknowledged once",
+        opts.items,
+        opts.items - accepted
+    );
 
     let progress = bar(accepted, "final");
     let deadline = Instant::now() + Duration::from_secs(600);
@@ -435,8 +440,12 @@ async fn summary(
         id += 1;
     }
     println!();
-    println!("items       accepted {accepted}, final {}, valid {valid}, invalid {} (forged items caught), lost 0",
-        totals.r#final, items - valid);
+    println!(
+        "items         {accepted} accepted, {} final: {valid} valid, {} invalid (forged items caught); {} lost",
+        totals.r#final,
+        items - valid,
+        accepted.saturating_sub(totals.r#final)
+    );
     println!("attestations  {id} on chain: {final_} final, {rejected} rejected (the planted fraud), {other} pending");
     let epoch = chain.current_epoch().await?;
     for i in 1..=opts.verifiers {
@@ -464,6 +473,17 @@ async fn summary(
             urls[usize::from(i) - 1]
         );
     }
+    let mut names = std::collections::HashMap::new();
+    for i in 1..=opts.verifiers {
+        let who = account_of(&signer(&verifier_suri(i)).map_err(anyhow::Error::msg)?);
+        names.insert(who, format!("verifier {i}"));
+    }
+    let name = |who: &dynamis_deploy::sandbox::AccountId| {
+        names
+            .get(&calls::raw(who))
+            .cloned()
+            .unwrap_or_else(|| dynamis_deploy::hex::encode(who))
+    };
     let slashes: u64 = chain
         .query(chain.bonding, calls::bonding::NEXT_SLASH, ())
         .await?;
@@ -472,12 +492,12 @@ async fn summary(
             chain.query(chain.bonding, calls::bonding::SLASH, s).await?;
         if let Some(slash) = slash {
             println!(
-                "slash {s}     {} DYN from {} ({:?}), beneficiary {}, {:?}",
+                "slash {s}       {} DYN of {} ({:?}), {:?}; the reporter's share goes to {}",
                 slash.amount / bonding::ONE_DYN,
-                dynamis_deploy::hex::encode(slash.offender),
+                name(&slash.offender),
                 slash.class,
-                dynamis_deploy::hex::encode(slash.beneficiary),
-                slash.status
+                slash.status,
+                name(&slash.beneficiary)
             );
         }
     }

@@ -1,0 +1,236 @@
+//! The whole verifier service, items accepted → final, per core: a sandbox chain with the
+//! suite, one verifier service (threshold 1 of 1), a generated workload posted over HTTP in
+//! bulk, timed until every item's attestation is final on-chain. Beside it, measured in the
+//! same process on the same cores and the same items, the core library alone
+//! (`Batch::verify`: verdicts, digests, tree). Then the crash test, many times.
+//!
+//! `scripts/bench` runs it in release mode; `--out FILE` rewrites the service section of
+//! that Markdown file. Each throughput run is a child process pinned with `taskset` to one
+//! core, or left on both.
+
+use dynamis_verifier::{
+    crash,
+    demo::{self, Options},
+    gen::Generator,
+    report::{self, write_section},
+    service::{self, store::Stats},
+    Batch, Kind,
+};
+use std::{
+    fmt::Write as _,
+    process::Command,
+    time::{Duration, Instant},
+};
+
+type Error = Box<dyn std::error::Error>;
+
+const ITEMS: u64 = 100_000;
+const CRASH_KILLS: u32 = 50;
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Throughput {
+    cores: usize,
+    items: u64,
+    service_per_s: f64,
+    library_per_s: f64,
+    p50_latency_s: f64,
+}
+
+/// One throughput run on however many cores this process may use.
+async fn throughput(items: u64) -> Result<Throughput, Error> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let dir = std::env::temp_dir().join(format!("dynamis-bench-service-{cores}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let opts = Options {
+        verifiers: 1,
+        dir,
+        batch_items: 8_192,
+        batch_wait_ms: 250,
+        block_ms: 50,
+        challenge_window: 4,
+        ..Options::default()
+    };
+    let launched = demo::chain_for(&opts).await?;
+    let (mut bound, urls) = demo::listeners(1).await?;
+    let config = demo::verifier_config(&opts, 1, urls[0].clone(), Vec::new());
+    let running = service::start(config, bound.remove(0)).await?;
+    let http = reqwest::Client::new();
+    demo::await_onboarded(&http, &urls).await?;
+    let gen = Generator::new(99, &Kind::ALL, 0.01);
+    let hidden = indicatif::ProgressBar::hidden();
+    let started = Instant::now();
+    let accepted = demo::feed(&http, &urls, &gen, items, 5_000, &hidden).await?;
+    loop {
+        let s: Stats = demo::get_json(&http, format!("{}/stats", urls[0])).await?;
+        if s.r#final >= accepted {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(1_800) {
+            return Err(format!("not final after 30 minutes: {s:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let service_s = started.elapsed().as_secs_f64();
+    let metrics = http
+        .get(format!("{}/metrics", urls[0]))
+        .send()
+        .await?
+        .text()
+        .await?;
+    running.stop();
+    launched.server.abort();
+    let p50 = median_latency(&metrics);
+    // The core library alone on the same items (distinct ones, as the service keeps them).
+    let mut seen = std::collections::HashSet::new();
+    let set: Vec<_> = (0..items)
+        .map(|n| gen.item(n).0)
+        .filter(|i| seen.insert(dynamis_proofs::item_digest::<dynamis_verifier::Native>(i)))
+        .collect();
+    let n = set.len() as u64;
+    let t = Instant::now();
+    let batch = Batch::verify(set);
+    let library_s = t.elapsed().as_secs_f64();
+    drop(batch);
+    Ok(Throughput {
+        cores,
+        items: accepted,
+        service_per_s: accepted as f64 / service_s,
+        library_per_s: n as f64 / library_s,
+        p50_latency_s: p50,
+    })
+}
+
+/// The upper bound of the histogram bucket holding the median accepted → final latency.
+fn median_latency(metrics: &str) -> f64 {
+    let name = "dynamis_verifier_accepted_to_final_seconds";
+    let count: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}_count ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0);
+    metrics
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{name}_bucket{{le=\"")))
+        .filter_map(|rest| {
+            let (le, n) = rest.split_once("\"} ")?;
+            Some((le.parse::<f64>().ok()?, n.trim().parse::<f64>().ok()?))
+        })
+        .find(|(_, n)| *n >= count / 2.0)
+        .map_or(f64::NAN, |(le, _)| le)
+}
+
+/// Runs this binary's `throughput` child, pinned to core 0 when `one_core`.
+fn child(one_core: bool) -> Result<Throughput, Error> {
+    let me = std::env::current_exe()?;
+    let output = if one_core {
+        Command::new("taskset")
+            .args(["-c", "0"])
+            .arg(&me)
+            .arg("throughput")
+            .output()?
+    } else {
+        Command::new(&me).arg("throughput").output()?
+    };
+    if !output.status.success() {
+        return Err(format!(
+            "throughput run failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let text = String::from_utf8(output.stdout)?;
+    let line = text.lines().last().ok_or("no output")?;
+    Ok(serde_json::from_str(line)?)
+}
+
+fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .with_env_filter("error")
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    if std::env::args().nth(1).as_deref() == Some("throughput") {
+        let t = runtime.block_on(throughput(ITEMS))?;
+        println!("{}", serde_json::to_string(&t)?);
+        return Ok(());
+    }
+    let out = report::out_arg("bench-service")?;
+    eprintln!("throughput on one core (taskset -c 0)…");
+    let one = child(true)?;
+    eprintln!("throughput on every core…");
+    let all = child(false)?;
+    eprintln!("crash test: {CRASH_KILLS} SIGKILLs…");
+    let bin = std::env::current_exe()?
+        .parent()
+        .ok_or("no directory")?
+        .join("dynamis-verifier");
+    let dir = std::env::temp_dir().join("dynamis-bench-crash");
+    let crashed = runtime.block_on(crash::run(&bin, dir, CRASH_KILLS, 2026))?;
+    if crashed.lost != 0 || crashed.duplicates != 0 {
+        return Err(format!("crash test failed: {crashed:?}").into());
+    }
+
+    let mut body = String::new();
+    writeln!(
+        body,
+        "### Verifier service: items accepted → final (release)\n"
+    )?;
+    writeln!(
+        body,
+        "`scripts/bench` → `cargo run --release -p dynamis-verifier --bin bench-service`; {}; \
+         {} items (all five kinds in turn, 1 % forged) posted over HTTP in bulks of 5,000 to one \
+         verifier (threshold 1 of 1) on a sandbox chain in the same process (50 ms blocks, \
+         4-block challenge window), timed until the last item's attestation is final on-chain. \
+         The library column is `Batch::verify` of the same distinct items in the same process \
+         (the previous section's core).\n",
+        report::tool_version("rustc", &["--version"]),
+        one.items
+    )?;
+    writeln!(body, "| cores | service (items/s) | service per core | core library (items/s) | service / library | median accepted → final |")?;
+    writeln!(body, "|---:|---:|---:|---:|---:|---:|")?;
+    for t in [&one, &all] {
+        writeln!(
+            body,
+            "| {} | {:.0} | {:.0} | {:.0} | {:.1} % | ≤ {} s |",
+            t.cores,
+            t.service_per_s,
+            t.service_per_s / t.cores as f64,
+            t.library_per_s,
+            100.0 * t.service_per_s / t.library_per_s,
+            t.p50_latency_s
+        )?;
+    }
+    writeln!(
+        body,
+        "\n### Crash test ({} × SIGKILL)\n\nVerifier 1 runs as a process and is killed with SIGKILL \
+         after a random 50–1,500 ms of streaming intake (batches of 256 closing every 100 ms, \
+         co-signed by two in-process peers, submitted, finalised), then restarted on the same \
+         store; after the last restart it drains.\n",
+        crashed.kills
+    )?;
+    writeln!(body, "| kills | items acknowledged (202) | final | lost | stored | attested on-chain | attested twice | submit txs resent | seconds |")?;
+    writeln!(body, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    writeln!(
+        body,
+        "| {} | {} | {} | {} | {} | {} ({} attestations) | {} | {} | {:.0} |",
+        crashed.kills,
+        crashed.acknowledged,
+        crashed.r#final,
+        crashed.lost,
+        crashed.stored,
+        crashed.attested_items,
+        crashed.attestations,
+        crashed.duplicates,
+        crashed.resent,
+        crashed.seconds
+    )?;
+    match out {
+        Some(path) => write_section(&path, "service", &body)?,
+        None => println!("{body}"),
+    }
+    Ok(())
+}
