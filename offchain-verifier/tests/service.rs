@@ -21,6 +21,7 @@ use dynamis_verifier::{
     Kind, Native,
 };
 use scale::Encode;
+use sp_core::Pair;
 use std::time::{Duration, Instant};
 
 fn options(dir: &str) -> Options {
@@ -493,5 +494,151 @@ async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
     assert_eq!(s.r#final, accepted, "{s:?}");
     running.stop();
     server.abort();
+    launched.server.abort();
+}
+
+/// Both crash windows of a submission, set up exactly: a batch whose submit transaction was
+/// stored but never sent, and one whose transaction was sent and included but whose inclusion
+/// was never recorded. On restart the first is sent (the same transaction), the second is
+/// found on chain; each batch ends in exactly one final attestation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
+    use dynamis_deploy::calls::call_data;
+    use dynamis_verifier::service::{
+        chain::Chain,
+        store::{BatchItems, BatchRow, BatchState, Store, StoreError},
+    };
+    let opts = Options {
+        verifiers: 1,
+        ..options("windows")
+    };
+    if opts.dir.exists() {
+        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
+    }
+    let launched = demo::chain_for(&opts).await.expect("sandbox chain");
+    let (mut bound, urls) = demo::listeners(1).await.expect("listener");
+    let config = demo::verifier_config(&opts, 1, urls[0].clone(), Vec::new());
+    // First life: bond and register, then stop.
+    let running = service::start(config.clone(), bound.remove(0))
+        .await
+        .expect("service");
+    // No kept-alive connections: they would keep the first life's handlers (and its store)
+    // alive after it is stopped.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    demo::await_onboarded(&http, &urls)
+        .await
+        .expect("onboarded");
+    let service = running.service.clone();
+    running.stop();
+    while std::sync::Arc::strong_count(&service) > 1 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(service);
+
+    // The state a crash leaves: two batches, each with its submit transaction stored.
+    let manifest = dynamis_deploy::Manifest::load(&config.manifest).expect("manifest");
+    let account = dynamis_deploy::tx::signer(&config.account_suri).expect("key");
+    let chain = Chain::new(&manifest, &launched.url, account).expect("chain");
+    let key = sp_core::ecdsa::Pair::from_string(&config.key_suri, None).expect("key");
+    let store = Store::open(&config.store).expect("store");
+    let gen = Generator::new(23, &[Kind::HashChain], 0.0);
+    let mut roots = Vec::new();
+    for (b, sent) in [(0u64, false), (1, true)] {
+        let items: Vec<Item> = (0..16).map(|n| gen.item(100 * b + n).0).collect();
+        let keyed: Vec<_> = items
+            .iter()
+            .map(|i| (dynamis_proofs::item_digest::<Native>(i), i.encode()))
+            .collect();
+        store.accept(&keyed, 0).expect("accept");
+        let seqs: Vec<u64> = store
+            .peek_queue(16)
+            .expect("queue")
+            .iter()
+            .map(|e| e.0)
+            .collect();
+        let batch = dynamis_verifier::Batch::verify(items);
+        let row = BatchRow {
+            root: batch.root(),
+            items: batch.len(),
+            valid: batch.valid(),
+            capacity: batch.capacity(),
+            regime: 1,
+            created_ms: 0,
+            state: BatchState::Verified,
+        };
+        let batch_items = BatchItems {
+            digests: batch.digests.clone(),
+            valid: vec![true; 16],
+            received_ms: vec![0; 16],
+        };
+        let id = store
+            .commit_batch(&seqs, &row, &batch_items)
+            .expect("batch");
+        let attestation = batch.attestation(
+            chain.current_epoch().await.expect("epoch"),
+            dynamis_proofs::Regime::Session,
+        );
+        let signature = dynamis_verifier::attest::sign(&key, &chain.attestations, &attestation);
+        let data = call_data(calls::attestations::SUBMIT, (attestation, vec![signature]));
+        let result = chain
+            .transact(chain.attestations, data, |tx| {
+                store.set_state(
+                    id,
+                    BatchState::Sent {
+                        epoch: 0,
+                        tx: tx.clone(),
+                    },
+                )?;
+                if sent {
+                    Ok(())
+                } else {
+                    Err(StoreError::Db(
+                        "killed after storing, before sending".into(),
+                    ))
+                }
+            })
+            .await;
+        assert_eq!(result.is_ok(), sent);
+        roots.push(batch.root());
+    }
+    assert_eq!(chain.id_of_root(roots[0]).await.expect("chain"), None);
+    assert!(chain.id_of_root(roots[1]).await.expect("chain").is_some());
+    drop(store);
+
+    // Second life on the same store.
+    let (mut bound, urls) = demo::listeners(1).await.expect("listener");
+    let mut config = config;
+    config.listen = urls[0].clone();
+    let running = service::start(config, bound.remove(0))
+        .await
+        .expect("service");
+    let s = drained(&http, &urls[0]).await;
+    assert_eq!((s.r#final, s.failed, s.rejected), (32, 0, 0), "{s:?}");
+    let mut on_chain = Vec::new();
+    let mut id = 0;
+    while let Some(record) = chain.attestation(id).await.expect("chain") {
+        assert_eq!(record.status, Status::Final);
+        on_chain.push(record.root);
+        id += 1;
+    }
+    on_chain.sort_unstable();
+    roots.sort_unstable();
+    assert_eq!(on_chain, roots, "each batch attested exactly once");
+    let metrics = http
+        .get(format!("{}/metrics", urls[0]))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("dynamis_verifier_attestations_resent_total 1\n"),
+        "{metrics}"
+    );
+    running.stop();
     launched.server.abort();
 }

@@ -197,6 +197,10 @@ pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
     let mut progress = false;
+    // The block at the start of the pass: attestations whose window cannot have closed by
+    // then are not even looked up.
+    let now = s.chain.block().await?;
+    let window = s.chain.params.challenge_window_blocks;
     for id in s.store.open_batches()? {
         let Some(row) = s.store.batch(id)? else {
             continue;
@@ -204,7 +208,9 @@ pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
         progress |= match row.state.clone() {
             BatchState::Verified => cosign_and_submit(s, id, &row).await?,
             BatchState::Sent { tx, .. } => confirm(s, id, &row, tx).await?,
-            BatchState::Attested { id: att, .. } => finality(s, id, att).await?,
+            BatchState::Attested { id: att, block, .. } if block.saturating_add(window) < now => {
+                finality(s, id, att).await?
+            }
             _ => false,
         };
     }
