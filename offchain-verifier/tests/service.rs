@@ -67,6 +67,13 @@ async fn cluster(
     (launched, running, urls)
 }
 
+fn stop(launched: dynamis_deploy::Launched, running: Vec<Running>) {
+    for r in running {
+        r.stop();
+    }
+    launched.server.abort();
+}
+
 async fn post(
     http: &reqwest::Client,
     url: String,
@@ -310,10 +317,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     assert_eq!(record.root, proof.root);
     assert_eq!(record.status, Status::Final);
 
-    for r in running {
-        r.stop();
-    }
-    launched.server.abort();
+    stop(launched, running);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -359,10 +363,7 @@ async fn three_peers_carry_every_item_to_a_final_attestation_once() {
             .expect("chain");
     }
     assert!(credited > 0);
-    for r in running {
-        r.stop();
-    }
-    launched.server.abort();
+    stop(launched, running);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -417,10 +418,7 @@ async fn a_peer_refuses_to_cosign_what_it_does_not_rederive() {
         .expect("cosign");
     assert_eq!(r.status().as_u16(), 400);
     assert_eq!(stats(&http, &urls[0]).await.cosigned, 1);
-    for r in running {
-        r.stop();
-    }
-    launched.server.abort();
+    stop(launched, running);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

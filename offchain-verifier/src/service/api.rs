@@ -34,10 +34,8 @@ use std::sync::Arc;
 
 type Shared = State<Arc<Service>>;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ApiError {
-    pub error: String,
-}
+/// The body of every refusal: `{"error": …}` (the gateway's shape).
+pub use dynamis_deploy::gateway::ApiError;
 
 fn refuse(s: &Service, status: StatusCode, error: impl ToString) -> Response {
     if status.is_client_error() {

@@ -370,40 +370,17 @@ async fn settle_submit(
     row: &BatchRow,
     receipt: Receipt,
 ) -> anyhow::Result<bool> {
-    let tx = receipt.hash;
-    match outcome::<Result<u64, AttestationError>>(&receipt) {
+    let att = match outcome::<Result<u64, AttestationError>>(&receipt) {
         Ok(Ok(att)) => {
-            s.store.set_state(
-                id,
-                BatchState::Attested {
-                    id: att,
-                    block: receipt.block,
-                    tx,
-                },
-            )?;
             inc(&s.metrics.c.attestations_submitted_total, 1);
-            tracing::info!(
-                batch = id,
-                attestation = att,
-                block = receipt.block,
-                "attested"
-            );
+            att
         }
-        Ok(Err(AttestationError::DuplicateBatch)) => {
-            let att = s
-                .chain
-                .id_of_root(row.root)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("duplicate batch without an id"))?;
-            s.store.set_state(
-                id,
-                BatchState::Attested {
-                    id: att,
-                    block: receipt.block,
-                    tx,
-                },
-            )?;
-        }
+        // Included before (by this very transaction, or another with the same root).
+        Ok(Err(AttestationError::DuplicateBatch)) => s
+            .chain
+            .id_of_root(row.root)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("duplicate batch without an id"))?,
         Ok(Err(
             e @ (AttestationError::StaleEpoch
             | AttestationError::FutureEpoch
@@ -415,21 +392,32 @@ async fn settle_submit(
         )) => {
             tracing::warn!(batch = id, "submit refused ({e:?}); co-signing again");
             s.store.set_state(id, BatchState::Verified)?;
+            return Ok(true);
         }
         Ok(Err(e)) => {
             tracing::error!(batch = id, "submit refused for good: {e:?}");
-            s.store.set_state(
-                id,
-                BatchState::Failed {
-                    reason: format!("{e:?}"),
-                },
-            )?;
+            let reason = format!("{e:?}");
+            s.store.set_state(id, BatchState::Failed { reason })?;
+            return Ok(true);
         }
-        Err(e) => {
-            tracing::error!(batch = id, "submit failed: {e}");
-            s.store.set_state(id, BatchState::Failed { reason: e })?;
+        Err(reason) => {
+            tracing::error!(batch = id, "submit failed: {reason}");
+            s.store.set_state(id, BatchState::Failed { reason })?;
+            return Ok(true);
         }
-    }
+    };
+    let attested = BatchState::Attested {
+        id: att,
+        block: receipt.block,
+        tx: receipt.hash,
+    };
+    s.store.set_state(id, attested)?;
+    tracing::info!(
+        batch = id,
+        attestation = att,
+        block = receipt.block,
+        "attested"
+    );
     Ok(true)
 }
 
