@@ -3,6 +3,7 @@
 
 use crate::{
     node::{SandboxNode, Stopped, TxError},
+    sandbox::ChainError,
     tx::{account_of, Receipt, Tx},
 };
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,12 @@ pub struct ChainInfo {
     pub kind: String,
     /// Where other processes reach it: the gateway's `http://…` or the node's `ws://…`.
     pub url: Option<String>,
+}
+
+impl From<ChainError> for Error {
+    fn from(e: ChainError) -> Self {
+        Self::Dispatch(format!("{e:?}"))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,9 +81,7 @@ impl Backend for Sandbox {
 
     fn upload(&mut self, signer: &sr25519::Pair, wasm: Vec<u8>) -> Result<[u8; 32], Error> {
         let origin = crate::calls::account(account_of(signer));
-        self.node
-            .with(move |l| l.chain.upload(&wasm, origin))?
-            .map_err(|e| Error::Dispatch(format!("{e:?}")))
+        Ok(self.node.with(move |l| l.chain.upload(&wasm, origin))??)
     }
 
     fn instantiate(
@@ -89,8 +94,7 @@ impl Backend for Sandbox {
         let origin = crate::calls::account(account_of(signer));
         let called = self
             .node
-            .with(move |l| l.chain.instantiate_code(code_hash, origin, data, salt))?
-            .map_err(|e| Error::Dispatch(format!("{e:?}")))?;
+            .with(move |l| l.chain.instantiate_code(code_hash, origin, data, salt))??;
         match called.value {
             Ok(address) => Ok(crate::calls::raw(&address)),
             Err(data) => Err(Error::Refused {
@@ -119,9 +123,10 @@ impl Backend for Sandbox {
     }
 
     fn query(&mut self, contract: [u8; 32], data: Vec<u8>) -> Result<Vec<u8>, Error> {
-        self.node
-            .with(move |l| l.chain.query_raw(crate::calls::account(contract), data))?
-            .map_err(|e| Error::Dispatch(format!("{e:?}")))
+        let account = crate::calls::account(contract);
+        Ok(self
+            .node
+            .with(move |l| l.chain.query_raw(account, data))??)
     }
 
     fn block(&mut self) -> Result<u32, Error> {

@@ -1,52 +1,86 @@
-//! Selectors and argument encodings of the messages deployment and the verifier use, derived
-//! the way ink! derives them, and decoding of message results into the contracts' own types.
+//! Every message selector of the suite, derived the way ink! derives them (deployment, the
+//! verifier and the tests all encode calls with these), and decoding of message results.
 
 use crate::sandbox::AccountId;
 use scale::Decode;
 
 pub use crate::sandbox::call_data;
 
-pub mod token {
+/// Constructors, wiring and parameters: the same names in every contract.
+pub mod common {
     pub const NEW: [u8; 4] = ink::selector_bytes!("new");
+    pub const WITH_DEFAULTS: [u8; 4] = ink::selector_bytes!("with_defaults");
+    pub const LOCK_WIRING: [u8; 4] = ink::selector_bytes!("lock_wiring");
+    pub const WIRING: [u8; 4] = ink::selector_bytes!("wiring");
+    pub const PARAMS: [u8; 4] = ink::selector_bytes!("params");
+}
+
+/// DYN: the standard PSP22 selectors (BLAKE2 of `Trait::message`) and the minter lock.
+pub mod token {
+    pub use super::common::*;
+    pub const TOTAL_SUPPLY: [u8; 4] = ink::selector_bytes!("PSP22::total_supply");
+    pub const BALANCE_OF: [u8; 4] = ink::selector_bytes!("PSP22::balance_of");
+    pub const ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::allowance");
+    pub const TRANSFER: [u8; 4] = ink::selector_bytes!("PSP22::transfer");
+    pub const TRANSFER_FROM: [u8; 4] = ink::selector_bytes!("PSP22::transfer_from");
+    pub const APPROVE: [u8; 4] = ink::selector_bytes!("PSP22::approve");
+    pub const INCREASE_ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::increase_allowance");
+    pub const DECREASE_ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::decrease_allowance");
+    pub const TOKEN_NAME: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_name");
+    pub const TOKEN_SYMBOL: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_symbol");
+    pub const TOKEN_DECIMALS: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_decimals");
+    pub const BURN: [u8; 4] = ink::selector_bytes!("PSP22Burnable::burn");
+    pub const MINT: [u8; 4] = ink::selector_bytes!("PSP22Mintable::mint");
     pub const LOCK_MINTER: [u8; 4] = ink::selector_bytes!("lock_minter");
     pub const MINTER_STATE: [u8; 4] = ink::selector_bytes!("minter_state");
-    pub const TRANSFER: [u8; 4] = ink::selector_bytes!("PSP22::transfer");
-    pub const APPROVE: [u8; 4] = ink::selector_bytes!("PSP22::approve");
-    pub const BALANCE_OF: [u8; 4] = ink::selector_bytes!("PSP22::balance_of");
-    pub const TOTAL_SUPPLY: [u8; 4] = ink::selector_bytes!("PSP22::total_supply");
 }
 
 pub mod reputation {
-    pub const WITH_DEFAULTS: [u8; 4] = ink::selector_bytes!("with_defaults");
+    pub use super::common::*;
     pub const ADD_WRITER: [u8; 4] = ink::selector_bytes!("add_writer");
-    pub const LOCK_WIRING: [u8; 4] = ink::selector_bytes!("lock_wiring");
-    pub const WIRING: [u8; 4] = ink::selector_bytes!("wiring");
+    pub const SET_PARAMS: [u8; 4] = ink::selector_bytes!("set_params");
+    pub const HISTORY: [u8; 4] = ink::selector_bytes!("history");
+    pub const IS_WRITER: [u8; 4] = ink::selector_bytes!("is_writer");
     pub const SCORE: [u8; 4] = ink::selector_bytes!("Reputation::score");
+    pub const AUTHORITY: [u8; 4] = ink::selector_bytes!("Reputation::authority");
+    pub const RECORD_SUCCESS: [u8; 4] = ink::selector_bytes!("Reputation::record_success");
+    pub const RECORD_FAULT: [u8; 4] = ink::selector_bytes!("Reputation::record_fault");
 }
 
 pub mod bonding {
-    pub const WITH_DEFAULTS: [u8; 4] = ink::selector_bytes!("with_defaults");
-    pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
-    pub const LOCK_WIRING: [u8; 4] = ink::selector_bytes!("lock_wiring");
+    pub use super::common::*;
     pub const BOND: [u8; 4] = ink::selector_bytes!("bond");
+    pub const UNBOND: [u8; 4] = ink::selector_bytes!("unbond");
+    pub const WITHDRAW: [u8; 4] = ink::selector_bytes!("withdraw");
+    pub const DISPUTE_SLASH: [u8; 4] = ink::selector_bytes!("dispute_slash");
+    pub const RESOLVE_DISPUTE: [u8; 4] = ink::selector_bytes!("resolve_dispute");
+    pub const SETTLE_SLASH: [u8; 4] = ink::selector_bytes!("settle_slash");
+    pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
+    pub const STAKE: [u8; 4] = ink::selector_bytes!("stake");
     pub const SLASH: [u8; 4] = ink::selector_bytes!("slash");
     pub const NEXT_SLASH: [u8; 4] = ink::selector_bytes!("next_slash");
+    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
+    pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
+    pub const ROLE_WEIGHT: [u8; 4] = ink::selector_bytes!("role_weight");
     pub const ACTIVE_BOND: [u8; 4] = ink::selector_bytes!("Bonding::active_bond");
     pub const IS_BONDED: [u8; 4] = ink::selector_bytes!("Bonding::is_bonded");
+    pub const WEIGHT: [u8; 4] = ink::selector_bytes!("Bonding::weight");
+    pub const REPORT_SLASH: [u8; 4] = ink::selector_bytes!("Bonding::report_slash");
 }
 
 pub mod attestations {
-    pub const NEW: [u8; 4] = ink::selector_bytes!("new");
+    pub use super::common::*;
     pub const REGISTER_KEY: [u8; 4] = ink::selector_bytes!("register_key");
+    pub const REMOVE_KEY: [u8; 4] = ink::selector_bytes!("remove_key");
     pub const SUBMIT: [u8; 4] = ink::selector_bytes!("submit");
     pub const CHALLENGE: [u8; 4] = ink::selector_bytes!("challenge");
     pub const FINALIZE: [u8; 4] = ink::selector_bytes!("finalize");
     pub const ATTESTATION: [u8; 4] = ink::selector_bytes!("attestation");
     pub const ID_OF_ROOT: [u8; 4] = ink::selector_bytes!("id_of_root");
     pub const KEY_OF: [u8; 4] = ink::selector_bytes!("key_of");
-    pub const PARAMS: [u8; 4] = ink::selector_bytes!("params");
     pub const REGISTERED: [u8; 4] = ink::selector_bytes!("registered");
     pub const REQUIRED_SIGNATURES: [u8; 4] = ink::selector_bytes!("required_signatures");
+    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
     pub const CURRENT_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::current_epoch");
     pub const CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::capacity");
     pub const EPOCH_CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::epoch_capacity");

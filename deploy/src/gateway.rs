@@ -55,7 +55,8 @@ pub struct ApiError {
     pub error: String,
 }
 
-fn fail(status: StatusCode, error: impl ToString) -> Response {
+/// A refusal with its status and `{"error": …}` body (the verifier's API answers the same way).
+pub fn refusal(status: StatusCode, error: impl ToString) -> Response {
     (
         status,
         Json(ApiError {
@@ -73,8 +74,8 @@ async fn on_chain<R: Send + 'static>(
     let node = node.clone();
     match tokio::task::spawn_blocking(move || node.with(job)).await {
         Ok(Ok(r)) => Ok(r),
-        Ok(Err(stopped)) => Err(fail(StatusCode::SERVICE_UNAVAILABLE, stopped)),
-        Err(e) => Err(fail(StatusCode::INTERNAL_SERVER_ERROR, e)),
+        Ok(Err(stopped)) => Err(refusal(StatusCode::SERVICE_UNAVAILABLE, stopped)),
+        Err(e) => Err(refusal(StatusCode::INTERNAL_SERVER_ERROR, e)),
     }
 }
 
@@ -92,7 +93,7 @@ async fn info(State(node): State<SandboxNode>) -> Response {
 async fn nonce(State(node): State<SandboxNode>, Path(who): Path<String>) -> Response {
     let who = match crate::hex::decode_array::<32>(&who) {
         Ok(who) => who,
-        Err(e) => return fail(StatusCode::BAD_REQUEST, e),
+        Err(e) => return refusal(StatusCode::BAD_REQUEST, e),
     };
     match on_chain(&node, move |l| l.nonce(&who)).await {
         Ok(nonce) => Json(Nonce { nonce }).into_response(),
@@ -107,7 +108,7 @@ async fn query(State(node): State<SandboxNode>, Json(q): Json<Query>) -> Respons
     .await
     {
         Ok(Ok(data)) => Json(QueryResult { data }).into_response(),
-        Ok(Err(e)) => fail(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:?}")),
+        Ok(Err(e)) => refusal(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:?}")),
         Err(r) => r,
     }
 }
@@ -115,8 +116,8 @@ async fn query(State(node): State<SandboxNode>, Json(q): Json<Query>) -> Respons
 async fn submit(State(node): State<SandboxNode>, Json(tx): Json<SignedTx>) -> Response {
     match on_chain(&node, move |l| l.apply(tx)).await {
         Ok(Ok(receipt)) => Json(receipt).into_response(),
-        Ok(Err(e @ TxError::BadSignature)) => fail(StatusCode::BAD_REQUEST, e),
-        Ok(Err(e)) => fail(StatusCode::CONFLICT, e),
+        Ok(Err(e @ TxError::BadSignature)) => refusal(StatusCode::BAD_REQUEST, e),
+        Ok(Err(e)) => refusal(StatusCode::CONFLICT, e),
         Err(r) => r,
     }
 }
@@ -124,11 +125,11 @@ async fn submit(State(node): State<SandboxNode>, Json(tx): Json<SignedTx>) -> Re
 async fn receipt(State(node): State<SandboxNode>, Path(hash): Path<String>) -> Response {
     let hash = match crate::hex::decode_array::<32>(&hash) {
         Ok(hash) => hash,
-        Err(e) => return fail(StatusCode::BAD_REQUEST, e),
+        Err(e) => return refusal(StatusCode::BAD_REQUEST, e),
     };
     match on_chain(&node, move |l| l.receipt(&hash)).await {
         Ok(Some(receipt)) => Json(receipt).into_response(),
-        Ok(None) => fail(StatusCode::NOT_FOUND, "no such transaction"),
+        Ok(None) => refusal(StatusCode::NOT_FOUND, "no such transaction"),
         Err(r) => r,
     }
 }

@@ -57,7 +57,7 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
         let is: bool = query(
             &mut backend,
             reputation,
-            ink::selector_bytes!("is_writer"),
+            calls::reputation::IS_WRITER,
             calls::account(writer),
         );
         assert!(is);
@@ -65,7 +65,7 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
     let is: bool = query(
         &mut backend,
         bonding,
-        ink::selector_bytes!("is_reporter"),
+        calls::bonding::IS_REPORTER,
         calls::account(attestations),
     );
     assert!(is);

@@ -226,6 +226,17 @@ pub fn read_jsonl(input: impl BufRead) -> Result<Read, ReadError> {
     Ok(read)
 }
 
+/// One item's SCALE encoding, whole (nothing after it) and inside the shared limits.
+pub fn decode_item(mut bytes: &[u8]) -> Result<Item, String> {
+    let item = Item::decode(&mut bytes).map_err(|e| format!("not a SCALE item: {e}"))?;
+    if !bytes.is_empty() {
+        return Err(format!("{} bytes after the item", bytes.len()));
+    }
+    item.well_formed()
+        .map_err(|m| format!("outside the shared limits: {m:?}"))?;
+    Ok(item)
+}
+
 /// Reads a SCALE item file (after its magic header).
 pub fn read_scale(bytes: &[u8]) -> Result<Read, ReadError> {
     let mut rest = bytes.strip_prefix(SCALE_MAGIC.as_slice()).unwrap_or(bytes);
@@ -238,20 +249,9 @@ pub fn read_scale(bytes: &[u8]) -> Result<Read, ReadError> {
         if rest.len() < len {
             return Err(ReadError::Truncated(number));
         }
-        let (mut body, tail) = rest.split_at(len);
+        let (body, tail) = rest.split_at(len);
         rest = tail;
-        let decoded = Item::decode(&mut body)
-            .map_err(|e| format!("not a SCALE item: {e}"))
-            .and_then(|item| match body.is_empty() {
-                true => Ok(item),
-                false => Err(format!("{} bytes after the item", body.len())),
-            })
-            .and_then(|item| {
-                item.well_formed()
-                    .map(|()| item)
-                    .map_err(|m| format!("outside the shared limits: {m:?}"))
-            });
-        match decoded {
+        match decode_item(body) {
             Ok(item) => read.items.push(item),
             Err(reason) => read.errors.push(RecordError {
                 unit: "record",

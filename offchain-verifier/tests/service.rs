@@ -35,6 +35,14 @@ fn options(dir: &str) -> Options {
     }
 }
 
+/// A sandbox chain with the suite, in a cleared test directory.
+async fn fresh_chain(opts: &Options) -> dynamis_deploy::Launched {
+    if opts.dir.exists() {
+        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
+    }
+    demo::chain_for(opts).await.expect("sandbox chain")
+}
+
 /// A sandbox chain and `n` in-process verifiers peering with each other.
 async fn cluster(
     opts: &Options,
@@ -45,10 +53,7 @@ async fn cluster(
         verifiers: n,
         ..opts.clone()
     };
-    if opts.dir.exists() {
-        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
-    }
-    let launched = demo::chain_for(&opts).await.expect("sandbox chain");
+    let launched = fresh_chain(&opts).await;
     let (bound, urls) = demo::listeners(n).await.expect("listeners");
     let mut running = Vec::new();
     for (i, listener) in (1..=n).zip(bound) {
@@ -94,6 +99,15 @@ fn error_of(body: &str) -> String {
     serde_json::from_str::<ApiError>(body)
         .map(|e| e.error)
         .unwrap_or_else(|_| body.to_string())
+}
+
+async fn metrics(http: &reqwest::Client, url: &str) -> String {
+    let r = http
+        .get(format!("{url}/metrics"))
+        .send()
+        .await
+        .expect("metrics");
+    r.text().await.expect("metrics text")
 }
 
 async fn stats(http: &reqwest::Client, url: &str) -> Stats {
@@ -258,14 +272,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
             .expect("get");
         assert_eq!(r.status().as_u16(), 404);
     }
-    let metrics = http
-        .get(format!("{url}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = metrics(&http, url).await;
     assert!(
         metrics.contains("dynamis_verifier_requests_refused_total 1"),
         "{metrics}"
@@ -441,10 +448,7 @@ async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
         verifiers: 1,
         ..options("chain-down")
     };
-    if opts.dir.exists() {
-        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
-    }
-    let launched = demo::chain_for(&opts).await.expect("sandbox chain");
+    let launched = fresh_chain(&opts).await;
     // The verifier is pointed at an address where the chain is not served yet.
     let down = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
     let addr = down.local_addr().expect("address");
@@ -470,14 +474,7 @@ async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
     assert_eq!(s.r#final + s.attested + s.sent, 0, "{s:?}");
     assert_eq!(s.accepted(), accepted, "{s:?}");
     assert!(s.verified > 0, "{s:?}");
-    let metrics = http
-        .get(format!("{}/metrics", urls[0]))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = metrics(&http, &urls[0]).await;
     assert!(
         !metrics.contains("dynamis_verifier_chain_errors_total 0\n"),
         "{metrics}"
@@ -510,10 +507,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
         verifiers: 1,
         ..options("windows")
     };
-    if opts.dir.exists() {
-        std::fs::remove_dir_all(&opts.dir).expect("clear the test directory");
-    }
-    let launched = demo::chain_for(&opts).await.expect("sandbox chain");
+    let launched = fresh_chain(&opts).await;
     let (mut bound, urls) = demo::listeners(1).await.expect("listener");
     let config = demo::verifier_config(&opts, 1, urls[0].clone(), Vec::new());
     // First life: bond and register, then stop.
@@ -563,7 +557,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
             items: batch.len(),
             valid: batch.valid(),
             capacity: batch.capacity(),
-            regime: 1,
+            regime: dynamis_proofs::Regime::Session,
             created_ms: 0,
             state: BatchState::Verified,
         };
@@ -583,13 +577,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
         let data = call_data(calls::attestations::SUBMIT, (attestation, vec![signature]));
         let result = chain
             .transact(chain.attestations, data, |tx| {
-                store.set_state(
-                    id,
-                    BatchState::Sent {
-                        epoch: 0,
-                        tx: tx.clone(),
-                    },
-                )?;
+                store.set_state(id, BatchState::Sent { tx: tx.clone() })?;
                 if sent {
                     Ok(())
                 } else {
@@ -625,14 +613,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     on_chain.sort_unstable();
     roots.sort_unstable();
     assert_eq!(on_chain, roots, "each batch attested exactly once");
-    let metrics = http
-        .get(format!("{}/metrics", urls[0]))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = metrics(&http, &urls[0]).await;
     assert!(
         metrics.contains("dynamis_verifier_attestations_resent_total 1\n"),
         "{metrics}"

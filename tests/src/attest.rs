@@ -13,21 +13,7 @@ use dynamis_verifier::attest;
 use scale::{Decode, Encode};
 use sp_core::Pair;
 
-pub mod selector {
-    pub const REGISTER_KEY: [u8; 4] = ink::selector_bytes!("register_key");
-    pub const REMOVE_KEY: [u8; 4] = ink::selector_bytes!("remove_key");
-    pub const SUBMIT: [u8; 4] = ink::selector_bytes!("submit");
-    pub const CHALLENGE: [u8; 4] = ink::selector_bytes!("challenge");
-    pub const FINALIZE: [u8; 4] = ink::selector_bytes!("finalize");
-    pub const ATTESTATION: [u8; 4] = ink::selector_bytes!("attestation");
-    pub const KEY_OF: [u8; 4] = ink::selector_bytes!("key_of");
-    pub const REGISTERED: [u8; 4] = ink::selector_bytes!("registered");
-    pub const REQUIRED_SIGNATURES: [u8; 4] = ink::selector_bytes!("required_signatures");
-    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
-    pub const CURRENT_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::current_epoch");
-    pub const CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::capacity");
-    pub const EPOCH_CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::epoch_capacity");
-}
+pub use dynamis_deploy::calls::attestations as selector;
 
 pub type AttResult<T = ()> = Result<T, AttestationError>;
 

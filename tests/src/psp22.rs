@@ -5,25 +5,8 @@ use dyn_token::{MinterState, TokenError};
 use dynamis_shared::PSP22Error;
 use ink::prelude::string::String;
 
-/// Standard PSP22 selectors, derived the way ink! derives them (BLAKE2 of `Trait::message`).
-pub mod selector {
-    pub const TOTAL_SUPPLY: [u8; 4] = ink::selector_bytes!("PSP22::total_supply");
-    pub const BALANCE_OF: [u8; 4] = ink::selector_bytes!("PSP22::balance_of");
-    pub const ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::allowance");
-    pub const TRANSFER: [u8; 4] = ink::selector_bytes!("PSP22::transfer");
-    pub const TRANSFER_FROM: [u8; 4] = ink::selector_bytes!("PSP22::transfer_from");
-    pub const APPROVE: [u8; 4] = ink::selector_bytes!("PSP22::approve");
-    pub const INCREASE_ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::increase_allowance");
-    pub const DECREASE_ALLOWANCE: [u8; 4] = ink::selector_bytes!("PSP22::decrease_allowance");
-    pub const TOKEN_NAME: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_name");
-    pub const TOKEN_SYMBOL: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_symbol");
-    pub const TOKEN_DECIMALS: [u8; 4] = ink::selector_bytes!("PSP22Metadata::token_decimals");
-    pub const BURN: [u8; 4] = ink::selector_bytes!("PSP22Burnable::burn");
-    pub const MINT: [u8; 4] = ink::selector_bytes!("PSP22Mintable::mint");
-    pub const NEW: [u8; 4] = ink::selector_bytes!("new");
-    pub const LOCK_MINTER: [u8; 4] = ink::selector_bytes!("lock_minter");
-    pub const MINTER_STATE: [u8; 4] = ink::selector_bytes!("minter_state");
-}
+/// DYN's and the standard PSP22 selectors.
+pub use dynamis_deploy::calls::token as selector;
 
 /// The result type of every state-changing PSP22 message.
 pub type Psp22Result = Result<(), PSP22Error>;

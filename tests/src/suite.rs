@@ -9,38 +9,7 @@ use scale::{Decode, Encode};
 
 /// Selectors of the reputation registry and the bonding contract.
 pub mod selector {
-    pub const WITH_DEFAULTS: [u8; 4] = ink::selector_bytes!("with_defaults");
-    pub const NEW: [u8; 4] = ink::selector_bytes!("new");
-    pub const LOCK_WIRING: [u8; 4] = ink::selector_bytes!("lock_wiring");
-    pub const WIRING: [u8; 4] = ink::selector_bytes!("wiring");
-    pub const PARAMS: [u8; 4] = ink::selector_bytes!("params");
-
-    pub const ADD_WRITER: [u8; 4] = ink::selector_bytes!("add_writer");
-    pub const SET_PARAMS: [u8; 4] = ink::selector_bytes!("set_params");
-    pub const HISTORY: [u8; 4] = ink::selector_bytes!("history");
-    pub const IS_WRITER: [u8; 4] = ink::selector_bytes!("is_writer");
-    pub const SCORE: [u8; 4] = ink::selector_bytes!("Reputation::score");
-    pub const AUTHORITY: [u8; 4] = ink::selector_bytes!("Reputation::authority");
-    pub const RECORD_SUCCESS: [u8; 4] = ink::selector_bytes!("Reputation::record_success");
-    pub const RECORD_FAULT: [u8; 4] = ink::selector_bytes!("Reputation::record_fault");
-
-    pub const BOND: [u8; 4] = ink::selector_bytes!("bond");
-    pub const UNBOND: [u8; 4] = ink::selector_bytes!("unbond");
-    pub const WITHDRAW: [u8; 4] = ink::selector_bytes!("withdraw");
-    pub const DISPUTE_SLASH: [u8; 4] = ink::selector_bytes!("dispute_slash");
-    pub const RESOLVE_DISPUTE: [u8; 4] = ink::selector_bytes!("resolve_dispute");
-    pub const SETTLE_SLASH: [u8; 4] = ink::selector_bytes!("settle_slash");
-    pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
-    pub const STAKE: [u8; 4] = ink::selector_bytes!("stake");
-    pub const SLASH: [u8; 4] = ink::selector_bytes!("slash");
-    pub const NEXT_SLASH: [u8; 4] = ink::selector_bytes!("next_slash");
-    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
-    pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
-    pub const ROLE_WEIGHT: [u8; 4] = ink::selector_bytes!("role_weight");
-    pub const ACTIVE_BOND: [u8; 4] = ink::selector_bytes!("Bonding::active_bond");
-    pub const IS_BONDED: [u8; 4] = ink::selector_bytes!("Bonding::is_bonded");
-    pub const WEIGHT: [u8; 4] = ink::selector_bytes!("Bonding::weight");
-    pub const REPORT_SLASH: [u8; 4] = ink::selector_bytes!("Bonding::report_slash");
+    pub use dynamis_deploy::calls::{bonding::*, reputation::*};
 }
 
 /// Who is who in a deployed suite.

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     attest,
     crypto::Native,
-    input::{parse_json, read_jsonl, read_scale, RecordError},
+    input::{decode_item, parse_json, read_jsonl, read_scale, RecordError},
     Batch, Item, Verdict,
 };
 use axum::{
@@ -28,7 +28,7 @@ use axum::{
 };
 use dynamis_deploy::hex::{self, hexa};
 use dynamis_proofs::item_digest;
-use scale::{Decode, Encode};
+use scale::Encode;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -41,13 +41,7 @@ fn refuse(s: &Service, status: StatusCode, error: impl ToString) -> Response {
     if status.is_client_error() {
         inc(&s.metrics.c.requests_refused_total, 1);
     }
-    (
-        status,
-        Json(ApiError {
-            error: error.to_string(),
-        }),
-    )
-        .into_response()
+    dynamis_deploy::gateway::refusal(status, error)
 }
 
 fn internal(s: &Service, e: impl std::fmt::Display) -> Response {
@@ -315,12 +309,7 @@ async fn post_cosign(State(s): Shared, Json(request): Json<CosignRequest>) -> Re
     };
     let mut items = Vec::with_capacity(request.encoded.len());
     for (i, text) in request.encoded.iter().enumerate() {
-        let decoded = hex::decode(text).and_then(|bytes| {
-            let item = Item::decode(&mut &bytes[..]).map_err(|e| e.to_string())?;
-            item.well_formed()
-                .map_err(|m| format!("outside the shared limits: {m:?}"))?;
-            Ok(item)
-        });
+        let decoded = hex::decode(text).and_then(|bytes| decode_item(&bytes));
         match decoded {
             Ok(item) => items.push(item),
             Err(e) => {

@@ -87,17 +87,18 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
             items: batch.len(),
             valid: batch.valid(),
             capacity: batch.capacity(),
-            regime: regime_index(s.regime),
+            regime: s.regime,
             created_ms: now_ms(),
             state: BatchState::Verified,
         };
+        // The batch is not needed after this: its digests move into the record.
         let batch_items = BatchItems {
-            digests: batch.digests.clone(),
             valid: batch
                 .verdicts
                 .iter()
                 .map(|v| *v == Verdict::Valid)
                 .collect(),
+            digests: batch.digests,
             received_ms: entries.iter().map(|(_, _, r)| r.received_ms).collect(),
         };
         let seqs: Vec<u64> = entries.iter().map(|(seq, _, _)| *seq).collect();
@@ -112,21 +113,6 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
     tracing::info!(batch = id, items, valid, "batch verified");
     s.driver_wake.notify_one();
     Ok(true)
-}
-
-fn regime_index(regime: dynamis_proofs::Regime) -> u8 {
-    dynamis_proofs::Regime::ALL
-        .iter()
-        .position(|r| *r == regime)
-        .and_then(|i| u8::try_from(i).ok())
-        .unwrap_or(0)
-}
-
-fn regime_of(index: u8) -> dynamis_proofs::Regime {
-    dynamis_proofs::Regime::ALL
-        .get(usize::from(index))
-        .copied()
-        .unwrap_or(dynamis_proofs::Regime::Ephemeral)
 }
 
 /// What a leader asks a peer to co-sign: the attestation and the batch's items.
@@ -207,7 +193,7 @@ pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
         };
         progress |= match row.state.clone() {
             BatchState::Verified => cosign_and_submit(s, id, &row).await?,
-            BatchState::Sent { tx, .. } => confirm(s, id, &row, tx).await?,
+            BatchState::Sent { tx } => confirm(s, id, &row, tx).await?,
             BatchState::Attested { id: att, block, .. } if block.saturating_add(window) < now => {
                 finality(s, id, att).await?
             }
@@ -278,14 +264,13 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
     let chain = &s.chain;
     let epoch = chain.current_epoch().await?;
     let required = usize::try_from(chain.required_signatures().await?)?;
-    let regime = regime_of(row.regime);
     let attestation = Attestation {
         epoch,
         root: row.root,
         items: row.items,
         valid: row.valid,
         capacity: row.capacity,
-        regime,
+        regime: row.regime,
     };
     let mut signatures = vec![attest::sign(&s.key, &chain.attestations, &attestation)];
     if signatures.len() < required {
@@ -332,13 +317,7 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
     let store = &s.store;
     let receipt = chain
         .transact(chain.attestations, data, |tx| {
-            store.set_state(
-                id,
-                BatchState::Sent {
-                    epoch,
-                    tx: tx.clone(),
-                },
-            )
+            store.set_state(id, BatchState::Sent { tx: tx.clone() })
         })
         .await;
     match receipt {

@@ -75,7 +75,7 @@ pub enum BatchState {
     /// Verified, its tree built; waiting for co-signatures.
     Verified,
     /// Co-signed; the submit transaction below was stored before it was sent.
-    Sent { epoch: u32, tx: SignedTx },
+    Sent { tx: SignedTx },
     /// Included on-chain as attestation `id`.
     Attested { id: u64, block: u32, tx: [u8; 32] },
     /// Final on-chain: its capacity is credited.
@@ -112,7 +112,7 @@ pub struct BatchRow {
     pub items: u64,
     pub valid: u64,
     pub capacity: u64,
-    pub regime: u8,
+    pub regime: dynamis_proofs::Regime,
     pub created_ms: u64,
     pub state: BatchState,
 }
