@@ -2,8 +2,10 @@
 //! call with a signed transaction, query, read the block number.
 
 use crate::{
+    gateway::ClientError,
     node::{SandboxNode, Stopped, TxError},
     sandbox::ChainError,
+    substrate::NodeClient,
     tx::{account_of, Receipt, Tx},
 };
 use serde::{Deserialize, Serialize};
@@ -36,6 +38,8 @@ pub enum Error {
     Refused { what: String, why: String },
     #[error("artifact {path}: {why}")]
     Artifact { path: String, why: String },
+    #[error("node: {0}")]
+    Node(#[from] ClientError),
     #[error("manifest {path}: {why}")]
     Manifest { path: String, why: String },
 }
@@ -62,6 +66,9 @@ pub trait Backend {
     /// A read-only call; the message's raw return data.
     fn query(&mut self, contract: [u8; 32], data: Vec<u8>) -> Result<Vec<u8>, Error>;
     fn block(&mut self) -> Result<u32, Error>;
+    /// Gives `who` native currency for fees and storage deposits, if it has less than
+    /// `amount` (the sandbox funds every account that acts by itself).
+    fn fund(&mut self, from: &sr25519::Pair, who: [u8; 32], amount: u128) -> Result<(), Error>;
 }
 
 /// The in-process sandbox as a backend.
@@ -131,5 +138,90 @@ impl Backend for Sandbox {
 
     fn block(&mut self) -> Result<u32, Error> {
         Ok(self.node.with(|l| l.chain.block())?)
+    }
+
+    fn fund(&mut self, _: &sr25519::Pair, _: [u8; 32], _: u128) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// A node (`ws://…`) as a backend: the asynchronous [`NodeClient`] driven from a blocking
+/// thread (`deploy_suite` is synchronous; run it in `spawn_blocking`).
+pub struct Node {
+    pub client: std::sync::Arc<NodeClient>,
+    pub runtime: tokio::runtime::Handle,
+    /// The account queries are dry-run as.
+    pub origin: [u8; 32],
+}
+
+impl Node {
+    pub fn new(url: &str, origin: [u8; 32], runtime: tokio::runtime::Handle) -> Self {
+        Self {
+            client: std::sync::Arc::new(NodeClient::new(url)),
+            runtime,
+            origin,
+        }
+    }
+}
+
+impl Backend for Node {
+    fn chain(&self) -> ChainInfo {
+        ChainInfo {
+            kind: "node".into(),
+            url: Some(self.client.url().to_string()),
+        }
+    }
+
+    fn upload(&mut self, signer: &sr25519::Pair, wasm: Vec<u8>) -> Result<[u8; 32], Error> {
+        Ok(self.runtime.block_on(self.client.upload(signer, wasm))?)
+    }
+
+    fn instantiate(
+        &mut self,
+        signer: &sr25519::Pair,
+        code_hash: [u8; 32],
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> Result<[u8; 32], Error> {
+        let c = &self.client;
+        Ok(self
+            .runtime
+            .block_on(c.instantiate(signer, code_hash, data, salt))?)
+    }
+
+    fn call(
+        &mut self,
+        signer: &sr25519::Pair,
+        contract: [u8; 32],
+        data: Vec<u8>,
+    ) -> Result<Receipt, Error> {
+        let c = &self.client;
+        Ok(self.runtime.block_on(async {
+            let nonce = c.nonce(account_of(signer)).await?;
+            let tx = c.sign_call(signer, nonce, contract, data).await?;
+            c.send(&tx).await
+        })?)
+    }
+
+    fn query(&mut self, contract: [u8; 32], data: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let c = &self.client;
+        Ok(self
+            .runtime
+            .block_on(c.query(self.origin, contract, &data))?)
+    }
+
+    fn block(&mut self) -> Result<u32, Error> {
+        Ok(self.runtime.block_on(self.client.block())?)
+    }
+
+    fn fund(&mut self, from: &sr25519::Pair, who: [u8; 32], amount: u128) -> Result<(), Error> {
+        let c = &self.client;
+        Ok(self.runtime.block_on(async {
+            let has = c.free_balance(who).await?;
+            if has < amount {
+                c.transfer(from, who, amount.saturating_sub(has)).await?;
+            }
+            Ok::<(), ClientError>(())
+        })?)
     }
 }

@@ -8,11 +8,14 @@
 
 pub mod backend;
 pub mod calls;
+pub mod devnode;
 pub mod gateway;
 pub mod hex;
+pub mod link;
 pub mod manifest;
 pub mod node;
 pub mod sandbox;
+pub mod substrate;
 pub mod suite;
 pub mod tx;
 
@@ -63,4 +66,26 @@ pub async fn launch_sandbox(
         url,
         server,
     })
+}
+
+/// Deploys the suite to the node at `url` (`ws://…`) from `admin`; unless the plan names a
+/// salt, the best block's number salts the addresses.
+pub async fn deploy_to_node(
+    url: &str,
+    admin: &sr25519::Pair,
+    plan: &Plan,
+) -> anyhow::Result<Manifest> {
+    let mut backend = backend::Node::new(
+        url,
+        tx::account_of(admin),
+        tokio::runtime::Handle::current(),
+    );
+    // Fails fast, with the URL, when no node answers.
+    let block = backend.client.block().await?;
+    let (admin, mut plan) = (admin.clone(), plan.clone());
+    if plan.salt.is_empty() {
+        // The node keeps every earlier deployment: a fresh salt gives fresh addresses.
+        plan.salt = block.to_le_bytes().to_vec();
+    }
+    Ok(tokio::task::spawn_blocking(move || deploy_suite(&mut backend, &admin, &plan)).await??)
 }

@@ -1,11 +1,11 @@
 //! `dynamis-deploy`: deploys the suite and writes its manifest.
 //!
 //! `dynamis-deploy sandbox` deploys into a fresh in-process runtime and serves it (the gateway)
-//! until stopped; `--url ws://…` targets a node.
+//! until stopped; `dynamis-deploy node --url ws://…` deploys to a node.
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use dynamis_deploy::{launch_sandbox, tx::signer, Plan};
+use dynamis_deploy::{deploy_to_node, launch_sandbox, tx::signer, Plan};
 use std::{path::PathBuf, time::Duration};
 
 #[derive(Parser)]
@@ -104,8 +104,21 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Node { common, url } => {
-            let _ = (common, url);
-            bail!("the node backend is not built yet (issue 5 continues); use `sandbox`")
+            if !dynamis_deploy::link::is_node_url(&url) {
+                bail!("--url must be a node's WebSocket endpoint (ws://… or wss://), not {url}");
+            }
+            let admin = signer(&common.suri).map_err(anyhow::Error::msg)?;
+            let plan = plan_of(&common, &admin);
+            let manifest = deploy_to_node(&url, &admin, &plan)
+                .await
+                .with_context(|| format!("deploying to the node at {url}"))?;
+            manifest.save(&common.out)?;
+            println!(
+                "suite deployed to {url} at block {}; manifest {}",
+                manifest.block,
+                common.out.display()
+            );
+            Ok(())
         }
     }
 }

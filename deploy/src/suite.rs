@@ -31,6 +31,9 @@ pub struct Plan {
     pub governance: [u8; 32],
     pub resolver: [u8; 32],
     pub attestations: AttestParams,
+    /// Instantiation salt (a node keeps earlier deployments: the same code, deployer and salt
+    /// would give the same addresses).
+    pub salt: Vec<u8>,
 }
 
 impl Plan {
@@ -43,6 +46,7 @@ impl Plan {
             governance: me,
             resolver: me,
             attestations: attestations::DEFAULT_PARAMS,
+            salt: Vec::new(),
         }
     }
 }
@@ -84,9 +88,9 @@ impl Deployer<'_> {
     fn instantiate(&mut self, name: &str, constructor: Vec<u8>) -> Result<[u8; 32], Error> {
         let wasm = wasm_of(self.plan, name)?;
         let code_hash = self.backend.upload(self.admin, wasm)?;
-        let address = self
-            .backend
-            .instantiate(self.admin, code_hash, constructor, Vec::new())?;
+        let address =
+            self.backend
+                .instantiate(self.admin, code_hash, constructor, self.plan.salt.clone())?;
         tracing::info!(contract = name, address = %crate::hex::encode(address), "instantiated");
         self.contracts
             .insert(name.to_string(), Contract { address, code_hash });

@@ -1,30 +1,18 @@
 //! The deployment path on the sandbox: everything instantiated, wired and locked as the
 //! manifest says; the gateway including each signed transaction exactly once.
 
-use dyn_token::MinterState;
 use dynamis_deploy::{
-    backend::{Backend, Sandbox},
+    backend::Sandbox,
     calls::{self, call_data},
     deploy_suite,
     gateway::{Client, ClientError},
     launch_sandbox,
-    suite::CONTRACTS,
     tx::{account_of, signer, Tx},
-    Error, Manifest, Plan, SandboxNode,
+    Error, Plan, SandboxNode,
 };
-use dynamis_shared::{wiring::Wiring, ReputationError};
-use scale::Decode;
 use std::time::Duration;
 
-fn query<R: Decode>(
-    b: &mut Sandbox,
-    contract: [u8; 32],
-    selector: [u8; 4],
-    args: impl scale::Encode,
-) -> R {
-    let raw = b.query(contract, call_data(selector, args)).expect("query");
-    calls::decode(&raw).expect("decodes")
-}
+mod common;
 
 #[test]
 fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
@@ -36,69 +24,8 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
     let mut plan = Plan::dev(&alice);
     plan.attestations.challenge_window_blocks = 42;
     let manifest = deploy_suite(&mut backend, &alice, &plan).expect("deployed");
-
-    let names: Vec<&str> = manifest.contracts.keys().map(String::as_str).collect();
-    let mut expected = CONTRACTS.to_vec();
-    expected.sort_unstable();
-    assert_eq!(names, expected);
     assert_eq!(manifest.chain.kind, "sandbox");
-    assert_eq!(manifest.attestation_params.challenge_window_blocks, 42);
-    assert_eq!(manifest.roles.admin, account_of(&alice));
-    let token = manifest.address("dyn_token").expect("token");
-    let reputation = manifest.address("reputation").expect("reputation");
-    let bonding = manifest.address("bonding").expect("bonding");
-    let attestations = manifest.address("attestations").expect("attestations");
-
-    // The token's minter is locked to nobody (until mint-credits exists).
-    let minter: MinterState = query(&mut backend, token, calls::token::MINTER_STATE, ());
-    assert_eq!((minter.admin, minter.minter), (None, None));
-    // Reputation writers and bonding reporters are wired, and both wirings are locked.
-    for writer in [bonding, attestations] {
-        let is: bool = query(
-            &mut backend,
-            reputation,
-            calls::reputation::IS_WRITER,
-            calls::account(writer),
-        );
-        assert!(is);
-    }
-    let is: bool = query(
-        &mut backend,
-        bonding,
-        calls::bonding::IS_REPORTER,
-        calls::account(attestations),
-    );
-    assert!(is);
-    for contract in [reputation, bonding] {
-        let wiring: Wiring = query(&mut backend, contract, calls::reputation::WIRING, ());
-        assert!(wiring.is_locked());
-    }
-    // So the admin can no longer add a writer.
-    let receipt = backend
-        .call(
-            &alice,
-            reputation,
-            call_data(calls::reputation::ADD_WRITER, calls::account([9; 32])),
-        )
-        .expect("included");
-    let refused: Result<(), ReputationError> = calls::decode(&receipt.data).expect("decodes");
-    assert!(refused.is_err());
-    // The code hashes are those of the built artifacts.
-    for (name, contract) in &manifest.contracts {
-        let wasm = std::fs::read(plan.artifacts.join(name).join(format!("{name}.wasm")))
-            .expect("artifact");
-        assert_eq!(
-            contract.code_hash,
-            sp_core::hashing::blake2_256(&wasm),
-            "{name}"
-        );
-    }
-    assert_eq!(manifest.wiring.len(), 6, "{:?}", manifest.wiring);
-
-    let path = std::env::temp_dir().join(format!("dynamis-manifest-{}.json", std::process::id()));
-    manifest.save(&path).expect("saved");
-    assert_eq!(Manifest::load(&path).expect("loaded"), manifest);
-    let _ = std::fs::remove_file(path);
+    common::assert_deployed(&mut backend, &manifest, &plan, &alice);
 }
 
 #[test]

@@ -1,0 +1,110 @@
+//! Checks shared by the sandbox and node deployment tests.
+
+use dyn_token::MinterState;
+use dynamis_deploy::{
+    backend::Backend,
+    calls::{self, call_data},
+    suite::CONTRACTS,
+    tx::account_of,
+    Manifest, Plan,
+};
+use dynamis_shared::{wiring::Wiring, ReputationError};
+use scale::Decode;
+use sp_core::sr25519;
+
+pub fn query<R: Decode>(
+    b: &mut dyn Backend,
+    contract: [u8; 32],
+    selector: [u8; 4],
+    args: impl scale::Encode,
+) -> R {
+    let raw = b.query(contract, call_data(selector, args)).expect("query");
+    calls::decode(&raw).expect("decodes")
+}
+
+/// Everything instantiated, wired and locked as the manifest says, from the chain itself.
+pub fn assert_deployed(
+    backend: &mut dyn Backend,
+    manifest: &Manifest,
+    plan: &Plan,
+    alice: &sr25519::Pair,
+) {
+    let names: Vec<&str> = manifest.contracts.keys().map(String::as_str).collect();
+    let mut expected = CONTRACTS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    assert_eq!(
+        manifest.attestation_params.challenge_window_blocks,
+        plan.attestations.challenge_window_blocks
+    );
+    assert_eq!(manifest.roles.admin, account_of(alice));
+    let token = manifest.address("dyn_token").expect("token");
+    let reputation = manifest.address("reputation").expect("reputation");
+    let bonding = manifest.address("bonding").expect("bonding");
+    let attestations = manifest.address("attestations").expect("attestations");
+
+    // The genesis supply went to the genesis holder.
+    let supply: u128 = query(backend, token, calls::token::TOTAL_SUPPLY, ());
+    let held: u128 = query(
+        backend,
+        token,
+        calls::token::BALANCE_OF,
+        calls::account(plan.genesis),
+    );
+    assert_eq!((supply, held), (dyn_token::GENESIS_SUPPLY, supply));
+    // The token's minter is locked to nobody (until mint-credits exists).
+    let minter: MinterState = query(backend, token, calls::token::MINTER_STATE, ());
+    assert_eq!((minter.admin, minter.minter), (None, None));
+    // Reputation writers and bonding reporters are wired, and both wirings are locked.
+    for writer in [bonding, attestations] {
+        let is: bool = query(
+            backend,
+            reputation,
+            calls::reputation::IS_WRITER,
+            calls::account(writer),
+        );
+        assert!(is);
+    }
+    let is: bool = query(
+        backend,
+        bonding,
+        calls::bonding::IS_REPORTER,
+        calls::account(attestations),
+    );
+    assert!(is);
+    for contract in [reputation, bonding] {
+        let wiring: Wiring = query(backend, contract, calls::reputation::WIRING, ());
+        assert!(wiring.is_locked());
+    }
+    // So the admin can no longer add a writer: included, reverted, and the receipt says why.
+    let receipt = backend
+        .call(
+            alice,
+            reputation,
+            call_data(calls::reputation::ADD_WRITER, calls::account([9; 32])),
+        )
+        .expect("included");
+    assert!(receipt.reverted, "{receipt:?}");
+    let refused: Result<(), ReputationError> = calls::decode(&receipt.data).expect("decodes");
+    assert!(refused.is_err());
+    // The code hashes are those of the built artifacts.
+    for (name, contract) in &manifest.contracts {
+        let wasm = std::fs::read(plan.artifacts.join(name).join(format!("{name}.wasm")))
+            .expect("artifact");
+        assert_eq!(
+            contract.code_hash,
+            sp_core::hashing::blake2_256(&wasm),
+            "{name}"
+        );
+    }
+    assert_eq!(manifest.wiring.len(), 6, "{:?}", manifest.wiring);
+
+    let path = std::env::temp_dir().join(format!(
+        "dynamis-manifest-{}-{}.json",
+        manifest.chain.kind,
+        std::process::id()
+    ));
+    manifest.save(&path).expect("saved");
+    assert_eq!(Manifest::load(&path).expect("loaded"), *manifest);
+    let _ = std::fs::remove_file(path);
+}
