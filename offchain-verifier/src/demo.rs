@@ -21,9 +21,9 @@ use anyhow::{bail, Context};
 use dynamis_deploy::{
     backend::{Backend, Sandbox},
     calls::{self, call_data},
-    launch_sandbox,
+    deploy_to_node, launch_sandbox,
     tx::{account_of, signer},
-    Launched, Plan,
+    Launched, Manifest, Plan,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sp_core::Pair;
@@ -49,6 +49,8 @@ pub struct Options {
     pub bond_dyn: u64,
     /// Where stores, configurations and the manifest go.
     pub dir: PathBuf,
+    /// A node's `ws://…` endpoint to run against instead of the sandbox.
+    pub url: Option<String>,
 }
 
 impl Default for Options {
@@ -65,6 +67,7 @@ impl Default for Options {
             challenge_window: 20,
             bond_dyn: 1_000,
             dir: std::env::temp_dir().join("dynamis-demo"),
+            url: None,
         }
     }
 }
@@ -104,28 +107,24 @@ pub fn verifier_config(opts: &Options, i: u8, listen: String, peers: Vec<String>
     config
 }
 
-/// A sandbox chain with the suite, and each verifier's account funded with DYN to bond.
-pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
-    std::fs::create_dir_all(&opts.dir)
-        .with_context(|| format!("creating {}", opts.dir.display()))?;
-    let admin = signer("//Alice").map_err(anyhow::Error::msg)?;
-    let mut plan = Plan::dev(&admin);
+fn plan_of(opts: &Options, admin: &sp_core::sr25519::Pair) -> Plan {
+    let mut plan = Plan::dev(admin);
     plan.attestations.epoch_blocks = opts.epoch_blocks;
     plan.attestations.challenge_window_blocks = opts.challenge_window;
-    let launched = launch_sandbox(
-        "127.0.0.1:0",
-        Duration::from_millis(opts.block_ms),
-        &admin,
-        &plan,
-    )
-    .await
-    .context("deploying the suite into the sandbox")?;
-    launched.manifest.save(&opts.dir.join("deployment.json"))?;
-    let token = launched.manifest.address("dyn_token")?;
-    let mut backend = Sandbox {
-        node: launched.node.clone(),
-        url: Some(launched.url.clone()),
-    };
+    plan
+}
+
+/// Native currency each verifier account gets on a node (fees and storage deposits): 1,000
+/// UNIT of contracts-node (12 decimals).
+const NODE_FUNDING: u128 = 1_000 * 1_000_000_000_000;
+
+/// Gives each verifier account twice its bond in DYN (and, on a node, native currency).
+async fn fund_verifiers<B: Backend + Send + 'static>(
+    mut backend: B,
+    admin: sp_core::sr25519::Pair,
+    token: [u8; 32],
+    opts: &Options,
+) -> anyhow::Result<()> {
     let amount = u128::from(opts.bond_dyn).saturating_mul(2 * bonding::ONE_DYN);
     let accounts: Vec<[u8; 32]> = (1..=opts.verifiers)
         .map(|i| signer(&verifier_suri(i)).map(|p| account_of(&p)))
@@ -133,6 +132,7 @@ pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
         .map_err(anyhow::Error::msg)?;
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         for to in accounts {
+            backend.fund(&admin, to, NODE_FUNDING)?;
             let data = call_data(
                 calls::token::TRANSFER,
                 (calls::account(to), amount, Vec::<u8>::new()),
@@ -144,8 +144,104 @@ pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
         }
         Ok(())
     })
-    .await??;
+    .await?
+}
+
+/// A sandbox chain with the suite, and each verifier's account funded with DYN to bond.
+pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
+    std::fs::create_dir_all(&opts.dir)
+        .with_context(|| format!("creating {}", opts.dir.display()))?;
+    let admin = signer("//Alice").map_err(anyhow::Error::msg)?;
+    let launched = launch_sandbox(
+        "127.0.0.1:0",
+        Duration::from_millis(opts.block_ms),
+        &admin,
+        &plan_of(opts, &admin),
+    )
+    .await
+    .context("deploying the suite into the sandbox")?;
+    launched.manifest.save(&opts.dir.join("deployment.json"))?;
+    let token = launched.manifest.address("dyn_token")?;
+    let backend = Sandbox {
+        node: launched.node.clone(),
+        url: Some(launched.url.clone()),
+    };
+    fund_verifiers(backend, admin, token, opts).await?;
     Ok(launched)
+}
+
+/// The chain a demo runs on.
+pub enum DemoChain {
+    Sandbox(Launched),
+    /// A node, and the task that keeps its blocks coming.
+    Node {
+        manifest: Manifest,
+        url: String,
+        ticker: tokio::task::JoinHandle<()>,
+    },
+}
+
+impl DemoChain {
+    pub fn manifest(&self) -> &Manifest {
+        match self {
+            Self::Sandbox(l) => &l.manifest,
+            Self::Node { manifest, .. } => manifest,
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Sandbox(l) => &l.url,
+            Self::Node { url, .. } => url,
+        }
+    }
+
+    pub fn stop(self) {
+        match self {
+            Self::Sandbox(l) => l.server.abort(),
+            Self::Node { ticker, .. } => ticker.abort(),
+        }
+    }
+}
+
+/// Keeps blocks coming on a node that seals one only when a transaction arrives (the dev
+/// node's instant seal): a `System::remark` from `//Ferdie` every `period`, so challenge
+/// windows close as they would on a chain with a block time.
+pub fn node_ticker(url: &str, period: Duration) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let clock = signer("//Ferdie").map_err(anyhow::Error::msg)?;
+    let node = dynamis_deploy::substrate::NodeClient::new(url);
+    Ok(tokio::spawn(async move {
+        loop {
+            if let Err(e) = node.remark(&clock).await {
+                tracing::debug!("block ticker: {e}");
+            }
+            tokio::time::sleep(period).await;
+        }
+    }))
+}
+
+/// The suite deployed to the node at `url`, each verifier funded, and a block ticker.
+pub async fn node_chain_for(opts: &Options, url: &str) -> anyhow::Result<DemoChain> {
+    std::fs::create_dir_all(&opts.dir)
+        .with_context(|| format!("creating {}", opts.dir.display()))?;
+    let admin = signer("//Alice").map_err(anyhow::Error::msg)?;
+    let manifest = deploy_to_node(url, &admin, &plan_of(opts, &admin))
+        .await
+        .with_context(|| format!("deploying the suite to the node at {url}"))?;
+    manifest.save(&opts.dir.join("deployment.json"))?;
+    let token = manifest.address("dyn_token")?;
+    let backend = dynamis_deploy::backend::Node::new(
+        url,
+        account_of(&admin),
+        tokio::runtime::Handle::current(),
+    );
+    fund_verifiers(backend, admin, token, opts).await?;
+    let ticker = node_ticker(url, Duration::from_millis(opts.block_ms.max(200)))?;
+    Ok(DemoChain::Node {
+        manifest,
+        url: url.to_string(),
+        ticker,
+    })
 }
 
 /// Binds `n` local listeners; their base URLs.
@@ -320,19 +416,28 @@ async fn plant_fraud(
 }
 
 /// Runs the whole flow and prints what happened.
-pub async fn run(opts: Options) -> anyhow::Result<()> {
+pub async fn run(opts: Options) -> anyhow::Result<Report> {
     let started = Instant::now();
     if opts.dir.exists() {
         std::fs::remove_dir_all(&opts.dir)
             .with_context(|| format!("clearing {}", opts.dir.display()))?;
     }
-    println!("deploying the suite into the sandbox runtime…");
-    let launched = chain_for(&opts).await?;
+    let chain = match &opts.url {
+        None => {
+            println!("deploying the suite into the sandbox runtime…");
+            DemoChain::Sandbox(chain_for(&opts).await?)
+        }
+        Some(url) => {
+            println!("deploying the suite to the node at {url}…");
+            node_chain_for(&opts, url).await?
+        }
+    };
     println!(
-        "  {} contracts at block {}; gateway {}; manifest {}",
-        launched.manifest.contracts.len(),
-        launched.manifest.block,
-        launched.url,
+        "  {} contracts at block {}; {} {}; manifest {}",
+        chain.manifest().contracts.len(),
+        chain.manifest().block,
+        chain.manifest().chain.kind,
+        chain.url(),
         opts.dir.join("deployment.json").display()
     );
     let (bound, urls) = listeners(opts.verifiers).await?;
@@ -384,7 +489,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     let manifest_path = opts.dir.join("deployment.json");
     let signers: Vec<u8> = (2..=opts.verifiers).collect();
     let (fraud_id, data) = plant_fraud(&manifest_path, &signers, opts.seed).await?;
-    let report: AuditReport = {
+    let audit: AuditReport = {
         let r = http
             .post(format!("{}/audit", urls[0]))
             .json(&serde_json::json!({
@@ -402,17 +507,38 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     };
     println!(
         "  verifier 1 audited attestation {fraud_id}: {} items checked, fraud at index {:?}, challenge {}",
-        report.checked,
-        report.fraud_at,
-        report.challenge.as_deref().unwrap_or("not sent")
+        audit.checked,
+        audit.fraud_at,
+        audit.challenge.as_deref().unwrap_or("not sent")
     );
 
-    summary(&opts, &running[0], &urls, totals, accepted, started).await?;
+    let mut report = summary(&opts, &running[0], &urls, totals, accepted, started).await?;
+    report.audit = Some(audit);
     for r in running {
         r.stop();
     }
-    launched.server.abort();
-    Ok(())
+    chain.stop();
+    Ok(report)
+}
+
+/// What a demo run did, as read back from the services and the chain.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Distinct items the services acknowledged.
+    pub accepted: u64,
+    /// Items in attestations that became final.
+    pub final_items: u64,
+    pub valid_items: u64,
+    /// Acknowledged items not final at the end.
+    pub lost: u64,
+    pub attestations: u64,
+    pub attestations_final: u64,
+    pub attestations_rejected: u64,
+    pub attestations_pending: u64,
+    /// Verifier 1's audit of the planted fraud.
+    pub audit: Option<AuditReport>,
+    /// Slashes pending in bonding.
+    pub slashes: u64,
 }
 
 async fn summary(
@@ -422,7 +548,7 @@ async fn summary(
     totals: Stats,
     accepted: u64,
     started: Instant,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Report> {
     let chain = &first.service.chain;
     let (mut final_, mut rejected, mut other) = (0u64, 0u64, 0u64);
     let (mut items, mut valid) = (0u64, 0u64);
@@ -502,5 +628,16 @@ async fn summary(
         }
     }
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
-    Ok(())
+    Ok(Report {
+        accepted,
+        final_items: totals.r#final,
+        valid_items: valid,
+        lost: accepted.saturating_sub(totals.r#final),
+        attestations: id,
+        attestations_final: final_,
+        attestations_rejected: rejected,
+        attestations_pending: other,
+        audit: None,
+        slashes,
+    })
 }

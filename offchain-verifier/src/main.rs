@@ -75,7 +75,8 @@ enum Command {
         /// Directory for the manifest and the verifiers' stores (cleared first).
         #[arg(long)]
         dir: Option<PathBuf>,
-        /// Run against a node instead of the sandbox.
+        /// Run against a node (`ws://…`, e.g. a `substrate-contracts-node --dev`) instead of
+        /// the sandbox.
         #[arg(long)]
         url: Option<String>,
     },
@@ -194,14 +195,12 @@ fn main() -> Result<()> {
             dir,
             url,
         } => {
-            if let Some(url) = url {
-                bail!("demo against a node ({url}): the node backend is not built yet; run without --url");
-            }
             let mut opts = demo::Options {
                 items,
                 bad,
                 verifiers,
                 seed,
+                url,
                 ..demo::Options::default()
             };
             if let Some(dir) = dir {

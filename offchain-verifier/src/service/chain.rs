@@ -1,11 +1,13 @@
-//! The service's view of the chain: typed queries of the deployed contracts and signed
-//! transactions sent one at a time (the account's nonce is never raced).
+//! The service's view of the chain (the sandbox's gateway or a node, whichever the URL
+//! names): typed queries of the deployed contracts and signed transactions sent one at a time
+//! (the account's nonce is never raced).
 
 use dynamis_deploy::{
     calls::{self, call_data},
-    gateway::{Client, ClientError},
+    gateway::ClientError,
+    link::{Link, Signed},
     manifest::{AttestationParams, Manifest},
-    tx::{account_of, Receipt, SignedTx, Tx},
+    tx::{account_of, Receipt},
 };
 use scale::{Decode, Encode};
 use sp_core::sr25519;
@@ -34,7 +36,7 @@ impl ChainError {
 }
 
 pub struct Chain {
-    client: Client,
+    link: Link,
     signer: sr25519::Pair,
     pub me: [u8; 32],
     pub token: [u8; 32],
@@ -49,7 +51,7 @@ pub struct Chain {
 impl Chain {
     pub fn new(manifest: &Manifest, url: &str, signer: sr25519::Pair) -> anyhow::Result<Self> {
         Ok(Self {
-            client: Client::new(url),
+            link: Link::new(url),
             me: account_of(&signer),
             signer,
             token: manifest.address("dyn_token")?,
@@ -68,14 +70,14 @@ impl Chain {
         args: impl Encode,
     ) -> Result<R, ChainError> {
         let data = self
-            .client
-            .query(contract, call_data(selector, args))
+            .link
+            .query(self.me, contract, call_data(selector, args))
             .await?;
         calls::decode::<R>(&data).map_err(|e| ChainError::Decode(e.to_string()))
     }
 
     pub async fn block(&self) -> Result<u32, ChainError> {
-        Ok(self.client.info().await?.block)
+        Ok(self.link.block().await?)
     }
 
     pub async fn current_epoch(&self) -> Result<u32, ChainError> {
@@ -117,30 +119,24 @@ impl Chain {
         &self,
         contract: [u8; 32],
         data: Vec<u8>,
-        persist: impl FnOnce(&SignedTx) -> Result<(), super::store::StoreError>,
+        persist: impl FnOnce(&Signed) -> Result<(), super::store::StoreError>,
     ) -> Result<Receipt, ChainError> {
         let _turn = self.sending.lock().await;
-        let nonce = self.client.nonce(self.me).await?;
-        let tx = Tx {
-            signer: self.me,
-            nonce,
-            contract,
-            data,
-        }
-        .sign(&self.signer);
+        let nonce = self.link.nonce(self.me).await?;
+        let tx = self.link.sign(&self.signer, nonce, contract, data).await?;
         persist(&tx)?;
-        Ok(self.client.send(&tx).await?)
+        Ok(self.link.send(&tx).await?)
     }
 
     /// Sends a stored transaction again (answered with its receipt if it was included).
-    pub async fn resend(&self, tx: &SignedTx) -> Result<Receipt, ChainError> {
+    pub async fn resend(&self, tx: &Signed) -> Result<Receipt, ChainError> {
         let _turn = self.sending.lock().await;
-        Ok(self.client.send(tx).await?)
+        Ok(self.link.send(tx).await?)
     }
 
-    /// The receipt of a transaction, if it was included.
-    pub async fn receipt(&self, hash: [u8; 32]) -> Result<Option<Receipt>, ChainError> {
-        Ok(self.client.receipt(hash).await?)
+    /// The receipt of a stored transaction, if it was included.
+    pub async fn receipt(&self, tx: &Signed) -> Result<Option<Receipt>, ChainError> {
+        Ok(self.link.receipt(tx).await?)
     }
 }
 

@@ -379,11 +379,16 @@ async fn settle_submit(
             s.store.set_state(id, BatchState::Failed { reason })?;
             return Ok(true);
         }
-        Err(reason) => {
-            tracing::error!(batch = id, "submit failed: {reason}");
-            s.store.set_state(id, BatchState::Failed { reason })?;
-            return Ok(true);
-        }
+        Err(reason) => match s.chain.id_of_root(row.root).await? {
+            // Included, though the receipt could not say what it returned (a node's receipt
+            // whose return data could not be replayed): the registry knows the id.
+            Some(att) => att,
+            None => {
+                tracing::error!(batch = id, "submit failed: {reason}");
+                s.store.set_state(id, BatchState::Failed { reason })?;
+                return Ok(true);
+            }
+        },
     };
     let attested = BatchState::Attested {
         id: att,
@@ -405,9 +410,9 @@ async fn confirm(
     s: &Arc<Service>,
     id: u64,
     row: &BatchRow,
-    tx: dynamis_deploy::tx::SignedTx,
+    tx: dynamis_deploy::link::Signed,
 ) -> anyhow::Result<bool> {
-    if let Some(receipt) = s.chain.receipt(tx.hash()).await? {
+    if let Some(receipt) = s.chain.receipt(&tx).await? {
         return settle_submit(s, id, row, receipt).await;
     }
     inc(&s.metrics.c.attestations_resent_total, 1);

@@ -5,7 +5,7 @@
 //! stored *before* it is sent, then its inclusion recorded) → final; each move is one commit,
 //! so a crash at any point leaves every item in exactly one of those states.
 
-use dynamis_deploy::tx::SignedTx;
+use dynamis_deploy::link::Signed;
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 use scale::{Decode, Encode};
 use std::path::Path;
@@ -75,7 +75,7 @@ pub enum BatchState {
     /// Verified, its tree built; waiting for co-signatures.
     Verified,
     /// Co-signed; the submit transaction below was stored before it was sent.
-    Sent { tx: SignedTx },
+    Sent { tx: Signed },
     /// Included on-chain as attestation `id`.
     Attested { id: u64, block: u32, tx: [u8; 32] },
     /// Final on-chain: its capacity is credited.
