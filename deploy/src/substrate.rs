@@ -56,6 +56,26 @@ pub struct NodeTx {
     pub extrinsic: Vec<u8>,
 }
 
+/// What finds an extrinsic on chain: its hash, and the signer, nonce and first block it can be
+/// in.
+struct Mark {
+    hash: [u8; 32],
+    signer: [u8; 32],
+    nonce: u64,
+    since: u32,
+}
+
+impl NodeTx {
+    fn mark(&self) -> Mark {
+        Mark {
+            hash: self.hash,
+            signer: self.signer,
+            nonce: self.nonce,
+            since: self.since,
+        }
+    }
+}
+
 /// `pallet_contracts::ContractResult` up to its `result` (the node appends the events it
 /// collected, which nobody here reads; `Decode::decode` stops before them).
 #[derive(Decode)]
@@ -405,22 +425,15 @@ impl NodeClient {
         }
     }
 
-    /// Where the extrinsic `hash` of `signer`'s nonce `nonce` was included, looking from block
-    /// `since`: `None` while the account's nonce has not passed `nonce` (not included yet), or
-    /// if it passed without this extrinsic (another one took the nonce).
-    async fn find(
-        &self,
-        c: &Conn,
-        hash: [u8; 32],
-        signer: [u8; 32],
-        nonce: u64,
-        since: u32,
-    ) -> Result<Option<Included>, ClientError> {
+    /// Where extrinsic `x` was included, looking from its first possible block: `None` while
+    /// its signer's nonce has not passed `x.nonce` (not included yet), or if it passed without
+    /// this extrinsic (another one took the nonce).
+    async fn find(&self, c: &Conn, x: &Mark) -> Result<Option<Included>, ClientError> {
         let (best, best_number) = self.best(c).await?;
-        if self.nonce_at(c, best, signer).await? <= nonce {
+        if self.nonce_at(c, best, x.signer).await? <= x.nonce {
             return Ok(None);
         }
-        for number in since..=best_number {
+        for number in x.since..=best_number {
             let block_hash = c
                 .rpc
                 .chain_get_block_hash(Some(NumberOrHex::Number(number.into())))
@@ -437,7 +450,7 @@ impl NodeClient {
                 .extrinsics()
                 .await
                 .map_err(|e| self.fail("extrinsics", e))?;
-            let Some(ext) = extrinsics.iter().find(|x| x.hash().0 == hash) else {
+            let Some(ext) = extrinsics.iter().find(|e| e.hash().0 == x.hash) else {
                 continue;
             };
             let events = ext.events().await.map_err(|e| self.fail("events", e))?;
@@ -481,25 +494,15 @@ impl NodeClient {
     }
 
     /// Waits until `find` answers: included, or the nonce went to another extrinsic.
-    async fn await_inclusion(
-        &self,
-        c: &Conn,
-        hash: [u8; 32],
-        signer: [u8; 32],
-        nonce: u64,
-        since: u32,
-    ) -> Result<Included, ClientError> {
+    async fn await_inclusion(&self, c: &Conn, x: &Mark) -> Result<Included, ClientError> {
         let deadline = Instant::now() + INCLUSION_TIMEOUT;
         loop {
             let (best, _) = self.best(c).await?;
-            if self.nonce_at(c, best, signer).await? > nonce {
-                return self
-                    .find(c, hash, signer, nonce, since)
-                    .await?
-                    .ok_or_else(|| ClientError::Refused {
-                        status: 409,
-                        error: format!("nonce {nonce} was used by another transaction"),
-                    });
+            if self.nonce_at(c, best, x.signer).await? > x.nonce {
+                return self.find(c, x).await?.ok_or_else(|| ClientError::Refused {
+                    status: 409,
+                    error: format!("nonce {} was used by another transaction", x.nonce),
+                });
             }
             if Instant::now() > deadline {
                 return Err(ClientError::Unreachable(format!(
@@ -559,18 +562,13 @@ impl NodeClient {
     /// with its receipt; one whose nonce went to another is refused (409).
     pub async fn send(&self, tx: &NodeTx) -> Result<Receipt, ClientError> {
         let c = self.conn().await?;
-        if let Some(included) = self
-            .find(&c, tx.hash, tx.signer, tx.nonce, tx.since)
-            .await?
-        {
+        if let Some(included) = self.find(&c, &tx.mark()).await? {
             return self.receipt_of(&c, tx, included).await;
         }
         if let Err(e) = self.submit(&c, &tx.extrinsic).await {
             // Stale: included meanwhile (by this extrinsic, or another with its nonce).
             if let ClientError::Refused { status: 409, .. } = e {
-                let found = self
-                    .find(&c, tx.hash, tx.signer, tx.nonce, tx.since)
-                    .await?;
+                let found = self.find(&c, &tx.mark()).await?;
                 return match found {
                     Some(included) => self.receipt_of(&c, tx, included).await,
                     None => Err(e),
@@ -578,19 +576,14 @@ impl NodeClient {
             }
             return Err(e);
         }
-        let included = self
-            .await_inclusion(&c, tx.hash, tx.signer, tx.nonce, tx.since)
-            .await?;
+        let included = self.await_inclusion(&c, &tx.mark()).await?;
         self.receipt_of(&c, tx, included).await
     }
 
     /// The receipt of `tx`, if it was included.
     pub async fn receipt(&self, tx: &NodeTx) -> Result<Option<Receipt>, ClientError> {
         let c = self.conn().await?;
-        match self
-            .find(&c, tx.hash, tx.signer, tx.nonce, tx.since)
-            .await?
-        {
+        match self.find(&c, &tx.mark()).await? {
             Some(included) => Ok(Some(self.receipt_of(&c, tx, included).await?)),
             None => Ok(None),
         }
@@ -610,9 +603,13 @@ impl NodeClient {
         let nonce = self.nonce_at(&c, best, signer).await?;
         let (hash, extrinsic) = self.sign_payload(&c, pair, nonce, &payload).await?;
         self.submit(&c, &extrinsic).await?;
-        let included = self
-            .await_inclusion(&c, hash.0, signer, nonce, since)
-            .await?;
+        let mark = Mark {
+            hash: hash.0,
+            signer,
+            nonce,
+            since,
+        };
+        let included = self.await_inclusion(&c, &mark).await?;
         match &included.failed {
             None => Ok(included),
             Some(e) => Err(ClientError::Refused {
