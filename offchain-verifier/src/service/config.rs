@@ -12,7 +12,7 @@ pub struct Config {
     pub store: PathBuf,
     /// The deployment manifest (`dynamis-deploy` writes it).
     pub manifest: PathBuf,
-    /// Overrides the chain URL of the manifest.
+    /// Overrides the chain URL of the manifest: `http://…` a sandbox gateway, `ws://…` a node.
     pub chain_url: Option<String>,
     /// Secret URI of the account that signs transactions (sr25519).
     pub account_suri: String,
