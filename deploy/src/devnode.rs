@@ -29,10 +29,11 @@ pub fn binary() -> Option<PathBuf> {
 /// harness captures `eprintln!` of passing tests; a direct write to stderr gets through).
 pub fn announce_skip(test: &str) {
     use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: no {BINARY} (set DYNAMIS_NODE or build it with `scripts/setup --with-node`, about an hour once)"
+    // One write, so the line is not interleaved with the harness's own output.
+    let line = format!(
+        "SKIPPED {test}: no {BINARY} (set DYNAMIS_NODE or build it with `scripts/setup --with-node`, about an hour once)\n"
     );
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 fn free_port() -> std::io::Result<u16> {
