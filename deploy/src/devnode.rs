@@ -106,8 +106,7 @@ impl DevNode {
 
     /// Kills the node (SIGKILL) and starts it again on the same chain and port.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
         self.child = Self::spawn(&self.binary, &self.base, self.rpc_port)?;
         self.ready().await
     }

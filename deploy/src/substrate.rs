@@ -82,17 +82,10 @@ impl NodeTx {
 struct ContractResult<R> {
     _gas_consumed: sp_weights::Weight,
     gas_required: sp_weights::Weight,
-    _storage_deposit: StorageDeposit,
+    /// `StorageDeposit::{Refund, Charge}(Balance)`: a variant index and a balance.
+    _storage_deposit: (u8, u128),
     _debug_message: Vec<u8>,
     result: Result<R, sp_runtime::DispatchError>,
-}
-
-#[derive(Decode)]
-enum StorageDeposit {
-    #[allow(dead_code)]
-    Refund(u128),
-    #[allow(dead_code)]
-    Charge(u128),
 }
 
 #[derive(Decode)]
@@ -111,14 +104,13 @@ struct InstantiateReturnValue {
 const REVERT: u32 = 1;
 
 /// A dry run's outcome.
-#[derive(Debug, Clone)]
-pub struct DryRun {
-    pub gas_required: sp_weights::Weight,
+struct DryRun {
+    gas_required: sp_weights::Weight,
     /// The message's return data, if it ran.
-    pub data: Vec<u8>,
-    pub reverted: bool,
+    data: Vec<u8>,
+    reverted: bool,
     /// Why the runtime refused to run it (trap, no such contract, out of gas).
-    pub dispatch_error: Option<String>,
+    dispatch_error: Option<String>,
 }
 
 /// The gas limit sent with a call: the dry run's need with headroom for state that moves
@@ -167,8 +159,8 @@ struct Included {
     /// `Some` unless the extrinsic succeeded.
     failed: Option<subxt::error::DispatchError>,
     events: Vec<Event>,
-    /// `System::ExtrinsicSuccess`-level events of other pallets: (pallet, variant, fields).
-    other: Vec<(String, String, Vec<u8>)>,
+    /// The contract a `Contracts::Instantiated` event names, if any.
+    instantiated: Option<[u8; 32]>,
 }
 
 /// A client of one node; reconnects after the connection drops.
@@ -337,25 +329,16 @@ impl NodeClient {
         })
     }
 
-    /// `contract` called with `data` by `origin` at the best block, nothing kept.
-    pub async fn dry_run(
-        &self,
-        origin: [u8; 32],
-        contract: [u8; 32],
-        data: &[u8],
-    ) -> Result<DryRun, ClientError> {
-        let c = self.conn().await?;
-        self.dry_run_at(&c, origin, contract, data, None).await
-    }
-
-    /// A read-only call's raw return data.
+    /// A read-only call's raw return data: `contract` called by `origin` at the best block,
+    /// nothing kept.
     pub async fn query(
         &self,
         origin: [u8; 32],
         contract: [u8; 32],
         data: &[u8],
     ) -> Result<Vec<u8>, ClientError> {
-        let r = self.dry_run(origin, contract, data).await?;
+        let c = self.conn().await?;
+        let r = self.dry_run_at(&c, origin, contract, data, None).await?;
         match r.dispatch_error {
             None => Ok(r.data),
             Some(e) => Err(Self::broken("query", e)),
@@ -433,7 +416,12 @@ impl NodeClient {
         if self.nonce_at(c, best, x.signer).await? <= x.nonce {
             return Ok(None);
         }
-        for number in x.since..=best_number {
+        self.scan(c, x, best_number).await
+    }
+
+    /// Looks for extrinsic `x` in blocks from its first possible one to `to`.
+    async fn scan(&self, c: &Conn, x: &Mark, to: u32) -> Result<Option<Included>, ClientError> {
+        for number in x.since..=to {
             let block_hash = c
                 .rpc
                 .chain_get_block_hash(Some(NumberOrHex::Number(number.into())))
@@ -459,7 +447,7 @@ impl NodeClient {
                 parent: block.header().parent_hash,
                 failed: None,
                 events: Vec::new(),
-                other: Vec::new(),
+                instantiated: None,
             };
             for ev in events.iter() {
                 let ev = ev.map_err(|e| self.fail("event", e))?;
@@ -481,11 +469,13 @@ impl NodeClient {
                             data,
                         });
                     }
-                    (pallet, variant) => included.other.push((
-                        pallet.to_string(),
-                        variant.to_string(),
-                        ev.field_bytes().to_vec(),
-                    )),
+                    ("Contracts", "Instantiated") => {
+                        let (_deployer, contract) =
+                            <([u8; 32], [u8; 32])>::decode(&mut ev.field_bytes())
+                                .map_err(|e| Self::broken("Instantiated", e))?;
+                        included.instantiated = Some(contract);
+                    }
+                    _ => {}
                 }
             }
             return Ok(Some(included));
@@ -497,9 +487,10 @@ impl NodeClient {
     async fn await_inclusion(&self, c: &Conn, x: &Mark) -> Result<Included, ClientError> {
         let deadline = Instant::now() + INCLUSION_TIMEOUT;
         loop {
-            let (best, _) = self.best(c).await?;
+            let (best, best_number) = self.best(c).await?;
             if self.nonce_at(c, best, x.signer).await? > x.nonce {
-                return self.find(c, x).await?.ok_or_else(|| ClientError::Refused {
+                let found = self.scan(c, x, best_number).await?;
+                return found.ok_or_else(|| ClientError::Refused {
                     status: 409,
                     error: format!("nonce {} was used by another transaction", x.nonce),
                 });
@@ -694,13 +685,7 @@ impl NodeClient {
             ],
         );
         let included = self.execute(pair, "instantiate", payload).await?;
-        let instantiated = included
-            .other
-            .iter()
-            .filter(|(p, v, _)| p == "Contracts" && v == "Instantiated")
-            .find_map(|(_, _, fields)| <([u8; 32], [u8; 32])>::decode(&mut &fields[..]).ok())
-            .map(|(_deployer, contract)| contract);
-        match instantiated {
+        match included.instantiated {
             Some(address) if address == predicted => Ok(address),
             Some(address) => Err(Self::broken(
                 "instantiate",
@@ -755,14 +740,10 @@ impl NodeClient {
             .await
             .map_err(|e| self.fail("System::Account", e))?;
         let Some(value) = value else { return Ok(0) };
-        // AccountInfo { nonce: u32, consumers: u32, providers: u32, sufficients: u32,
+        // AccountInfo { nonce, consumers, providers, sufficients: u32,
         //   data: AccountData { free: u128, .. } }
-        let bytes = value.encoded();
-        let free = bytes
-            .get(16..32)
-            .and_then(|b| <[u8; 16]>::try_from(b).ok())
-            .map(u128::from_le_bytes)
-            .unwrap_or(0);
+        let (_, _, _, _, free) = <(u32, u32, u32, u32, u128)>::decode(&mut value.encoded())
+            .map_err(|e| Self::broken("System::Account", e))?;
         Ok(free)
     }
 }

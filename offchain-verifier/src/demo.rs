@@ -147,11 +147,28 @@ async fn fund_verifiers<B: Backend + Send + 'static>(
     .await?
 }
 
-/// A sandbox chain with the suite, and each verifier's account funded with DYN to bond.
-pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
+/// The demo's directory created; the deployer (`//Alice`).
+fn prepare(opts: &Options) -> anyhow::Result<sp_core::sr25519::Pair> {
     std::fs::create_dir_all(&opts.dir)
         .with_context(|| format!("creating {}", opts.dir.display()))?;
-    let admin = signer("//Alice").map_err(anyhow::Error::msg)?;
+    signer("//Alice").map_err(anyhow::Error::msg)
+}
+
+/// Writes the manifest into the demo's directory and funds the verifiers through `backend`.
+async fn save_and_fund<B: Backend + Send + 'static>(
+    opts: &Options,
+    manifest: &Manifest,
+    backend: B,
+    admin: sp_core::sr25519::Pair,
+) -> anyhow::Result<()> {
+    manifest.save(&opts.dir.join("deployment.json"))?;
+    let token = manifest.address("dyn_token")?;
+    fund_verifiers(backend, admin, token, opts).await
+}
+
+/// A sandbox chain with the suite, and each verifier's account funded with DYN to bond.
+pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
+    let admin = prepare(opts)?;
     let launched = launch_sandbox(
         "127.0.0.1:0",
         Duration::from_millis(opts.block_ms),
@@ -160,13 +177,11 @@ pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
     )
     .await
     .context("deploying the suite into the sandbox")?;
-    launched.manifest.save(&opts.dir.join("deployment.json"))?;
-    let token = launched.manifest.address("dyn_token")?;
     let backend = Sandbox {
         node: launched.node.clone(),
         url: Some(launched.url.clone()),
     };
-    fund_verifiers(backend, admin, token, opts).await?;
+    save_and_fund(opts, &launched.manifest, backend, admin).await?;
     Ok(launched)
 }
 
@@ -222,20 +237,16 @@ pub fn node_ticker(url: &str, period: Duration) -> anyhow::Result<tokio::task::J
 
 /// The suite deployed to the node at `url`, each verifier funded, and a block ticker.
 pub async fn node_chain_for(opts: &Options, url: &str) -> anyhow::Result<DemoChain> {
-    std::fs::create_dir_all(&opts.dir)
-        .with_context(|| format!("creating {}", opts.dir.display()))?;
-    let admin = signer("//Alice").map_err(anyhow::Error::msg)?;
+    let admin = prepare(opts)?;
     let manifest = deploy_to_node(url, &admin, &plan_of(opts, &admin))
         .await
         .with_context(|| format!("deploying the suite to the node at {url}"))?;
-    manifest.save(&opts.dir.join("deployment.json"))?;
-    let token = manifest.address("dyn_token")?;
     let backend = dynamis_deploy::backend::Node::new(
         url,
         account_of(&admin),
         tokio::runtime::Handle::current(),
     );
-    fund_verifiers(backend, admin, token, opts).await?;
+    save_and_fund(opts, &manifest, backend, admin).await?;
     let ticker = node_ticker(url, Duration::from_millis(opts.block_ms.max(200)))?;
     Ok(DemoChain::Node {
         manifest,
