@@ -55,12 +55,13 @@ mod attestations {
     use crate::{
         params::{AttestParams, DEFAULT_PARAMS},
         registry::{
-            AttestationError, Effect, EpochTotals, Event, Key, Outcome, Record, Registry, Signature,
+            AttestationError, Effect, EpochTotals, Event, Key, Outcome, Record, Registry,
+            Signature, Status,
         },
         Host,
     };
     use dynamis_proofs::{Attestation, Hash as Digest, Item};
-    use dynamis_shared::{Bonding, BondingError, Capacity, Reputation, Role, SlashClass};
+    use dynamis_shared::{Attested, Bonding, BondingError, Capacity, Reputation, Role, SlashClass};
     use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
 
     #[ink(storage)]
@@ -331,6 +332,18 @@ mod attestations {
         #[ink(message)]
         fn epoch_capacity(&self, epoch: u32) -> u128 {
             self.registry.totals(epoch).capacity
+        }
+
+        #[ink(message)]
+        fn attested(&self, id: u64) -> Option<Attested> {
+            self.registry.record(id).map(|r| Attested {
+                epoch: r.epoch,
+                capacity: r.capacity,
+                regime: r.regime,
+                submitter: r.submitter,
+                signers: r.signers,
+                is_final: r.status == Status::Final,
+            })
         }
     }
 }

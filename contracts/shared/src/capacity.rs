@@ -1,7 +1,31 @@
 //! Measured verification capacity, as the attestations contract publishes it to the
 //! contracts that depend on it (mint-credits, settlement).
 
-use ink::primitives::AccountId;
+use ink::{prelude::vec::Vec, primitives::AccountId};
+
+/// One attestation as a dependent contract sees it: what it measured and who stands behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Attested {
+    pub epoch: u32,
+    /// Capacity units the batch measured.
+    pub capacity: u64,
+    /// Index into `dynamis_proofs::Regime::ALL`.
+    pub regime: u8,
+    pub submitter: AccountId,
+    /// The co-signers, in signature order.
+    pub signers: Vec<AccountId>,
+    /// Whether it is final (its capacity credited); pending, rejected and contested
+    /// attestations are not.
+    pub is_final: bool,
+}
+
+impl Attested {
+    /// Whether `account` submitted or co-signed it.
+    pub fn vouched_by(&self, account: AccountId) -> bool {
+        self.submitter == account || self.signers.contains(&account)
+    }
+}
 
 /// Capacity credited by final attestations.
 #[ink::trait_definition]
@@ -18,4 +42,8 @@ pub trait Capacity {
     /// Capacity units of all final attestations of `epoch`, each batch counted once.
     #[ink(message)]
     fn epoch_capacity(&self, epoch: u32) -> u128;
+
+    /// Attestation `id`, if there is one.
+    #[ink(message)]
+    fn attested(&self, id: u64) -> Option<Attested>;
 }

@@ -13,7 +13,7 @@ pub mod reputation;
 pub mod wiring;
 
 pub use bonding::{Bonding, BondingError, Role, SlashClass};
-pub use capacity::Capacity;
+pub use capacity::{Attested, Capacity};
 pub use psp22::{
     Approval, PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
     Psp22Ledger, Transfer, TransferData, PSP22,
