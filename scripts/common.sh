@@ -9,6 +9,6 @@ export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback
 TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"
 CARGO_CONTRACT_VERSION="5.0.3"
 # Every contract of the suite, in dependency order.
-CONTRACTS=(dyn_token reputation bonding attestations)
+CONTRACTS=(dyn_token reputation bonding attestations mint_credits)
 
 step() { printf '\n==> %s\n' "$*"; }

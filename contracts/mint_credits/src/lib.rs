@@ -1,0 +1,438 @@
+//! Dynamis mint credits: the DYN token's only minter. Supply grows only through
+//! capacity-coupled proposals that pass seven guardrails (seed 000):
+//!
+//! - G1 `amount ≤ f(capacity_delta, reputation_weight)`, Δ measured by final attestations;
+//! - G2 announce → challenge window → activate; a challenge suspends, the resolver decides;
+//! - G3 only reputable, bonded accounts propose; governance never does;
+//! - G4 activation mints into locked, non-transferable credits released per fulfilled epoch;
+//! - G5 failed obligations burn what is locked;
+//! - G6 per-regime lifetime ceilings and scarcity curves fixed at instantiation;
+//! - G7 governance tunes delays, N, K and f's coefficients inside hard bounds, nothing else.
+//!
+//! Phases 0–1 refuse every proposal; phase 2 opens signals B–E at a fraction of the bound;
+//! phase 3 opens signal A. `advance_phase` moves forward on measured capacity only.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub mod params;
+pub mod rules;
+
+pub use params::{Config, Tunables, DAY, DEFAULT_CONFIG, DEFAULT_TUNABLES, MAX_EVIDENCE, ONE_DYN};
+pub use rules::{
+    Activated, Challenge, ChallengeResolved, Challenged, Credit, CreditBurned, Event, Failure,
+    MintError, PhaseAdvanced, Proposal, ProposalState, Proposed, Released, Signal, Totals,
+    TunablesSet,
+};
+
+#[ink::contract]
+mod mint_credits {
+    use crate::{
+        params::{Config, Tunables, DEFAULT_CONFIG, DEFAULT_TUNABLES},
+        rules::{
+            Credit, Credits, Effect, Event, Failure, MintError, Outcome, Proposal, Signal, Totals,
+            World,
+        },
+    };
+    use dynamis_shared::{
+        Action, Attested, Bonding, Capacity, PSP22Burnable, PSP22Mintable, Reputation, Role,
+        TransferData, PSP22,
+    };
+    use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
+
+    #[ink(storage)]
+    pub struct MintCredits {
+        token: AccountId,
+        attestations: AccountId,
+        reputation: AccountId,
+        bonding: AccountId,
+        credits: Credits,
+    }
+
+    /// Turns a cross-contract call's nested result into ours.
+    fn settle_call<T, E>(
+        result: Result<ink::MessageResult<Result<T, E>>, ink::env::Error>,
+        wrap: fn(E) -> MintError,
+    ) -> Result<T, MintError> {
+        match result {
+            Ok(Ok(inner)) => inner.map_err(wrap),
+            _ => Err(MintError::CallFailed),
+        }
+    }
+
+    /// A read of another contract.
+    fn read<T>(result: Result<ink::MessageResult<T>, ink::env::Error>) -> Result<T, MintError> {
+        match result {
+            Ok(Ok(value)) => Ok(value),
+            _ => Err(MintError::CallFailed),
+        }
+    }
+
+    /// The suite's other contracts, read through their public traits.
+    struct Links {
+        attestations: AccountId,
+        reputation: AccountId,
+        bonding: AccountId,
+    }
+
+    impl Links {
+        fn registry(&self) -> ink::contract_ref!(Capacity) {
+            self.attestations.into()
+        }
+
+        fn bonds(&self) -> ink::contract_ref!(Bonding) {
+            self.bonding.into()
+        }
+
+        fn reputation(&self) -> ink::contract_ref!(Reputation) {
+            self.reputation.into()
+        }
+    }
+
+    impl World for Links {
+        fn epoch(&self) -> Result<u32, MintError> {
+            read(self.registry().call().current_epoch().try_invoke())
+        }
+
+        fn capacity(&self, account: AccountId, epoch: u32) -> Result<u128, MintError> {
+            read(self.registry().call().capacity(account, epoch).try_invoke())
+        }
+
+        fn epoch_capacity(&self, epoch: u32) -> Result<u128, MintError> {
+            read(self.registry().call().epoch_capacity(epoch).try_invoke())
+        }
+
+        fn attested(&self, id: u64) -> Result<Option<Attested>, MintError> {
+            read(self.registry().call().attested(id).try_invoke())
+        }
+
+        fn score(&self, account: AccountId) -> Result<u32, MintError> {
+            read(self.reputation().call().score(account).try_invoke())
+        }
+
+        fn authority(&self, account: AccountId, action: Action) -> Result<bool, MintError> {
+            read(
+                self.reputation()
+                    .call()
+                    .authority(account, action)
+                    .try_invoke(),
+            )
+        }
+
+        fn bonded(&self, account: AccountId) -> Result<bool, MintError> {
+            let bonds = self.bonds();
+            for role in Role::ALL {
+                if read(bonds.call().is_bonded(account, role).try_invoke())? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+
+        fn archival(&self, account: AccountId) -> Result<bool, MintError> {
+            read(
+                self.bonds()
+                    .call()
+                    .is_bonded(account, Role::Archival)
+                    .try_invoke(),
+            )
+        }
+    }
+
+    impl MintCredits {
+        /// The minter of `token`, reading capacity from `attestations`, reputation from
+        /// `reputation` (which must list this contract as a writer: it cuts proposers'
+        /// scores) and bonds from `bonding`; `governance` tunes within `config`'s bounds,
+        /// `resolver` decides challenges and reports archival and misreporting failures.
+        #[allow(clippy::too_many_arguments)]
+        #[ink(constructor)]
+        pub fn new(
+            token: AccountId,
+            attestations: AccountId,
+            reputation: AccountId,
+            bonding: AccountId,
+            governance: AccountId,
+            resolver: AccountId,
+            config: Config,
+            tunables: Tunables,
+        ) -> Result<Self, MintError> {
+            Ok(Self {
+                token,
+                attestations,
+                reputation,
+                bonding,
+                credits: Credits::new(config, tunables, governance, resolver)?,
+            })
+        }
+
+        /// [`Self::new`] with the default configuration and tunables (see `params.rs`).
+        #[ink(constructor)]
+        pub fn with_defaults(
+            token: AccountId,
+            attestations: AccountId,
+            reputation: AccountId,
+            bonding: AccountId,
+            governance: AccountId,
+            resolver: AccountId,
+        ) -> Result<Self, MintError> {
+            Self::new(
+                token,
+                attestations,
+                reputation,
+                bonding,
+                governance,
+                resolver,
+                DEFAULT_CONFIG,
+                DEFAULT_TUNABLES,
+            )
+        }
+
+        fn now(&self) -> u32 {
+            self.env().block_number()
+        }
+
+        fn links(&self) -> Links {
+            Links {
+                attestations: self.attestations,
+                reputation: self.reputation,
+                bonding: self.bonding,
+            }
+        }
+
+        fn emit(&self, events: Vec<Event>) {
+            for event in events {
+                match event {
+                    Event::PhaseAdvanced(e) => self.env().emit_event(e),
+                    Event::Proposed(e) => self.env().emit_event(e),
+                    Event::Challenged(e) => self.env().emit_event(e),
+                    Event::ChallengeResolved(e) => self.env().emit_event(e),
+                    Event::Activated(e) => self.env().emit_event(e),
+                    Event::Released(e) => self.env().emit_event(e),
+                    Event::CreditBurned(e) => self.env().emit_event(e),
+                    Event::TunablesSet(e) => self.env().emit_event(e),
+                }
+            }
+        }
+
+        /// Carries out the effects, then emits the events; any failure reverts the message.
+        fn finish(&mut self, (events, effects): Outcome) -> Result<(), MintError> {
+            let mut token: ink::contract_ref!(PSP22) = self.token.into();
+            let mut minter: ink::contract_ref!(PSP22Mintable) = self.token.into();
+            let mut burner: ink::contract_ref!(PSP22Burnable) = self.token.into();
+            let mut reputation: ink::contract_ref!(Reputation) = self.reputation.into();
+            let me = self.env().account_id();
+            for effect in effects {
+                match effect {
+                    Effect::Mint(amount) => settle_call(
+                        minter.call_mut().mint(amount).try_invoke(),
+                        MintError::Token,
+                    )?,
+                    Effect::Pay { amount: 0, .. } | Effect::Burn(0) => {}
+                    Effect::Pay { to, amount } => settle_call(
+                        token
+                            .call_mut()
+                            .transfer(to, amount, TransferData)
+                            .try_invoke(),
+                        MintError::Token,
+                    )?,
+                    Effect::Pull { from, amount } => settle_call(
+                        token
+                            .call_mut()
+                            .transfer_from(from, me, amount, TransferData)
+                            .try_invoke(),
+                        MintError::Token,
+                    )?,
+                    Effect::Burn(amount) => settle_call(
+                        burner.call_mut().burn(amount).try_invoke(),
+                        MintError::Token,
+                    )?,
+                    Effect::Fault { account, class } => {
+                        settle_call(
+                            reputation
+                                .call_mut()
+                                .record_fault(account, class)
+                                .try_invoke(),
+                            MintError::Reputation,
+                        )?;
+                    }
+                }
+            }
+            self.emit(events);
+            Ok(())
+        }
+
+        /// Moves the rollout one phase forward if its measured condition holds (see the
+        /// rules); `epoch` and `verifiers` witness leaving phase 0 and are unused after.
+        #[ink(message)]
+        pub fn advance_phase(
+            &mut self,
+            epoch: u32,
+            verifiers: Vec<AccountId>,
+        ) -> Result<(), MintError> {
+            let links = self.links();
+            let events = self.credits.advance_phase(&links, epoch, &verifiers)?;
+            self.emit(events);
+            Ok(())
+        }
+
+        /// Announces a mint of `amount` to `beneficiary` on `signal`, citing final
+        /// attestations `cited` (signals B–E) and naming `document`. Returns the proposal id.
+        #[ink(message)]
+        pub fn propose(
+            &mut self,
+            signal: Signal,
+            beneficiary: AccountId,
+            amount: u128,
+            cited: Vec<u64>,
+            document: [u8; 32],
+        ) -> Result<u64, MintError> {
+            let (links, caller, now) = (self.links(), self.env().caller(), self.now());
+            let (id, events) = self.credits.propose(
+                &links,
+                caller,
+                signal,
+                beneficiary,
+                amount,
+                &cited,
+                document,
+                now,
+            )?;
+            self.emit(events);
+            Ok(id)
+        }
+
+        /// Challenges proposal `id` with `evidence`, pulling the challenge deposit (approve
+        /// this contract first).
+        #[ink(message)]
+        pub fn challenge(&mut self, id: u64, evidence: [u8; 32]) -> Result<(), MintError> {
+            let (links, caller, now) = (self.links(), self.env().caller(), self.now());
+            let outcome = self.credits.challenge(&links, caller, id, evidence, now)?;
+            self.finish(outcome)
+        }
+
+        /// The resolver upholds or rejects the challenge of proposal `id`.
+        #[ink(message)]
+        pub fn resolve(&mut self, id: u64, upheld: bool) -> Result<(), MintError> {
+            let (caller, now) = (self.env().caller(), self.now());
+            let outcome = self.credits.resolve(caller, id, upheld, now)?;
+            self.finish(outcome)
+        }
+
+        /// Activates proposal `id` after its delay: mints into a locked credit.
+        #[ink(message)]
+        pub fn activate(&mut self, id: u64) -> Result<(), MintError> {
+            let (links, now) = (self.links(), self.now());
+            let outcome = self.credits.activate(&links, id, now)?;
+            self.finish(outcome)
+        }
+
+        /// Pays the beneficiary of credit `id` the tranches its fulfilled epochs allow.
+        #[ink(message)]
+        pub fn release(&mut self, id: u64) -> Result<(), MintError> {
+            let links = self.links();
+            let outcome = self.credits.release(&links, id)?;
+            self.finish(outcome)
+        }
+
+        /// Burns credit `id`'s locked remainder when its next obligation epoch closed below
+        /// the floor.
+        #[ink(message)]
+        pub fn burn_on_drop(&mut self, id: u64) -> Result<(), MintError> {
+            let links = self.links();
+            let outcome = self.credits.burn_on_drop(&links, id)?;
+            self.finish(outcome)
+        }
+
+        /// The resolver reports an archival failure or misreporting behind credit `id`.
+        #[ink(message)]
+        pub fn report_failure(
+            &mut self,
+            id: u64,
+            failure: Failure,
+            evidence: [u8; 32],
+        ) -> Result<(), MintError> {
+            let caller = self.env().caller();
+            let outcome = self.credits.report_failure(caller, id, failure, evidence)?;
+            self.finish(outcome)
+        }
+
+        /// Governance sets the tunables inside their hard bounds.
+        #[ink(message)]
+        pub fn set_tunables(&mut self, tunables: Tunables) -> Result<(), MintError> {
+            let events = self.credits.set_tunables(self.env().caller(), tunables)?;
+            self.emit(events);
+            Ok(())
+        }
+
+        /// f(Δ, w) now for `signal`'s regime, `delta` capacity units and a beneficiary of
+        /// `score`.
+        #[ink(message)]
+        pub fn bound(&self, signal: Signal, delta: u128, score: u32) -> u128 {
+            self.credits.bound(signal.regime(), delta, score)
+        }
+
+        /// (phase, the epoch it began).
+        #[ink(message)]
+        pub fn phase(&self) -> (u8, u32) {
+            self.credits.phase()
+        }
+
+        #[ink(message)]
+        pub fn proposal(&self, id: u64) -> Option<Proposal> {
+            self.credits.proposal(id)
+        }
+
+        #[ink(message)]
+        pub fn credit(&self, id: u64) -> Option<Credit> {
+            self.credits.credit(id)
+        }
+
+        #[ink(message)]
+        pub fn totals(&self) -> Totals {
+            self.credits.totals()
+        }
+
+        #[ink(message)]
+        pub fn config(&self) -> Config {
+            self.credits.config()
+        }
+
+        #[ink(message)]
+        pub fn params(&self) -> Tunables {
+            self.credits.tunables()
+        }
+
+        /// (token, attestations, reputation, bonding, governance, resolver).
+        #[ink(message)]
+        pub fn wired(
+            &self,
+        ) -> (
+            AccountId,
+            AccountId,
+            AccountId,
+            AccountId,
+            AccountId,
+            AccountId,
+        ) {
+            let (governance, resolver) = self.credits.roles();
+            (
+                self.token,
+                self.attestations,
+                self.reputation,
+                self.bonding,
+                governance,
+                resolver,
+            )
+        }
+
+        /// Whether attestation `id` already backs a proposal.
+        #[ink(message)]
+        pub fn is_cited(&self, id: u64) -> bool {
+            self.credits.is_cited(id)
+        }
+
+        /// The capacity level signal A has claimed for `beneficiary`.
+        #[ink(message)]
+        pub fn claimed(&self, beneficiary: AccountId) -> u128 {
+            self.credits.claimed(beneficiary)
+        }
+    }
+}
