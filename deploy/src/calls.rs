@@ -84,6 +84,29 @@ pub mod attestations {
     pub const CURRENT_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::current_epoch");
     pub const CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::capacity");
     pub const EPOCH_CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::epoch_capacity");
+    pub const ATTESTED: [u8; 4] = ink::selector_bytes!("Capacity::attested");
+}
+
+pub mod mint_credits {
+    pub use super::common::*;
+    pub const ADVANCE_PHASE: [u8; 4] = ink::selector_bytes!("advance_phase");
+    pub const PROPOSE: [u8; 4] = ink::selector_bytes!("propose");
+    pub const CHALLENGE: [u8; 4] = ink::selector_bytes!("challenge");
+    pub const RESOLVE: [u8; 4] = ink::selector_bytes!("resolve");
+    pub const ACTIVATE: [u8; 4] = ink::selector_bytes!("activate");
+    pub const RELEASE: [u8; 4] = ink::selector_bytes!("release");
+    pub const BURN_ON_DROP: [u8; 4] = ink::selector_bytes!("burn_on_drop");
+    pub const REPORT_FAILURE: [u8; 4] = ink::selector_bytes!("report_failure");
+    pub const SET_TUNABLES: [u8; 4] = ink::selector_bytes!("set_tunables");
+    pub const BOUND: [u8; 4] = ink::selector_bytes!("bound");
+    pub const PHASE: [u8; 4] = ink::selector_bytes!("phase");
+    pub const PROPOSAL: [u8; 4] = ink::selector_bytes!("proposal");
+    pub const CREDIT: [u8; 4] = ink::selector_bytes!("credit");
+    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
+    pub const CONFIG: [u8; 4] = ink::selector_bytes!("config");
+    pub const WIRED: [u8; 4] = ink::selector_bytes!("wired");
+    pub const IS_CITED: [u8; 4] = ink::selector_bytes!("is_cited");
+    pub const CLAIMED: [u8; 4] = ink::selector_bytes!("claimed");
 }
 
 /// Why a message's return data is not the value expected.

@@ -48,7 +48,7 @@ pub struct Manifest {
     /// Block at which the deployment finished.
     pub block: u32,
     pub roles: Roles,
-    /// By crate name: `dyn_token`, `reputation`, `bonding`, `attestations`.
+    /// By crate name: `dyn_token`, `reputation`, `bonding`, `attestations`, `mint_credits`.
     pub contracts: BTreeMap<String, Contract>,
     pub attestation_params: AttestationParams,
     /// What was wired and locked, in order (`reputation.writer += bonding`, …).

@@ -15,7 +15,13 @@ use sp_core::sr25519;
 use std::{collections::BTreeMap, fmt::Debug, path::PathBuf};
 
 /// The contracts, in the order they are deployed.
-pub const CONTRACTS: [&str; 4] = ["dyn_token", "reputation", "bonding", "attestations"];
+pub const CONTRACTS: [&str; 5] = [
+    "dyn_token",
+    "reputation",
+    "bonding",
+    "attestations",
+    "mint_credits",
+];
 
 /// Where `cargo contract build` leaves the contracts of this repository.
 pub fn default_artifacts() -> PathBuf {
@@ -131,14 +137,6 @@ pub fn deploy_suite(
         "dyn_token",
         call_data(calls::token::NEW, acct(plan.genesis)),
     )?;
-    // The token's only minter is the mint-credits contract, which does not exist yet: until
-    // it does, the minter is locked to nobody and the supply is the genesis supply.
-    d.call::<TokenError>(
-        "dyn_token.minter locked to nobody".into(),
-        token,
-        calls::token::LOCK_MINTER,
-        None::<ink::primitives::AccountId>,
-    )?;
     let reputation = d.instantiate(
         "reputation",
         call_data(calls::reputation::WITH_DEFAULTS, acct(plan.governance)),
@@ -157,7 +155,25 @@ pub fn deploy_suite(
             (acct(bonding), acct(reputation), plan.attestations),
         ),
     )?;
-    for (name, writer) in [("bonding", bonding), ("attestations", attestations)] {
+    let mint_credits = d.instantiate(
+        "mint_credits",
+        call_data(
+            calls::mint_credits::WITH_DEFAULTS,
+            (
+                acct(token),
+                acct(attestations),
+                acct(reputation),
+                acct(bonding),
+                acct(plan.governance),
+                acct(plan.resolver),
+            ),
+        ),
+    )?;
+    for (name, writer) in [
+        ("bonding", bonding),
+        ("attestations", attestations),
+        ("mint_credits", mint_credits),
+    ] {
         d.call::<ReputationError>(
             format!("reputation.writer += {name}"),
             reputation,
@@ -182,6 +198,14 @@ pub fn deploy_suite(
         bonding,
         calls::bonding::LOCK_WIRING,
         (),
+    )?;
+    // The token's one minter, fixed for good: from here on DYN's supply grows only through
+    // mint_credits' guardrails.
+    d.call::<TokenError>(
+        "dyn_token.minter locked to mint_credits".into(),
+        token,
+        calls::token::LOCK_MINTER,
+        Some(acct(mint_credits)),
     )?;
     // Read back what the registry was instantiated with.
     let raw = d

@@ -56,6 +56,7 @@ pub struct Suite {
     pub reputation: AccountId,
     pub bonding: AccountId,
     pub attestations: AccountId,
+    pub mint_credits: AccountId,
 }
 
 pub(crate) fn ok<R>(result: Result<R, crate::ChainError>, what: &str) -> R {
@@ -85,13 +86,14 @@ impl Default for Suite {
 }
 
 impl Suite {
-    /// DYN (minter locked to nobody), reputation, bonding and attestations with defaults;
-    /// bonding, attestations and [`who::writer`] registered as reputation writers,
+    /// DYN (minter locked to mint_credits), reputation, bonding, attestations and mint_credits
+    /// with defaults; bonding, attestations, mint_credits and [`who::writer`] registered as
+    /// reputation writers,
     /// attestations and [`who::reporter`] as slash reporters, and both wirings locked.
     pub fn new() -> Self {
         let mut suite = Self::unwired();
         let (bnd, att, admin) = (suite.bonding, suite.attestations, who::admin());
-        for writer in [bnd, att, who::writer()] {
+        for writer in [bnd, att, suite.mint_credits, who::writer()] {
             done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, writer));
         }
         done(suite.rep_call::<RepResult<()>>(admin, selector::LOCK_WIRING, ()));
@@ -102,13 +104,12 @@ impl Suite {
         suite
     }
 
-    /// Everything deployed, nothing wired yet (DYN's minter is locked to nobody).
+    /// Everything deployed, nothing wired yet but DYN's minter, locked to mint_credits.
     pub fn unwired() -> Self {
         let mut chain = Chain::new();
         let admin = who::admin();
         let token_wasm = bundle(BundleProvider::DynToken).wasm;
         let token = Psp22::deploy_dyn(&mut chain, &token_wasm, admin, who::genesis()).value;
-        assert_eq!(token.lock_minter(&mut chain, admin, None).value, Ok(()));
         let reputation = Self::deploy(
             &mut chain,
             BundleProvider::Reputation,
@@ -127,16 +128,34 @@ impl Suite {
             BundleProvider::Attestations,
             call_data(selector::WITH_DEFAULTS, (bonding, reputation)),
         );
+        let mint_credits = Self::deploy(
+            &mut chain,
+            BundleProvider::MintCredits,
+            call_data(
+                selector::WITH_DEFAULTS,
+                (
+                    token.address,
+                    attestations,
+                    reputation,
+                    bonding,
+                    who::governance(),
+                    who::resolver(),
+                ),
+            ),
+        );
+        let minter = Some(mint_credits);
+        assert_eq!(token.lock_minter(&mut chain, admin, minter).value, Ok(()));
         Self {
             chain,
             token,
             reputation,
             bonding,
             attestations,
+            mint_credits,
         }
     }
 
-    fn deploy(chain: &mut Chain, contract: BundleProvider, data: Vec<u8>) -> AccountId {
+    pub(crate) fn deploy(chain: &mut Chain, contract: BundleProvider, data: Vec<u8>) -> AccountId {
         let wasm = bundle(contract).wasm;
         let called = ok(chain.deploy(&wasm, who::admin(), data, vec![]), "deploy");
         called.value
@@ -349,6 +368,7 @@ pub fn everyone(suite: &Suite) -> Vec<AccountId> {
         suite.reputation,
         suite.bonding,
         suite.attestations,
+        suite.mint_credits,
         account(0),
     ];
     all.extend((0..4).map(who::user));

@@ -52,11 +52,25 @@ pub fn assert_deployed(
         calls::account(plan.genesis),
     );
     assert_eq!((supply, held), (dyn_token::GENESIS_SUPPLY, supply));
-    // The token's minter is locked to nobody (until mint-credits exists).
+    let mint_credits = manifest.address("mint_credits").expect("mint_credits");
+    // The token's one minter is mint_credits, locked for good.
     let minter: MinterState = query(backend, token, calls::token::MINTER_STATE, ());
-    assert_eq!((minter.admin, minter.minter), (None, None));
+    assert_eq!(
+        (minter.admin, minter.minter),
+        (None, Some(calls::account(mint_credits)))
+    );
+    // mint_credits reads the suite it was given and starts in phase 0.
+    type Wired = [[u8; 32]; 6];
+    let wired: Wired = query(backend, mint_credits, calls::mint_credits::WIRED, ());
+    let roles = [plan.governance, plan.resolver];
+    assert_eq!(
+        wired,
+        [token, attestations, reputation, bonding, roles[0], roles[1]]
+    );
+    let phase: (u8, u32) = query(backend, mint_credits, calls::mint_credits::PHASE, ());
+    assert_eq!(phase, (0, 0));
     // Reputation writers and bonding reporters are wired, and both wirings are locked.
-    for writer in [bonding, attestations] {
+    for writer in [bonding, attestations, mint_credits] {
         let is: bool = query(
             backend,
             reputation,
@@ -97,7 +111,7 @@ pub fn assert_deployed(
             "{name}"
         );
     }
-    assert_eq!(manifest.wiring.len(), 6, "{:?}", manifest.wiring);
+    assert_eq!(manifest.wiring.len(), 7, "{:?}", manifest.wiring);
 
     let path = std::env::temp_dir().join(format!(
         "dynamis-manifest-{}-{}.json",
