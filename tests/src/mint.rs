@@ -132,6 +132,15 @@ impl Suite {
         );
     }
 
+    /// `owner` sets mint_credits' allowance to exactly `amount`.
+    pub fn approve_mint(&mut self, owner: AccountId, amount: u128) {
+        let (token, spender) = (self.token, self.mint_credits);
+        assert_eq!(
+            token.approve(&mut self.chain, owner, spender, amount).value,
+            Ok(())
+        );
+    }
+
     /// Tops `account`'s score up to exactly `target` (from [`who::writer`], within the
     /// epoch's gain cap); false if the cap leaves too little room.
     pub fn score_to(&mut self, account: AccountId, target: u32) -> bool {
@@ -152,6 +161,8 @@ impl Suite {
 /// of the epoch, finalised one epoch later when its window has closed.
 pub struct Network {
     pub verifiers: Vec<Verifier>,
+    /// Further mint_credits contracts whose phases the keeper advances too.
+    pub keep: Vec<AccountId>,
     pending: Vec<u64>,
     roots: u64,
 }
@@ -161,6 +172,7 @@ impl Network {
     pub fn new(s: &mut Suite, n: u8) -> Self {
         Self {
             verifiers: s.verifiers(n),
+            keep: Vec::new(),
             pending: Vec::new(),
             roots: 0,
         }
@@ -208,6 +220,47 @@ impl Network {
             }
         }
         self.pending = waiting;
+    }
+
+    /// Runs `epochs` epochs at `units` each, a keeper advancing the phase whenever it can,
+    /// and tops `builder`'s reputation up each epoch towards (never above) `ceiling`.
+    pub fn run(
+        &mut self,
+        s: &mut Suite,
+        epochs: u32,
+        units: u64,
+        builder: AccountId,
+        ceiling: u32,
+    ) {
+        let accounts = self.accounts();
+        for _ in 0..epochs {
+            self.attest(s, units, Regime::Ephemeral);
+            let closed = s.current_epoch().saturating_sub(1);
+            let keeper = call_data(selector::ADVANCE_PHASE, (closed, accounts.clone()));
+            for contract in std::iter::once(s.mint_credits).chain(self.keep.iter().copied()) {
+                let _ = s.chain.call_raw(contract, who::user(1), keeper.clone());
+            }
+            let target = ceiling.min(s.score(builder).saturating_add(15_000));
+            s.score_to(builder, target);
+            s.chain.advance(DAY);
+        }
+    }
+
+    /// The README's worked example up to its proposal: epochs 0–29 at 1,000 units (the
+    /// first verifier's score topped up to 560,000), 30–36 at 1,500, and epoch 37's
+    /// attestation posted; the rollout is in phase 3.
+    pub fn example(s: &mut Suite) -> Self {
+        let mut net = Self::new(s, 3);
+        net.run_example(s);
+        net
+    }
+
+    /// [`Self::example`] with these verifiers (and contracts to keep).
+    pub fn run_example(&mut self, s: &mut Suite) {
+        let v = self.verifiers[0].account;
+        self.run(s, 30, 1_000, v, 560_000);
+        self.run(s, 7, 1_500, v, 0);
+        self.attest(s, 1_500, Regime::Ephemeral);
     }
 
     /// One epoch of work at `capacity` units, then on to the next epoch.

@@ -16,49 +16,19 @@ use mint_credits::{
 
 const GENESIS: u128 = dyn_token::GENESIS_SUPPLY;
 
-/// Runs the network `epochs` epochs at `units` each, letting a keeper advance the phase
-/// whenever it can and building `builder`'s reputation towards (not above) `ceiling`.
-fn run(
-    s: &mut Suite,
-    net: &mut Network,
-    epochs: u32,
-    units: u64,
-    builder: AccountId,
-    ceiling: u32,
-) {
-    let accounts = net.accounts();
-    for _ in 0..epochs {
-        net.attest(s, units, Regime::Ephemeral);
-        let closed = s.current_epoch().saturating_sub(1);
-        let _ = s.advance_phase(who::user(1), closed, &accounts);
-        let target = ceiling.min(s.score(builder).saturating_add(15_000));
-        s.score_to(builder, target);
-        s.chain.advance(DAY);
-    }
-}
-
 /// The README's worked example, every figure asserted.
 #[test]
 fn the_readme_worked_example() {
     let mut s = Suite::new();
-    let mut net = Network::new(&mut s, 3);
+    // Epochs 0–29 at 1,000 units, 30–36 at 1,500, a keeper moving the phases on the way; the
+    // verifier's score topped up to 560,000 by epoch 29, then only its own work (5,000 per
+    // final attestation, less decay). Epoch 37's attestation is posted.
+    let mut net = Network::example(&mut s);
     let v = net.verifiers[0].account;
-    assert_eq!(s.current_epoch(), 0);
-    // Epochs 0–29 at 1,000 units, 30–36 at 1,500; the keeper moves the phases on the way.
-    // (The verifier's score: topped up to 560,000 by epoch 29, then only its own work:
-    // 5,000 per final attestation, less decay.)
-    run(&mut s, &mut net, 30, 1_000, v, 560_000);
-    run(&mut s, &mut net, 7, 1_500, v, 0);
     assert_eq!(s.current_epoch(), 37);
-    let (phase, since) = s.phase();
-    assert_eq!(
-        (phase, since),
-        (3, 15),
-        "phase 1 at epoch 1, 2 at 8, 3 at 15"
-    );
+    assert_eq!(s.phase(), (3, 15), "phase 1 at epoch 1, 2 at 8, 3 at 15");
 
     // Epoch 37: the verifier, score exactly 0.6, proposes signal A for itself.
-    net.attest(&mut s, 1_500, Regime::Ephemeral);
     assert!(s.score_to(v, 600_000));
     assert!(s.authority(v, Action::ProposeMint));
     let bound = s.bound(Signal::CapacityExpansion, 500, 600_000);
@@ -147,4 +117,305 @@ fn the_readme_worked_example() {
         s.proposal(id).map(|p| p.state),
         Some(ProposalState::Activated)
     );
+}
+
+/// Gives `who` challenge authority (score 200,000 and history) and DYN for deposits, approved.
+fn challenger(s: &mut Suite, who: AccountId) {
+    let target = s.score(who).max(200_000);
+    while !s.score_to(who, target) {
+        s.chain.advance(DAY);
+    }
+    assert!(s.authority(who, Action::Challenge));
+    s.give(who, 1_000 * ONE_DYN);
+    s.allow_mint(who, 1_000 * ONE_DYN);
+}
+
+/// G2: a challenge suspends the proposal; upheld, it cancels it, returns the deposit and cuts
+/// the proposer's reputation; only the resolver decides.
+#[test]
+fn an_upheld_challenge_cancels_the_proposal_and_cuts_the_proposer() {
+    let mut s = Suite::new();
+    let net = Network::example(&mut s);
+    let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
+    let id = done(s.propose(v, Signal::CapacityExpansion, v, 300 * ONE_DYN, &[])).value;
+    // A challenger without an active bond is refused, and so is one without authority.
+    let outsider = who::user(3);
+    s.give(outsider, 1_000 * ONE_DYN);
+    assert_eq!(
+        s.challenge_mint(outsider, id).value,
+        Err(MintError::NoAuthority)
+    );
+    challenger(&mut s, c);
+    let held = s.balance(c);
+    done(s.challenge_mint(c, id));
+    let deposit = DEFAULT_TUNABLES.challenge_deposit;
+    assert_eq!(s.balance(c), held - deposit);
+    assert_eq!(s.balance(s.mint_credits), deposit);
+    // Suspended: no activation however long it waits.
+    s.chain.advance(10 * DAY);
+    assert_eq!(
+        s.activate(who::user(1), id).value,
+        Err(MintError::NotAnnounced)
+    );
+    for caller in everyone(&s).into_iter().filter(|a| *a != who::resolver()) {
+        let refused = s.resolve_mint(caller, id, true).value;
+        assert_eq!(refused, Err(MintError::NotResolver), "{caller:?}");
+    }
+    let score = s.score(v);
+    done(s.resolve_mint(who::resolver(), id, true));
+    assert_eq!(
+        s.proposal(id).map(|p| p.state),
+        Some(ProposalState::Cancelled)
+    );
+    assert_eq!(s.balance(c), held, "deposit returned");
+    // The registry's SLA cut keeps 80 %.
+    let retain = s.rep_params().retain_after_sla_ppb;
+    assert_eq!(
+        s.score(v),
+        (u64::from(score) * u64::from(retain) / 1_000_000_000) as u32
+    );
+    assert_eq!(
+        s.activate(who::user(1), id).value,
+        Err(MintError::NotAnnounced)
+    );
+    assert_eq!(s.supply(), GENESIS);
+    assert_eq!(s.mint_totals().minted, [0; 4]);
+}
+
+/// Phase 2: signals B–E cite final attestations of their regime and mint a quarter of f; a
+/// rejected challenge burns its deposit and the proposal resumes; a permanent credit releases
+/// only while the beneficiary holds an archival bond.
+#[test]
+fn phase_2_mints_from_cited_attestations_at_a_quarter_of_the_bound() {
+    let mut s = Suite::new();
+    // Reputation governance lowers the proposer thresholds to their floor (score 150,000, one
+    // active epoch) so that phase 2 can be reached with a proposer in it.
+    let mut p = s.rep_params();
+    p.min_score[Action::ProposeMint.index()] = 150_000;
+    p.min_active_epochs[Action::ProposeMint.index()] = 1;
+    let set = s.rep_call::<Result<(), ReputationError>>(
+        who::governance(),
+        dynamis_tests::suite::selector::SET_PARAMS,
+        p,
+    );
+    done(set);
+    let mut net = Network::new(&mut s, 3);
+    let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
+    net.run(&mut s, 9, 1_000, v, 300_000);
+    assert_eq!(s.phase().0, 2);
+    challenger(&mut s, c);
+    let permanent = net.attest(&mut s, 1_000, Regime::Permanent);
+    s.chain.advance(DAY);
+    net.attest(&mut s, 1_000, Regime::Ephemeral);
+    assert_eq!(
+        s.propose(v, Signal::CapacityExpansion, v, ONE_DYN, &[])
+            .value,
+        Err(MintError::SignalNotOpen)
+    );
+    // f for 1,000 permanent units at 0.1 DYN each, the beneficiary's weight, then a quarter.
+    let score = s.score(v);
+    let weight = 500_000_000 + 500_000_000 * u128::from(score) / u128::from(SCORE_MAX);
+    let expected = 1_000 * (ONE_DYN / 10) * weight / 1_000_000_000 / 4;
+    let bound = s.bound(Signal::PermanentLiability, 1_000, score);
+    assert_eq!(bound, expected);
+    assert_eq!(
+        s.propose(v, Signal::PermanentLiability, v, bound + 1, &[permanent])
+            .value,
+        Err(MintError::AboveBound { bound })
+    );
+    let id = done(s.propose(v, Signal::PermanentLiability, v, bound, &[permanent])).value;
+    assert_eq!(
+        s.propose(v, Signal::PermanentLiability, v, 1, &[permanent])
+            .value,
+        Err(MintError::EvidenceUsed)
+    );
+    // A challenge without an allowance fails in the token, and nothing changes.
+    s.approve_mint(c, 0);
+    let refused = s.challenge_mint(c, id).value;
+    assert_eq!(
+        refused,
+        Err(MintError::Token(PSP22Error::InsufficientAllowance))
+    );
+    assert_eq!(
+        s.proposal(id).map(|p| p.state),
+        Some(ProposalState::Announced)
+    );
+    s.allow_mint(c, 1_000 * ONE_DYN);
+    s.chain.advance(DAY);
+    done(s.challenge_mint(c, id));
+    done(s.resolve_mint(who::resolver(), id, false));
+    let deposit = DEFAULT_TUNABLES.challenge_deposit;
+    assert_eq!(
+        s.supply(),
+        GENESIS - deposit,
+        "the rejected challenger's deposit burned"
+    );
+    // Resumed with the two days it had left.
+    assert_eq!(
+        s.activate(who::user(1), id).value,
+        Err(MintError::DelayRunning)
+    );
+    s.chain.advance(2 * DAY);
+    done(s.activate(who::user(1), id));
+    let credit = s.credit(id).expect("credit");
+    assert_eq!(s.supply(), GENESIS - deposit + credit.amount);
+    assert!(credit.amount <= bound * 11 / 10 && credit.amount > 0);
+    // The first obligation epoch (the next) closes at 1,000 ≥ 800 units; no archival bond,
+    // no release.
+    for _ in 0..2 {
+        net.attest(&mut s, 1_000, Regime::Ephemeral);
+        s.chain.advance(DAY);
+    }
+    net.attest(&mut s, 1_000, Regime::Ephemeral);
+    assert_eq!(s.current_epoch(), credit.first_epoch + 1);
+    assert_eq!(
+        s.release(who::user(1), id).value,
+        Err(MintError::ArchivesNotHeld)
+    );
+    s.bond_new(v, dynamis_shared::Role::Archival, 100 * ONE_DYN);
+    let before = s.balance(v);
+    done(s.release(who::user(1), id));
+    assert_eq!(s.balance(v) - before, credit.amount / 4);
+    assert_eq!(s.mint_totals().minted[3], credit.amount);
+}
+
+/// G7 and the roles: governance tunes inside the bounds and nothing else; it cannot propose,
+/// mint, move a phase or touch a ceiling; every privileged message refuses everyone else.
+#[test]
+fn governance_can_never_mint_propose_or_raise_a_ceiling() {
+    let mut s = Suite::new();
+    let g = who::governance();
+    let mut t = DEFAULT_TUNABLES;
+    t.delay_blocks = 5 * DAY;
+    t.sustain_epochs = 10;
+    for caller in everyone(&s).into_iter().filter(|a| *a != g) {
+        assert_eq!(
+            s.set_tunables(caller, t).value,
+            Err(MintError::NotGovernance)
+        );
+        for failure in [Failure::Archival, Failure::Misreport] {
+            let r: MintResult = s.report_failure(caller, 0, failure).value;
+            if caller != who::resolver() {
+                assert_eq!(r, Err(MintError::NotResolver));
+            }
+        }
+    }
+    let mut wild = t;
+    wild.alpha_ppb = 900_000_000;
+    assert_eq!(
+        s.set_tunables(g, wild).value,
+        Err(MintError::ParamOutOfBounds)
+    );
+    done(s.set_tunables(g, t));
+    assert_eq!(s.tunables(), t);
+    let config: mint_credits::Config = s.mint_query(dynamis_tests::mint::selector::CONFIG, ());
+    assert_eq!(
+        config, DEFAULT_CONFIG,
+        "no message changes the ceilings or rates"
+    );
+    // Governance proposes nothing, mints nothing, moves no phase.
+    assert_eq!(
+        s.propose(g, Signal::PermanentLiability, g, ONE_DYN, &[0])
+            .value,
+        Err(MintError::GovernanceCannotPropose)
+    );
+    let token = s.token;
+    let minted = token.mint(&mut s.chain, g, ONE_DYN).value;
+    assert_eq!(minted, Err(PSP22Error::Custom("NotMinter".into())));
+    assert_eq!(
+        s.advance_phase(g, 0, &[]).value,
+        Err(MintError::PhaseConditionUnmet)
+    );
+    assert_eq!(s.phase(), (0, 0));
+    // The minter is mint_credits for good: the admin cannot re-point it.
+    let admin = who::admin();
+    let relock = token.lock_minter(&mut s.chain, admin, Some(admin)).value;
+    assert_eq!(relock, Err(dyn_token::TokenError::MinterAlreadyLocked));
+    assert_eq!(s.supply(), GENESIS);
+}
+
+/// What only a live suite can make fail: a dependency that is not there, a contract that is
+/// not the token's minter, one that is not a reputation writer.
+#[test]
+fn a_contract_outside_the_wiring_cannot_mint_or_cut() {
+    let mut s = Suite::new();
+    let bundle = dynamis_tests::BundleProvider::MintCredits;
+    let args = |att: AccountId, s: &Suite| {
+        (
+            s.token.address,
+            att,
+            s.reputation,
+            s.bonding,
+            who::governance(),
+            who::resolver(),
+        )
+    };
+    let data = dynamis_tests::call_data(
+        dynamis_tests::suite::selector::WITH_DEFAULTS,
+        args(dynamis_tests::account(0), &s),
+    );
+    let broken = s.chain.deploy(
+        &dynamis_tests::bundle(bundle).wasm,
+        who::admin(),
+        data,
+        vec![1],
+    );
+    let broken = broken.expect("deployed").value;
+    let data = dynamis_tests::call_data(
+        dynamis_tests::mint::selector::ADVANCE_PHASE,
+        (0u32, Vec::<AccountId>::new()),
+    );
+    let r: MintResult = s
+        .chain
+        .call(broken, who::user(1), data)
+        .expect("called")
+        .value;
+    assert_eq!(r, Err(MintError::CallFailed));
+
+    // A second mint_credits over the real suite, its phases kept alongside the real one's:
+    // the same rules, but neither the token's minter nor a reputation writer.
+    let data = dynamis_tests::call_data(
+        dynamis_tests::suite::selector::WITH_DEFAULTS,
+        args(s.attestations, &s),
+    );
+    let rogue = s.chain.deploy(
+        &dynamis_tests::bundle(bundle).wasm,
+        who::admin(),
+        data,
+        vec![2],
+    );
+    let rogue = rogue.expect("deployed").value;
+    let mut net = Network::new(&mut s, 3);
+    net.keep.push(rogue);
+    net.run_example(&mut s);
+    let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
+    let real = s.mint_credits;
+    s.mint_credits = rogue;
+    assert_eq!(s.phase(), (3, 15));
+    let id = done(s.propose(v, Signal::CapacityExpansion, v, 300 * ONE_DYN, &[])).value;
+    challenger(&mut s, c);
+    done(s.challenge_mint(c, id));
+    let refused = s.resolve_mint(who::resolver(), id, true).value;
+    assert_eq!(
+        refused,
+        Err(MintError::Reputation(ReputationError::NotWriter))
+    );
+    assert_eq!(
+        s.proposal(id).map(|p| p.state),
+        Some(ProposalState::Challenged)
+    );
+    done(s.resolve_mint(who::resolver(), id, false));
+    s.chain.advance(3 * DAY);
+    let refused = s.activate(who::user(1), id).value;
+    assert_eq!(
+        refused,
+        Err(MintError::Token(PSP22Error::Custom("NotMinter".into())))
+    );
+    assert_eq!(
+        s.mint_totals().minted,
+        [0; 4],
+        "the refused mint left no trace"
+    );
+    s.mint_credits = real;
+    assert_eq!(s.supply(), GENESIS - DEFAULT_TUNABLES.challenge_deposit);
 }
