@@ -375,7 +375,7 @@ fn privileged_messages_refuse_every_other_caller() {
             let r: RepResult<()> = s.rep_call(caller, selector::SET_PARAMS, params).value;
             assert_eq!(r, Err(ReputationError::NotGovernance));
         }
-        if ![who::writer(), s.bonding, s.attestations].contains(&caller) {
+        if ![who::writer(), s.bonding, s.attestations, s.mint_credits].contains(&caller) {
             assert_eq!(
                 s.record_success(caller, alice, 1).value,
                 Err(ReputationError::NotWriter)
