@@ -24,6 +24,15 @@ pub fn bundle(contract: BundleProvider) -> drink::session::ContractBundle {
         .unwrap_or_else(|e| panic!("bundle of {contract:?}: {e:?}"))
 }
 
+/// The number in environment variable `name` (seeds and lengths of the randomised tests), or
+/// `default`.
+pub fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A deterministic test account.
 pub fn account(n: u8) -> AccountId {
     AccountId::from([n; 32])

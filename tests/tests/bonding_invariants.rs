@@ -14,18 +14,12 @@
 use bonding::{DisputeResolved, SlashSettled, DAY, ONE_DYN};
 use dynamis_shared::{Role, SlashClass};
 use dynamis_tests::{
+    env_or,
     suite::{who, Suite},
     AccountId, RawEvent,
 };
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 const USERS: u8 = 6;
 const ROLES: [Role; 3] = [Role::Validator, Role::Archival, Role::Verifier];

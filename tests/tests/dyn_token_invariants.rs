@@ -12,19 +12,12 @@
 use dyn_token::{TokenError, GENESIS_SUPPLY};
 use dynamis_shared::{PSP22Error, Transfer};
 use dynamis_tests::{
-    account,
+    account, env_or,
     psp22::{Psp22, Psp22Result},
     AccountId, BundleProvider, Called, Chain, RawEvent,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::collections::HashMap;
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The reference model: PSP22 rules written the obvious way, independently of the contract.
 #[derive(Default)]

@@ -15,19 +15,13 @@
 use dynamis_proofs::Regime;
 use dynamis_shared::{Role, SlashClass, Transfer};
 use dynamis_tests::{
+    env_or,
     mint::Network,
     suite::{who, Suite},
     Called, RawEvent,
 };
 use mint_credits::{Activated, Failure, Signal, Tunables, DAY, DEFAULT_CONFIG, ONE_DYN};
 use rand::{rngs::StdRng, Rng, SeedableRng};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// What the token's events say happened to the supply, and what mint_credits said it minted.
 #[derive(Default)]
