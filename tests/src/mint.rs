@@ -32,6 +32,22 @@ impl Suite {
         )
     }
 
+    /// Deploys another mint_credits (defaults) over this suite but reading capacity from
+    /// `attestations`, wired into nothing: neither the token's minter nor a reputation writer.
+    pub fn deploy_mint_credits(&mut self, attestations: AccountId, salt: Vec<u8>) -> AccountId {
+        let args = (
+            self.token.address,
+            attestations,
+            self.reputation,
+            self.bonding,
+            who::governance(),
+            who::resolver(),
+        );
+        let data = call_data(selector::WITH_DEFAULTS, args);
+        let wasm = crate::bundle(crate::BundleProvider::MintCredits).wasm;
+        ok(self.chain.deploy(&wasm, who::admin(), data, salt), "deploy").value
+    }
+
     pub fn mint_query<R: Decode>(&mut self, selector: [u8; 4], args: impl Encode) -> R {
         let address = self.mint_credits;
         ok(

@@ -155,7 +155,7 @@ impl Suite {
         }
     }
 
-    pub(crate) fn deploy(chain: &mut Chain, contract: BundleProvider, data: Vec<u8>) -> AccountId {
+    fn deploy(chain: &mut Chain, contract: BundleProvider, data: Vec<u8>) -> AccountId {
         let wasm = bundle(contract).wasm;
         let called = ok(chain.deploy(&wasm, who::admin(), data, vec![]), "deploy");
         called.value

@@ -339,57 +339,20 @@ fn governance_can_never_mint_propose_or_raise_a_ceiling() {
 #[test]
 fn a_contract_outside_the_wiring_cannot_mint_or_cut() {
     let mut s = Suite::new();
-    let bundle = dynamis_tests::BundleProvider::MintCredits;
-    let args = |att: AccountId, s: &Suite| {
-        (
-            s.token.address,
-            att,
-            s.reputation,
-            s.bonding,
-            who::governance(),
-            who::resolver(),
-        )
-    };
-    let data = dynamis_tests::call_data(
-        dynamis_tests::suite::selector::WITH_DEFAULTS,
-        args(dynamis_tests::account(0), &s),
-    );
-    let broken = s.chain.deploy(
-        &dynamis_tests::bundle(bundle).wasm,
-        who::admin(),
-        data,
-        vec![1],
-    );
-    let broken = broken.expect("deployed").value;
-    let data = dynamis_tests::call_data(
-        dynamis_tests::mint::selector::ADVANCE_PHASE,
-        (0u32, Vec::<AccountId>::new()),
-    );
-    let r: MintResult = s
-        .chain
-        .call(broken, who::user(1), data)
-        .expect("called")
-        .value;
+    let real = s.mint_credits;
+    s.mint_credits = s.deploy_mint_credits(dynamis_tests::account(0), vec![1]);
+    let r = s.advance_phase(who::user(1), 0, &[]).value;
     assert_eq!(r, Err(MintError::CallFailed));
+    s.mint_credits = real;
 
     // A second mint_credits over the real suite, its phases kept alongside the real one's:
     // the same rules, but neither the token's minter nor a reputation writer.
-    let data = dynamis_tests::call_data(
-        dynamis_tests::suite::selector::WITH_DEFAULTS,
-        args(s.attestations, &s),
-    );
-    let rogue = s.chain.deploy(
-        &dynamis_tests::bundle(bundle).wasm,
-        who::admin(),
-        data,
-        vec![2],
-    );
-    let rogue = rogue.expect("deployed").value;
+    let attestations = s.attestations;
+    let rogue = s.deploy_mint_credits(attestations, vec![2]);
     let mut net = Network::new(&mut s, 3);
     net.keep.push(rogue);
     net.run_example(&mut s);
     let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
-    let real = s.mint_credits;
     s.mint_credits = rogue;
     assert_eq!(s.phase(), (3, 15));
     let id = done(s.propose(v, Signal::CapacityExpansion, v, 300 * ONE_DYN, &[])).value;

@@ -23,12 +23,12 @@ use dynamis_tests::{
 use mint_credits::{Activated, Failure, Signal, Tunables, DAY, DEFAULT_CONFIG, ONE_DYN};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-/// What the token's events say happened to the supply, and what mint_credits said it minted.
+/// What the token's events say happened to the supply (each mint checked against the
+/// `Activated` event of the same call).
 #[derive(Default)]
 struct Ledger {
     minted: u128,
     burned: u128,
-    activated: u128,
 }
 
 impl Ledger {
@@ -72,7 +72,6 @@ impl Ledger {
             "seed {seed} step {step}: mint ≠ activation"
         );
         self.minted += minted_here;
-        self.activated += activated;
     }
 }
 
@@ -294,7 +293,7 @@ impl World {
         let totals = self.s.mint_totals();
         assert_eq!(
             totals.minted.iter().sum::<u128>(),
-            self.ledger.activated,
+            self.ledger.minted,
             "{at}: minted"
         );
         for (minted, ceiling) in totals.minted.iter().zip(DEFAULT_CONFIG.ceilings) {
@@ -324,7 +323,7 @@ fn random_actions_keep_every_supply_invariant() {
             w.act();
             w.check();
         }
-        activated += w.ledger.activated;
+        activated += w.ledger.minted;
         eprintln!(
             "seed {seed}: {} proposals, {} DYN minted, {} DYN burned",
             w.proposals,

@@ -61,7 +61,10 @@ mod attestations {
         Host,
     };
     use dynamis_proofs::{Attestation, Hash as Digest, Item};
-    use dynamis_shared::{Attested, Bonding, BondingError, Capacity, Reputation, Role, SlashClass};
+    use dynamis_shared::{
+        call::{read, settle},
+        Attested, Bonding, BondingError, Capacity, Reputation, Role, SlashClass,
+    };
     use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
 
     #[ink(storage)]
@@ -71,28 +74,15 @@ mod attestations {
         registry: Registry,
     }
 
-    /// Turns a cross-contract call's nested result into ours.
-    fn settle_call<T, E>(
-        result: Result<ink::MessageResult<Result<T, E>>, ink::env::Error>,
-        wrap: fn(E) -> AttestationError,
-    ) -> Result<T, AttestationError> {
-        match result {
-            Ok(Ok(inner)) => inner.map_err(wrap),
-            _ => Err(AttestationError::CallFailed),
-        }
-    }
-
     /// Whether `account` holds an active verifier bond at `bonding`.
     fn verifier_bonded(bonding: AccountId, account: AccountId) -> Result<bool, AttestationError> {
         let bonding: ink::contract_ref!(Bonding) = bonding.into();
-        match bonding
-            .call()
-            .is_bonded(account, Role::Verifier)
-            .try_invoke()
-        {
-            Ok(Ok(bonded)) => Ok(bonded),
-            _ => Err(AttestationError::CallFailed),
-        }
+        read(
+            bonding
+                .call()
+                .is_bonded(account, Role::Verifier)
+                .try_invoke(),
+        )
     }
 
     impl Attestations {
@@ -153,7 +143,7 @@ mod attestations {
                         evidence,
                         beneficiary,
                     } => {
-                        let reported = settle_call(
+                        let reported = settle(
                             bonding
                                 .call_mut()
                                 .report_slash(
@@ -175,7 +165,7 @@ mod attestations {
                         }
                     }
                     Effect::Success { account, gain } => {
-                        settle_call(
+                        settle(
                             reputation
                                 .call_mut()
                                 .record_success(account, gain)

@@ -190,6 +190,10 @@ dynamis_shared::contract_events! {
     Finalized { #[ink(topic)] id: u64, #[ink(topic)] epoch: u32, capacity: u64, signers: Vec<AccountId> }
 }
 
+impl dynamis_shared::call::CallFailed for AttestationError {
+    const CALL_FAILED: Self = AttestationError::CallFailed;
+}
+
 /// Something the contract does on other contracts after the rules have run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {

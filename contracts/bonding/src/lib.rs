@@ -27,8 +27,8 @@ mod bonding {
         params::{BondParams, DEFAULT_PARAMS},
     };
     use dynamis_shared::{
-        Bonding, BondingError, PSP22Burnable, Reputation, Role, SlashClass, TransferData, Wiring,
-        PSP22,
+        call::settle, Bonding, BondingError, PSP22Burnable, Reputation, Role, SlashClass,
+        TransferData, Wiring, PSP22,
     };
     use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
 
@@ -37,17 +37,6 @@ mod bonding {
         token: AccountId,
         reputation: AccountId,
         bonds: Bonds,
-    }
-
-    /// Turns a cross-contract call's nested result into ours.
-    fn settle_call<T, E>(
-        result: Result<ink::MessageResult<Result<T, E>>, ink::env::Error>,
-        wrap: fn(E) -> BondingError,
-    ) -> Result<T, BondingError> {
-        match result {
-            Ok(Ok(inner)) => inner.map_err(wrap),
-            _ => Err(BondingError::CallFailed),
-        }
     }
 
     impl BondingContract {
@@ -106,7 +95,7 @@ mod bonding {
             let me = self.env().account_id();
             for effect in effects {
                 match effect {
-                    Effect::Pull { from, amount } => settle_call(
+                    Effect::Pull { from, amount } => settle(
                         token
                             .call_mut()
                             .transfer_from(from, me, amount, TransferData)
@@ -114,19 +103,19 @@ mod bonding {
                         BondingError::Token,
                     )?,
                     Effect::Pay { amount: 0, .. } | Effect::Burn { amount: 0 } => {}
-                    Effect::Pay { to, amount } => settle_call(
+                    Effect::Pay { to, amount } => settle(
                         token
                             .call_mut()
                             .transfer(to, amount, TransferData)
                             .try_invoke(),
                         BondingError::Token,
                     )?,
-                    Effect::Burn { amount } => settle_call(
+                    Effect::Burn { amount } => settle(
                         burner.call_mut().burn(amount).try_invoke(),
                         BondingError::Token,
                     )?,
                     Effect::Fault { account, class } => {
-                        settle_call(
+                        settle(
                             reputation
                                 .call_mut()
                                 .record_fault(account, class)

@@ -33,6 +33,7 @@ mod mint_credits {
         },
     };
     use dynamis_shared::{
+        call::{read, settle},
         Action, Attested, Bonding, Capacity, PSP22Burnable, PSP22Mintable, Reputation, Role,
         TransferData, PSP22,
     };
@@ -45,25 +46,6 @@ mod mint_credits {
         reputation: AccountId,
         bonding: AccountId,
         credits: Credits,
-    }
-
-    /// Turns a cross-contract call's nested result into ours.
-    fn settle_call<T, E>(
-        result: Result<ink::MessageResult<Result<T, E>>, ink::env::Error>,
-        wrap: fn(E) -> MintError,
-    ) -> Result<T, MintError> {
-        match result {
-            Ok(Ok(inner)) => inner.map_err(wrap),
-            _ => Err(MintError::CallFailed),
-        }
-    }
-
-    /// A read of another contract.
-    fn read<T>(result: Result<ink::MessageResult<T>, ink::env::Error>) -> Result<T, MintError> {
-        match result {
-            Ok(Ok(value)) => Ok(value),
-            _ => Err(MintError::CallFailed),
-        }
     }
 
     /// The suite's other contracts, read through their public traits.
@@ -229,31 +211,31 @@ mod mint_credits {
             let me = self.env().account_id();
             for effect in effects {
                 match effect {
-                    Effect::Mint(amount) => settle_call(
+                    Effect::Mint(amount) => settle(
                         minter.call_mut().mint(amount).try_invoke(),
                         MintError::Token,
                     )?,
                     Effect::Pay { amount: 0, .. } | Effect::Burn(0) => {}
-                    Effect::Pay { to, amount } => settle_call(
+                    Effect::Pay { to, amount } => settle(
                         token
                             .call_mut()
                             .transfer(to, amount, TransferData)
                             .try_invoke(),
                         MintError::Token,
                     )?,
-                    Effect::Pull { from, amount } => settle_call(
+                    Effect::Pull { from, amount } => settle(
                         token
                             .call_mut()
                             .transfer_from(from, me, amount, TransferData)
                             .try_invoke(),
                         MintError::Token,
                     )?,
-                    Effect::Burn(amount) => settle_call(
+                    Effect::Burn(amount) => settle(
                         burner.call_mut().burn(amount).try_invoke(),
                         MintError::Token,
                     )?,
                     Effect::Fault { account, class } => {
-                        settle_call(
+                        settle(
                             reputation
                                 .call_mut()
                                 .record_fault(account, class)

@@ -156,11 +156,15 @@ pub struct Credit {
     pub tranches: u32,
     /// Tranches paid so far.
     pub paid: u32,
-    /// Whether everything is paid or burned.
-    pub closed: bool,
 }
 
 impl Credit {
+    /// Whether everything is paid or burned (a burn takes all that is locked, and something is
+    /// locked until the last tranche is paid).
+    pub fn is_closed(&self) -> bool {
+        self.paid == self.tranches || self.burned > 0
+    }
+
     /// What is still locked.
     pub fn locked(&self) -> u128 {
         self.amount
@@ -278,6 +282,10 @@ pub enum MintError {
     Reputation(ReputationError),
     /// A cross-contract call failed outright.
     CallFailed,
+}
+
+impl dynamis_shared::call::CallFailed for MintError {
+    const CALL_FAILED: Self = MintError::CallFailed;
 }
 
 /// What the rest of the suite says, as the rules need it.
@@ -866,7 +874,6 @@ impl Credits {
             first_epoch: world.epoch()?.saturating_add(1),
             tranches: self.tunables.tranches,
             paid: 0,
-            closed: false,
         };
         self.credits.insert(id, &credit);
         p.state = ProposalState::Activated;
@@ -887,7 +894,7 @@ impl Credits {
 
     fn open_credit(&self, id: u64) -> Result<Credit, MintError> {
         let c = self.credits.get(id).ok_or(MintError::NoCredit)?;
-        ensure(!c.closed, MintError::CreditClosed)?;
+        ensure(!c.is_closed(), MintError::CreditClosed)?;
         Ok(c)
     }
 
@@ -918,7 +925,6 @@ impl Credits {
         ensure(c.paid > before, MintError::NothingToRelease)?;
         let amount = c.cumulative(c.paid).saturating_sub(c.cumulative(before));
         c.released = c.released.saturating_add(amount);
-        c.closed = c.paid == c.tranches;
         self.credits.insert(id, &c);
         self.totals.locked = self.totals.locked.saturating_sub(amount);
         let event = Released {
@@ -948,7 +954,6 @@ impl Credits {
     ) -> Outcome {
         let amount = c.locked();
         c.burned = c.burned.saturating_add(amount);
-        c.closed = true;
         self.credits.insert(id, &c);
         self.totals.locked = self.totals.locked.saturating_sub(amount);
         if let Some(b) = self.totals.burned.get_mut(usize::from(c.regime)) {
@@ -1133,10 +1138,21 @@ mod tests {
         }
     }
 
-    fn propose_a(c: &mut Credits, w: &Mock, amount: u128) -> Result<u64, MintError> {
-        let p = acc(PROPOSER);
-        c.propose(w, p, Signal::CapacityExpansion, p, amount, &[], [0; 32], 0)
+    /// `by` proposes `amount` on `signal` for PROPOSER, citing `cited`, at block 0.
+    fn ask(
+        c: &mut Credits,
+        w: &Mock,
+        by: AccountId,
+        signal: Signal,
+        amount: u128,
+        cited: &[u64],
+    ) -> Result<u64, MintError> {
+        c.propose(w, by, signal, acc(PROPOSER), amount, cited, [0; 32], 0)
             .map(|(id, _)| id)
+    }
+
+    fn propose_a(c: &mut Credits, w: &Mock, amount: u128) -> Result<u64, MintError> {
+        ask(c, w, acc(PROPOSER), Signal::CapacityExpansion, amount, &[])
     }
 
     /// PROPOSER at 1,000 units for N epochs, then 1,500 for N epochs; the epoch after.
@@ -1226,7 +1242,7 @@ mod tests {
             at_phase(&mut c, &w, phase);
             for signal in [Signal::CapacityExpansion, Signal::PermanentLiability] {
                 assert_eq!(
-                    c.propose(&w, p, signal, p, 1, &[7], [0; 32], 0),
+                    ask(&mut c, &w, p, signal, 1, &[7]),
                     Err(MintError::PhaseClosed)
                 );
             }
@@ -1236,15 +1252,13 @@ mod tests {
         // B in phase 2: a quarter of f. 1,000 units × 0.1 DYN × 1 × (0.5 + 0.5 × 0.6) / 4.
         let full = 80 * ONE_DYN;
         assert_eq!(
-            c.propose(
+            ask(
+                &mut c,
                 &w,
                 p,
                 Signal::PermanentLiability,
-                p,
                 full / 4 + 1,
-                &[7],
-                [0; 32],
-                0
+                &[7]
             ),
             Err(MintError::AboveBound { bound: full / 4 })
         );
@@ -1321,7 +1335,7 @@ mod tests {
         let now = grown(&w, now);
         let p = acc(PROPOSER);
         assert_eq!(
-            c.propose(&w, p, Signal::CapacityExpansion, p, 1, &[3], [0; 32], 0),
+            ask(&mut c, &w, p, Signal::CapacityExpansion, 1, &[3]),
             Err(MintError::UnexpectedEvidence)
         );
         assert_eq!(
@@ -1374,7 +1388,7 @@ mod tests {
         );
         assert!(c.is_cited(1) && c.is_cited(2) && !c.is_cited(6));
         // Cited once, never again, by any signal of the regime.
-        let migrate = c.propose(&w, p, Signal::CryptoMigration, p, 1, &[2], [0; 32], 0);
+        let migrate = ask(&mut c, &w, p, Signal::CryptoMigration, 1, &[2]);
         assert_eq!(migrate, Err(MintError::EvidenceUsed));
         // Each signal mints into its own regime.
         let regimes: Vec<Regime> = [
@@ -1402,32 +1416,12 @@ mod tests {
         let g = acc(GOV);
         // Governance holds authority and a bond in the mock: refused by name all the same.
         assert_eq!(
-            c.propose(
-                &w,
-                g,
-                Signal::CapacityExpansion,
-                acc(PROPOSER),
-                1,
-                &[],
-                [0; 32],
-                0
-            ),
+            ask(&mut c, &w, g, Signal::CapacityExpansion, 1, &[]),
             Err(MintError::GovernanceCannotPropose)
         );
         assert_eq!(propose_a(&mut c, &w, 0), Err(MintError::ZeroAmount));
         let n = acc(NOBODY);
-        let by_nobody = |c: &mut Credits| {
-            c.propose(
-                &w,
-                n,
-                Signal::CapacityExpansion,
-                acc(PROPOSER),
-                1,
-                &[],
-                [0; 32],
-                0,
-            )
-        };
+        let by_nobody = |c: &mut Credits| ask(c, &w, n, Signal::CapacityExpansion, 1, &[]);
         // A bond alone (however large a balance) is not authority.
         w.bonded.borrow_mut().push(n);
         assert_eq!(by_nobody(&mut c), Err(MintError::NoAuthority));
@@ -1436,7 +1430,7 @@ mod tests {
         w.authority.borrow_mut().push(n);
         assert_eq!(by_nobody(&mut c), Err(MintError::NotBonded));
         w.bonded.borrow_mut().push(n);
-        assert_eq!(by_nobody(&mut c).map(|(id, _)| id), Ok(0));
+        assert_eq!(by_nobody(&mut c), Ok(0));
     }
 
     fn announced(c: &mut Credits, w: &Mock) -> u64 {
@@ -1647,7 +1641,6 @@ mod tests {
                 first_epoch: 0,
                 tranches: k,
                 paid: 0,
-                closed: false,
             };
             let parts: Vec<u128> = (0..k)
                 .map(|i| credit.cumulative(i + 1) - credit.cumulative(i))
@@ -1665,17 +1658,7 @@ mod tests {
         let p = acc(PROPOSER);
         w.attest(1, 4, 1_000, Regime::Permanent, PROPOSER, true);
         w.attest(2, 4, 1_000, Regime::Anchored, PROPOSER, true);
-        let (b, _) = c
-            .propose(
-                &w,
-                p,
-                Signal::PermanentLiability,
-                p,
-                ONE_DYN,
-                &[1],
-                [0; 32],
-                0,
-            )
+        let b = ask(&mut c, &w, p, Signal::PermanentLiability, ONE_DYN, &[1])
             .unwrap_or_else(|e| panic!("{e:?}"));
         let (e, _) = c
             .propose(&w, p, Signal::CryptoMigration, p, ONE_DYN, &[2], [5; 32], 0)

@@ -127,6 +127,10 @@ pub enum BondingError {
     CallFailed,
 }
 
+impl crate::call::CallFailed for BondingError {
+    const CALL_FAILED: Self = BondingError::CallFailed;
+}
+
 impl From<crate::WiringError> for BondingError {
     fn from(e: crate::WiringError) -> Self {
         match e {

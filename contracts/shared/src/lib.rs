@@ -5,6 +5,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod bonding;
+pub mod call;
 pub mod capacity;
 mod events;
 pub mod math;
