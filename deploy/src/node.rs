@@ -95,6 +95,7 @@ fn receipt_of(hash: [u8; 32], block: u32, called: Result<Called<Vec<u8>>, ChainE
             data: called.value,
             reverted: called.reverted,
             dispatch_error: None,
+            unknown: None,
             events: called
                 .events
                 .into_iter()
@@ -111,6 +112,7 @@ fn receipt_of(hash: [u8; 32], block: u32, called: Result<Called<Vec<u8>>, ChainE
             data: Vec::new(),
             reverted: true,
             dispatch_error: Some(format!("{e:?}")),
+            unknown: None,
             events: Vec::new(),
         },
     }

@@ -5,9 +5,11 @@
 //!
 //! A signed call's return value is not recorded on chain (a revert is an `ExtrinsicFailed`
 //! with `Contracts::ContractReverted`): the receipt's `data` is the same call dry-run at the
-//! parent of its block. Under the dev node's instant seal a block holds one transaction, so
-//! the replay is exact; when another transaction in the block changed the outcome the replay
-//! disagrees with the chain's revert flag and the receipt says so in `dispatch_error`.
+//! parent of its block. That replay is exact only if nothing ran before the call in its block
+//! but inherents and `System::remark`s (which touch no contract). The dev node's instant seal
+//! puts transactions that reach the pool together into one block, so a receipt whose call had
+//! other transactions before it says its return data is unknown (`Receipt::unknown`) rather
+//! than report what the call would have returned alone.
 //!
 //! Reads are taken at the best block (as cargo-contract does), not the finalized one, which
 //! lags a second behind on the dev node.
@@ -158,9 +160,20 @@ struct Included {
     parent: H256,
     /// `Some` unless the extrinsic succeeded.
     failed: Option<subxt::error::DispatchError>,
+    /// Signed extrinsics before it in its block that may have changed contract state.
+    preceded_by: u32,
     events: Vec<Event>,
     /// The contract a `Contracts::Instantiated` event names, if any.
     instantiated: Option<[u8; 32]>,
+}
+
+/// A `System::remark*` extrinsic: it writes nothing a contract reads, so a call after it in
+/// the same block replays exactly at the parent.
+fn is_remark<T: subxt::Config, C: subxt::client::OfflineClientT<T>>(
+    e: &subxt::blocks::ExtrinsicDetails<T, C>,
+) -> bool {
+    e.pallet_name().is_ok_and(|p| p == "System")
+        && e.variant_name().is_ok_and(|v| v.starts_with("remark"))
 }
 
 /// A client of one node; reconnects after the connection drops.
@@ -438,7 +451,18 @@ impl NodeClient {
                 .extrinsics()
                 .await
                 .map_err(|e| self.fail("extrinsics", e))?;
-            let Some(ext) = extrinsics.iter().find(|e| e.hash().0 == x.hash) else {
+            let mut preceded_by = 0u32;
+            let mut found = None;
+            for e in extrinsics.iter() {
+                if e.hash().0 == x.hash {
+                    found = Some(e);
+                    break;
+                }
+                if e.is_signed() && !is_remark(&e) {
+                    preceded_by = preceded_by.saturating_add(1);
+                }
+            }
+            let Some(ext) = found else {
                 continue;
             };
             let events = ext.events().await.map_err(|e| self.fail("events", e))?;
@@ -446,6 +470,7 @@ impl NodeClient {
                 block: number,
                 parent: block.header().parent_hash,
                 failed: None,
+                preceded_by,
                 events: Vec::new(),
                 instantiated: None,
             };
@@ -512,7 +537,7 @@ impl NodeClient {
         tx: &NodeTx,
         included: Included,
     ) -> Result<Receipt, ClientError> {
-        let (reverted, mut dispatch_error) = match &included.failed {
+        let (reverted, dispatch_error) = match &included.failed {
             None => (false, None),
             Some(subxt::error::DispatchError::Module(m))
                 if m.details().is_ok_and(|d| {
@@ -523,19 +548,30 @@ impl NodeClient {
             }
             Some(e) => (false, Some(e.to_string())),
         };
+        let how = if reverted { "reverted" } else { "succeeded" };
         let mut data = Vec::new();
-        if dispatch_error.is_none() {
+        let mut unknown = None;
+        if dispatch_error.is_none() && included.preceded_by > 0 {
+            unknown = Some(format!(
+                "included ({how}) after {} other transaction(s) in block {}: its return data \
+                 cannot be replayed",
+                included.preceded_by, included.block
+            ));
+        } else if dispatch_error.is_none() {
             let replay = self
                 .dry_run_at(c, tx.signer, tx.contract, &tx.data, Some(included.parent))
                 .await?;
             if replay.dispatch_error.is_none() && replay.reverted == reverted {
                 data = replay.data;
             } else {
-                dispatch_error = Some(format!(
-                    "included ({}) but its return data could not be replayed: another \
-                     transaction in block {} changed the outcome",
-                    if reverted { "reverted" } else { "succeeded" },
-                    included.block
+                unknown = Some(format!(
+                    "included ({how}) but its replay at the parent of block {} {}",
+                    included.block,
+                    match replay.dispatch_error {
+                        Some(e) => format!("failed to dispatch: {e}"),
+                        None if replay.reverted => "reverted".to_string(),
+                        None => "succeeded".to_string(),
+                    }
                 ));
             }
         }
@@ -545,6 +581,7 @@ impl NodeClient {
             data,
             reverted,
             dispatch_error,
+            unknown,
             events: included.events,
         })
     }

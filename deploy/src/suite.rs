@@ -71,14 +71,11 @@ fn ok_unit<E: Decode + Debug>(what: &str, receipt: Receipt) -> Result<(), Error>
         what: what.to_string(),
         why,
     };
-    if let Some(e) = receipt.dispatch_error {
-        return Err(refused(e));
-    }
-    match calls::decode::<Result<(), E>>(&receipt.data) {
+    match receipt.value::<Result<(), E>>() {
         Ok(Ok(())) if !receipt.reverted => Ok(()),
         Ok(Ok(())) => Err(refused("reverted with Ok".into())),
         Ok(Err(e)) => Err(refused(format!("{e:?}"))),
-        Err(e) => Err(refused(e.to_string())),
+        Err(e) => Err(refused(e)),
     }
 }
 

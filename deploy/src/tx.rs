@@ -83,7 +83,40 @@ pub struct Receipt {
     pub reverted: bool,
     /// Why the runtime refused the call outright (trap, out of gas, no such contract).
     pub dispatch_error: Option<String>,
+    /// Set when the call ran (`reverted` says how) but its return data could not be recovered:
+    /// why. A node's receipt replays the call at the parent block, which is exact only when no
+    /// other transaction ran before it in its block; otherwise `data` is empty and this says so.
+    #[serde(default)]
+    pub unknown: Option<String>,
     pub events: Vec<Event>,
+}
+
+impl Receipt {
+    /// The message's value, `R` as it returned it (a `Result<T, E>` for the suite's messages).
+    ///
+    /// When the return data is unknown (`unknown`) but the call did not revert, a message whose
+    /// `Ok` carries no data (`Result<(), E>`) can only have returned `Ok(())`: ink! reverts on
+    /// `Err`. Any other value then stays unknown and is an error.
+    pub fn value<R: Decode>(&self) -> Result<R, String> {
+        if let Some(e) = &self.dispatch_error {
+            return Err(format!("dispatch failed: {e}"));
+        }
+        if let Some(why) = &self.unknown {
+            // `Ok::<(), LangError>(Ok(()))` is the only return value of a unit message that did
+            // not revert; an `R` that does not decode from it exactly carries data.
+            const OK_UNIT: [u8; 2] = [0, 0];
+            let mut input = &OK_UNIT[..];
+            if !self.reverted {
+                if let Ok(Ok(value)) = <Result<R, ink::LangError>>::decode(&mut input) {
+                    if input.is_empty() {
+                        return Ok(value);
+                    }
+                }
+            }
+            return Err(why.clone());
+        }
+        crate::calls::decode::<R>(&self.data).map_err(|e| e.to_string())
+    }
 }
 
 /// A signer from a secret URI (`//Alice`, a mnemonic, `0x` seed; optionally `///password`).
@@ -94,4 +127,64 @@ pub fn signer(suri: &str) -> Result<sr25519::Pair, String> {
 /// The account of a signer.
 pub fn account_of(pair: &sr25519::Pair) -> [u8; 32] {
     pair.public().0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Eq, Decode, Encode)]
+    enum Refusal {
+        No,
+    }
+
+    fn receipt(data: Vec<u8>, reverted: bool, unknown: Option<&str>) -> Receipt {
+        Receipt {
+            hash: [0; 32],
+            block: 1,
+            data,
+            reverted,
+            dispatch_error: None,
+            unknown: unknown.map(str::to_string),
+            events: Vec::new(),
+        }
+    }
+
+    fn returned<R: Encode>(value: R) -> Vec<u8> {
+        Ok::<R, ink::LangError>(value).encode()
+    }
+
+    #[test]
+    fn a_replayed_value_is_decoded() {
+        let r = receipt(returned(Ok::<u64, Refusal>(7)), false, None);
+        assert_eq!(r.value::<Result<u64, Refusal>>(), Ok(Ok(7)));
+        let r = receipt(returned(Err::<u64, Refusal>(Refusal::No)), true, None);
+        assert_eq!(r.value::<Result<u64, Refusal>>(), Ok(Err(Refusal::No)));
+    }
+
+    #[test]
+    fn an_unknown_return_is_ok_only_for_a_unit_message_that_did_not_revert() {
+        let why = "after 1 other transaction(s) in block 1";
+        let ran = receipt(Vec::new(), false, Some(why));
+        assert_eq!(ran.value::<Result<(), Refusal>>(), Ok(Ok(())));
+        // A value it returned is not known.
+        assert_eq!(ran.value::<Result<u64, Refusal>>(), Err(why.to_string()));
+        assert_eq!(
+            ran.value::<Result<Option<u8>, Refusal>>(),
+            Err(why.to_string())
+        );
+        // Nor which error a reverted call returned.
+        let reverted = receipt(Vec::new(), true, Some(why));
+        assert_eq!(
+            reverted.value::<Result<(), Refusal>>(),
+            Err(why.to_string())
+        );
+    }
+
+    #[test]
+    fn a_dispatch_error_is_an_error() {
+        let mut r = receipt(returned(Ok::<(), Refusal>(())), false, None);
+        r.dispatch_error = Some("OutOfGas".into());
+        assert!(r.value::<Result<(), Refusal>>().is_err());
+    }
 }

@@ -140,10 +140,8 @@ impl Chain {
     }
 }
 
-/// The value of a message call's receipt: `Result<R, E>` as the message returned it.
+/// The value of a message call's receipt: `Result<R, E>` as the message returned it
+/// (`Receipt::value`).
 pub fn outcome<R: Decode>(receipt: &Receipt) -> Result<R, String> {
-    if let Some(e) = &receipt.dispatch_error {
-        return Err(format!("dispatch failed: {e}"));
-    }
-    calls::decode::<R>(&receipt.data).map_err(|e| e.to_string())
+    receipt.value()
 }

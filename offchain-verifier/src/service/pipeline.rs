@@ -383,6 +383,13 @@ async fn settle_submit(
             // Included, though the receipt could not say what it returned (a node's receipt
             // whose return data could not be replayed): the registry knows the id.
             Some(att) => att,
+            // Refused for a reason the receipt cannot name: co-sign and submit again (a
+            // refusal that stands is named then, its block permitting).
+            None if receipt.unknown.is_some() && receipt.reverted => {
+                tracing::warn!(batch = id, "submit refused ({reason}); co-signing again");
+                s.store.set_state(id, BatchState::Verified)?;
+                return Ok(true);
+            }
             None => {
                 tracing::error!(batch = id, "submit failed: {reason}");
                 s.store.set_state(id, BatchState::Failed { reason })?;
