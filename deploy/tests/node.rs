@@ -14,7 +14,7 @@ use dynamis_deploy::{
     tx::{account_of, signer},
     Plan,
 };
-use dynamis_shared::PSP22Error;
+use dynamis_shared::{PSP22Error, ReputationError};
 
 async fn dev_node(test: &str) -> Option<DevNode> {
     let Some(binary) = devnode::binary() else {
@@ -162,4 +162,112 @@ async fn a_stored_transaction_is_included_once_and_found_again_after_a_node_rest
         Err(PSP22Error::InsufficientBalance)
     );
     assert_eq!(balance_of(&link, token, bob).await, 7);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_sealed_after_another_in_its_block_says_its_return_data_is_unknown() {
+    let Some(node) = dev_node("same-block").await else {
+        return;
+    };
+    let alice = signer("//Alice").expect("dev key");
+    let me = account_of(&alice);
+    let bob = account_of(&signer("//Bob").expect("dev key"));
+    // A reputation registry of its own with Alice as a writer: `record_success` returns the
+    // new score, which depends on every success recorded before it.
+    let url = node.url.clone();
+    let admin = alice.clone();
+    let registry = tokio::task::spawn_blocking(move || {
+        let mut backend = Node::new(&url, me, tokio::runtime::Handle::current());
+        let path = Plan::dev(&admin)
+            .artifacts
+            .join("reputation")
+            .join("reputation.wasm");
+        let wasm = std::fs::read(&path).expect("built by scripts/setup");
+        let code = backend.upload(&admin, wasm).expect("uploaded");
+        let constructor = call_data(calls::reputation::WITH_DEFAULTS, calls::account(me));
+        let registry = backend
+            .instantiate(&admin, code, constructor, b"same-block".to_vec())
+            .expect("instantiated");
+        let added = backend
+            .call(
+                &admin,
+                registry,
+                call_data(calls::reputation::ADD_WRITER, calls::account(me)),
+            )
+            .expect("included");
+        assert_eq!(added.value::<Result<(), ReputationError>>(), Ok(Ok(())));
+        registry
+    })
+    .await
+    .expect("registry");
+
+    let link = Link::new(&node.url);
+    let nonce = link.nonce(me).await.expect("nonce");
+    let raise = call_data(
+        calls::reputation::RECORD_SUCCESS,
+        (calls::account(bob), 1_000u32),
+    );
+    let first = link
+        .sign(&alice, nonce, registry, raise.clone())
+        .await
+        .expect("signed");
+    let second = link
+        .sign(&alice, nonce + 1, registry, raise)
+        .await
+        .expect("signed");
+    // The second reaches the pool first and waits there for the first's nonce: the first's
+    // arrival makes both ready at once, and the node seals them into one block.
+    let early = {
+        let link = Link::new(&node.url);
+        tokio::spawn(async move { link.send(&second).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let r1 = link.send(&first).await.expect("first included");
+    let r2 = early.await.expect("joined").expect("second included");
+    assert_eq!(r1.block, r2.block, "{r1:?} {r2:?}");
+
+    // Nothing ran before the first: its replay is exact.
+    assert_eq!(r1.unknown, None);
+    assert_eq!(r1.value::<Result<u32, ReputationError>>(), Ok(Ok(1_000)));
+    // Replayed at the parent, the second would return 1,000 as well; the chain made it 2,000.
+    // Its receipt says it succeeded and that its value is unknown, rather than a wrong value.
+    assert!(!r2.reverted && r2.dispatch_error.is_none(), "{r2:?}");
+    assert!(
+        r2.unknown
+            .as_deref()
+            .is_some_and(|why| why.contains("1 other transaction")),
+        "{r2:?}"
+    );
+    assert!(r2.value::<Result<u32, ReputationError>>().is_err());
+    assert_eq!(r2.events.len(), 1, "its ScoreRaised event: {r2:?}");
+    let score = link
+        .query(
+            me,
+            registry,
+            call_data(calls::reputation::SCORE, calls::account(bob)),
+        )
+        .await
+        .expect("score");
+    assert_eq!(calls::decode::<u32>(&score).expect("decodes"), 2_000);
+
+    // A `System::remark` before a call touches no contract: the call's replay stays exact.
+    let raise = call_data(
+        calls::reputation::RECORD_SUCCESS,
+        (calls::account(bob), 1_000u32),
+    );
+    let third = link
+        .sign(&alice, nonce + 3, registry, raise)
+        .await
+        .expect("signed");
+    let early = {
+        let link = Link::new(&node.url);
+        tokio::spawn(async move { link.send(&third).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let client = dynamis_deploy::substrate::NodeClient::new(&node.url);
+    let remarked = client.remark(&alice).await.expect("remark with nonce + 2");
+    let r3 = early.await.expect("joined").expect("third included");
+    assert_eq!(r3.block, remarked, "{r3:?}");
+    assert_eq!(r3.unknown, None, "{r3:?}");
+    assert_eq!(r3.value::<Result<u32, ReputationError>>(), Ok(Ok(3_000)));
 }
