@@ -11,7 +11,7 @@ use dynamis_deploy::{
     devnode::{self, DevNode},
     gateway::ClientError,
     link::{Link, Signed},
-    tx::{account_of, signer},
+    tx::{account_of, signer, Receipt},
     Plan,
 };
 use dynamis_shared::{PSP22Error, ReputationError};
@@ -164,6 +164,19 @@ async fn a_stored_transaction_is_included_once_and_found_again_after_a_node_rest
     assert_eq!(balance_of(&link, token, bob).await, 7);
 }
 
+/// Sends `tx`, whose nonce is ahead of its signer's, from a task of its own: it waits in the
+/// pool until the transaction with the nonce before it arrives, which makes both ready at once,
+/// and the dev node seals them into one block.
+async fn send_ahead(
+    url: &str,
+    tx: Signed,
+) -> tokio::task::JoinHandle<Result<Receipt, ClientError>> {
+    let link = Link::new(url);
+    let sent = tokio::spawn(async move { link.send(&tx).await });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    sent
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_call_sealed_after_another_in_its_block_says_its_return_data_is_unknown() {
     let Some(node) = dev_node("same-block").await else {
@@ -212,16 +225,10 @@ async fn a_call_sealed_after_another_in_its_block_says_its_return_data_is_unknow
         .await
         .expect("signed");
     let second = link
-        .sign(&alice, nonce + 1, registry, raise)
+        .sign(&alice, nonce + 1, registry, raise.clone())
         .await
         .expect("signed");
-    // The second reaches the pool first and waits there for the first's nonce: the first's
-    // arrival makes both ready at once, and the node seals them into one block.
-    let early = {
-        let link = Link::new(&node.url);
-        tokio::spawn(async move { link.send(&second).await })
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let early = send_ahead(&node.url, second).await;
     let r1 = link.send(&first).await.expect("first included");
     let r2 = early.await.expect("joined").expect("second included");
     assert_eq!(r1.block, r2.block, "{r1:?} {r2:?}");
@@ -251,19 +258,11 @@ async fn a_call_sealed_after_another_in_its_block_says_its_return_data_is_unknow
     assert_eq!(calls::decode::<u32>(&score).expect("decodes"), 2_000);
 
     // A `System::remark` before a call touches no contract: the call's replay stays exact.
-    let raise = call_data(
-        calls::reputation::RECORD_SUCCESS,
-        (calls::account(bob), 1_000u32),
-    );
     let third = link
         .sign(&alice, nonce + 3, registry, raise)
         .await
         .expect("signed");
-    let early = {
-        let link = Link::new(&node.url);
-        tokio::spawn(async move { link.send(&third).await })
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let early = send_ahead(&node.url, third).await;
     let client = dynamis_deploy::substrate::NodeClient::new(&node.url);
     let remarked = client.remark(&alice).await.expect("remark with nonce + 2");
     let r3 = early.await.expect("joined").expect("third included");
