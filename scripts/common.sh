@@ -11,4 +11,5 @@ CARGO_CONTRACT_VERSION="5.0.3"
 # Every contract of the suite, in dependency order.
 CONTRACTS=(dyn_token reputation bonding attestations mint_credits)
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long its script has run so far, so a slow CI run shows where the time went.
+step() { printf '\n==> [%d s] %s\n' "$SECONDS" "$*"; }
