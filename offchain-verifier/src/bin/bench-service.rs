@@ -170,7 +170,7 @@ fn main() -> Result<(), Error> {
     )?;
     writeln!(
         body,
-        "`scripts/bench` → `cargo run --release -p dynamis-verifier --bin bench-service`; {}; \
+        "`scripts/bench` → `cargo run --release -p dynamis-verifier --features bench --bin bench-service`; {}; \
          {ITEMS} generated items ({} distinct: the generator repeats some inclusion claims, \
          which the service acknowledges once; all five kinds in turn, 1 % forged) posted over HTTP in bulks of 5,000 to one \
          verifier (threshold 1 of 1) on a sandbox chain in the same process (50 ms blocks, \

@@ -135,7 +135,7 @@ fn main() -> Result<(), Error> {
          {tree_one:.0} leaves/s on 1 core, {tree_all:.0} on {cores} cores."
     )?;
     let body = format!(
-        "## Verifier core (`scripts/bench` → `cargo run --release -p dynamis-verifier --bin bench-verifier`)\n\n\
+        "## Verifier core (`scripts/bench` → `cargo run --release -p dynamis-verifier --features bench --bin bench-verifier`)\n\n\
          Generated valid items, best of {ROUNDS} runs each. \"Ours end to end\" is `Batch::verify`: \
          verdicts (one batch per core, {min}–{max} items, bisected on failure), item digests and the RFC 6962 \
          batch tree. \"Raw crate\" verifies the same items with the crate alone in one call \
