@@ -87,16 +87,27 @@ struct Deployer<'a> {
     wiring: Vec<String>,
 }
 
+/// Uploads contract `name` from the plan's artifacts and instantiates it from `admin` with
+/// `constructor` and the plan's salt.
+pub fn instantiate(
+    backend: &mut dyn Backend,
+    admin: &sr25519::Pair,
+    plan: &Plan,
+    name: &str,
+    constructor: Vec<u8>,
+) -> Result<Contract, Error> {
+    let wasm = wasm_of(plan, name)?;
+    let code_hash = backend.upload(admin, wasm)?;
+    let address = backend.instantiate(admin, code_hash, constructor, plan.salt.clone())?;
+    tracing::info!(contract = name, address = %crate::hex::encode(address), "instantiated");
+    Ok(Contract { address, code_hash })
+}
+
 impl Deployer<'_> {
     fn instantiate(&mut self, name: &str, constructor: Vec<u8>) -> Result<[u8; 32], Error> {
-        let wasm = wasm_of(self.plan, name)?;
-        let code_hash = self.backend.upload(self.admin, wasm)?;
-        let address =
-            self.backend
-                .instantiate(self.admin, code_hash, constructor, self.plan.salt.clone())?;
-        tracing::info!(contract = name, address = %crate::hex::encode(address), "instantiated");
-        self.contracts
-            .insert(name.to_string(), Contract { address, code_hash });
+        let contract = instantiate(self.backend, self.admin, self.plan, name, constructor)?;
+        let address = contract.address;
+        self.contracts.insert(name.to_string(), contract);
         Ok(address)
     }
 

@@ -11,6 +11,7 @@ use dynamis_deploy::{
     devnode::{self, DevNode},
     gateway::ClientError,
     link::{Link, Signed},
+    suite,
     tx::{account_of, signer, Receipt},
     Plan,
 };
@@ -191,16 +192,12 @@ async fn a_call_sealed_after_another_in_its_block_says_its_return_data_is_unknow
     let admin = alice.clone();
     let registry = tokio::task::spawn_blocking(move || {
         let mut backend = Node::new(&url, me, tokio::runtime::Handle::current());
-        let path = Plan::dev(&admin)
-            .artifacts
-            .join("reputation")
-            .join("reputation.wasm");
-        let wasm = std::fs::read(&path).expect("built by scripts/setup");
-        let code = backend.upload(&admin, wasm).expect("uploaded");
+        let mut plan = Plan::dev(&admin);
+        plan.salt = b"same-block".to_vec();
         let constructor = call_data(calls::reputation::WITH_DEFAULTS, calls::account(me));
-        let registry = backend
-            .instantiate(&admin, code, constructor, b"same-block".to_vec())
-            .expect("instantiated");
+        let registry = suite::instantiate(&mut backend, &admin, &plan, "reputation", constructor)
+            .expect("uploaded and instantiated")
+            .address;
         let added = backend
             .call(
                 &admin,
