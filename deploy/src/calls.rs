@@ -54,16 +54,18 @@ pub mod bonding {
     pub const WITHDRAW: [u8; 4] = ink::selector_bytes!("withdraw");
     pub const DISPUTE_SLASH: [u8; 4] = ink::selector_bytes!("dispute_slash");
     pub const RESOLVE_DISPUTE: [u8; 4] = ink::selector_bytes!("resolve_dispute");
+    pub const EXPIRE_DISPUTE: [u8; 4] = ink::selector_bytes!("expire_dispute");
     pub const SETTLE_SLASH: [u8; 4] = ink::selector_bytes!("settle_slash");
     pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
     pub const STAKE: [u8; 4] = ink::selector_bytes!("stake");
     pub const SLASH: [u8; 4] = ink::selector_bytes!("slash");
     pub const NEXT_SLASH: [u8; 4] = ink::selector_bytes!("next_slash");
-    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
+    pub const HOLDINGS: [u8; 4] = ink::selector_bytes!("holdings");
     pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
     pub const ROLE_WEIGHT: [u8; 4] = ink::selector_bytes!("role_weight");
     pub const ACTIVE_BOND: [u8; 4] = ink::selector_bytes!("Bonding::active_bond");
     pub const IS_BONDED: [u8; 4] = ink::selector_bytes!("Bonding::is_bonded");
+    pub const BONDED_STAKE: [u8; 4] = ink::selector_bytes!("Bonding::bonded_stake");
     pub const WEIGHT: [u8; 4] = ink::selector_bytes!("Bonding::weight");
     pub const REPORT_SLASH: [u8; 4] = ink::selector_bytes!("Bonding::report_slash");
 }
@@ -72,16 +74,32 @@ pub mod attestations {
     pub use super::common::*;
     pub const REGISTER_KEY: [u8; 4] = ink::selector_bytes!("register_key");
     pub const REMOVE_KEY: [u8; 4] = ink::selector_bytes!("remove_key");
+    pub const SYNC_WEIGHT: [u8; 4] = ink::selector_bytes!("sync_weight");
     pub const SUBMIT: [u8; 4] = ink::selector_bytes!("submit");
     pub const CHALLENGE: [u8; 4] = ink::selector_bytes!("challenge");
+    pub const CONTEST: [u8; 4] = ink::selector_bytes!("contest");
+    pub const RESOLVE_CONTEST: [u8; 4] = ink::selector_bytes!("resolve_contest");
+    pub const EXPIRE_CONTEST: [u8; 4] = ink::selector_bytes!("expire_contest");
+    pub const REQUEST_ITEM: [u8; 4] = ink::selector_bytes!("request_item");
+    pub const ANSWER: [u8; 4] = ink::selector_bytes!("answer");
+    pub const CLAIM_UNANSWERED: [u8; 4] = ink::selector_bytes!("claim_unanswered");
     pub const FINALIZE: [u8; 4] = ink::selector_bytes!("finalize");
     pub const ATTESTATION: [u8; 4] = ink::selector_bytes!("attestation");
+    pub const REQUEST: [u8; 4] = ink::selector_bytes!("request");
     pub const ID_OF_ROOT: [u8; 4] = ink::selector_bytes!("id_of_root");
     pub const KEY_OF: [u8; 4] = ink::selector_bytes!("key_of");
+    pub const OWNER_OF: [u8; 4] = ink::selector_bytes!("owner_of");
     pub const REGISTERED: [u8; 4] = ink::selector_bytes!("registered");
-    pub const REQUIRED_SIGNATURES: [u8; 4] = ink::selector_bytes!("required_signatures");
+    pub const WEIGHT_OF: [u8; 4] = ink::selector_bytes!("weight_of");
+    pub const TOTAL_WEIGHT: [u8; 4] = ink::selector_bytes!("total_weight");
+    pub const REQUIRED_WEIGHT: [u8; 4] = ink::selector_bytes!("required_weight");
     pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
+    pub const CREDITED: [u8; 4] = ink::selector_bytes!("credited");
+    pub const CLOSES_AT: [u8; 4] = ink::selector_bytes!("closes_at");
+    pub const WIRED: [u8; 4] = ink::selector_bytes!("wired");
     pub const CURRENT_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::current_epoch");
+    pub const NEWEST_CLOSED_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::newest_closed_epoch");
+    pub const IS_FINAL: [u8; 4] = ink::selector_bytes!("Capacity::is_final");
     pub const CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::capacity");
     pub const EPOCH_CAPACITY: [u8; 4] = ink::selector_bytes!("Capacity::epoch_capacity");
     pub const ATTESTED: [u8; 4] = ink::selector_bytes!("Capacity::attested");
@@ -91,8 +109,11 @@ pub mod mint_credits {
     pub use super::common::*;
     pub const ADVANCE_PHASE: [u8; 4] = ink::selector_bytes!("advance_phase");
     pub const PROPOSE: [u8; 4] = ink::selector_bytes!("propose");
+    pub const CONSENT: [u8; 4] = ink::selector_bytes!("consent");
     pub const CHALLENGE: [u8; 4] = ink::selector_bytes!("challenge");
     pub const RESOLVE: [u8; 4] = ink::selector_bytes!("resolve");
+    pub const EXPIRE_CHALLENGE: [u8; 4] = ink::selector_bytes!("expire_challenge");
+    pub const EXPIRE: [u8; 4] = ink::selector_bytes!("expire");
     pub const ACTIVATE: [u8; 4] = ink::selector_bytes!("activate");
     pub const RELEASE: [u8; 4] = ink::selector_bytes!("release");
     pub const BURN_ON_DROP: [u8; 4] = ink::selector_bytes!("burn_on_drop");
@@ -103,10 +124,12 @@ pub mod mint_credits {
     pub const PROPOSAL: [u8; 4] = ink::selector_bytes!("proposal");
     pub const CREDIT: [u8; 4] = ink::selector_bytes!("credit");
     pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
-    pub const CONFIG: [u8; 4] = ink::selector_bytes!("config");
+    pub const TUNABLES: [u8; 4] = ink::selector_bytes!("tunables");
     pub const WIRED: [u8; 4] = ink::selector_bytes!("wired");
     pub const IS_CITED: [u8; 4] = ink::selector_bytes!("is_cited");
     pub const CLAIMED: [u8; 4] = ink::selector_bytes!("claimed");
+    pub const OWED: [u8; 4] = ink::selector_bytes!("owed");
+    pub const CONSENTS: [u8; 4] = ink::selector_bytes!("consents");
 }
 
 /// Why a message's return data is not the value expected.

@@ -5,7 +5,11 @@
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use dynamis_deploy::{deploy_to_node, launch_sandbox, tx::signer, Plan};
+use dynamis_deploy::{
+    deploy_to_node, launch_sandbox,
+    tx::{account_arg, signer},
+    Plan,
+};
 use std::{path::PathBuf, time::Duration};
 
 #[derive(Parser)]
@@ -23,6 +27,16 @@ struct Common {
     /// Deployer (wiring admin; by default also genesis holder, governance and resolver).
     #[arg(long, default_value = "//Alice")]
     suri: String,
+    /// Account that receives the genesis supply (0x + 32 bytes of hex, or a dev URI such as
+    /// //Bob); default: the deployer.
+    #[arg(long, value_parser = account_arg)]
+    genesis: Option<[u8; 32]>,
+    /// Governance: tunes parameters inside their hard bounds; default: the deployer.
+    #[arg(long, value_parser = account_arg)]
+    governance: Option<[u8; 32]>,
+    /// Resolver: decides disputes, contests and mint challenges; default: the deployer.
+    #[arg(long, value_parser = account_arg)]
+    resolver: Option<[u8; 32]>,
     /// Where the manifest is written.
     #[arg(long, default_value = "deployment.json")]
     out: PathBuf,
@@ -65,6 +79,9 @@ fn plan_of(common: &Common, admin: &sp_core::sr25519::Pair) -> Plan {
     if let Some(dir) = &common.artifacts {
         plan.artifacts = dir.clone();
     }
+    plan.genesis = common.genesis.unwrap_or(plan.genesis);
+    plan.governance = common.governance.unwrap_or(plan.governance);
+    plan.resolver = common.resolver.unwrap_or(plan.resolver);
     if let Some(n) = common.epoch_blocks {
         plan.attestations.epoch_blocks = n;
     }

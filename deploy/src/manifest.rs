@@ -22,10 +22,10 @@ pub struct Roles {
     /// Holds the genesis supply of DYN.
     #[serde(with = "hexa")]
     pub genesis: [u8; 32],
-    /// Tunes reputation parameters.
+    /// Tunes parameters inside their hard bounds (reputation, mint credits).
     #[serde(with = "hexa")]
     pub governance: [u8; 32],
-    /// Decides slash disputes.
+    /// Decides slash disputes, contests and mint challenges, each before a deadline.
     #[serde(with = "hexa")]
     pub resolver: [u8; 32],
 }
@@ -35,11 +35,33 @@ pub struct Roles {
 pub struct AttestationParams {
     pub epoch_blocks: u32,
     pub challenge_window_blocks: u32,
+    pub answer_window_blocks: u32,
+    pub decide_window_blocks: u32,
     pub threshold_ppb: u32,
     pub min_signers: u32,
     pub max_signers: u32,
     pub max_epoch_age: u32,
     pub success_gain: u32,
+    pub request_deposit: u128,
+    pub contest_deposit: u128,
+}
+
+impl From<attestations::Params> for AttestationParams {
+    fn from(p: attestations::Params) -> Self {
+        Self {
+            epoch_blocks: p.epoch_blocks,
+            challenge_window_blocks: p.challenge_window_blocks,
+            answer_window_blocks: p.answer_window_blocks,
+            decide_window_blocks: p.decide_window_blocks,
+            threshold_ppb: p.threshold_ppb,
+            min_signers: p.min_signers,
+            max_signers: p.max_signers,
+            max_epoch_age: p.max_epoch_age,
+            success_gain: p.success_gain,
+            request_deposit: p.request_deposit,
+            contest_deposit: p.contest_deposit,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,6 @@ use crate::{
     manifest::{AttestationParams, Contract, Manifest, Roles},
     tx::{account_of, Receipt},
 };
-use attestations::AttestParams;
 use dyn_token::TokenError;
 use dynamis_shared::{BondingError, ReputationError};
 use scale::{Decode, Encode};
@@ -36,14 +35,15 @@ pub struct Plan {
     pub genesis: [u8; 32],
     pub governance: [u8; 32],
     pub resolver: [u8; 32],
-    pub attestations: AttestParams,
+    pub attestations: attestations::Params,
     /// Instantiation salt (a node keeps earlier deployments: the same code, deployer and salt
     /// would give the same addresses).
     pub salt: Vec<u8>,
 }
 
 impl Plan {
-    /// Every role held by the deployer, default attestation parameters.
+    /// Every role held by the deployer, default attestation parameters (a development chain;
+    /// `dynamis-deploy --genesis --governance --resolver` and the demo give them to others).
     pub fn dev(admin: &sr25519::Pair) -> Self {
         let me = account_of(admin);
         Self {
@@ -160,7 +160,13 @@ pub fn deploy_suite(
         "attestations",
         call_data(
             calls::attestations::NEW,
-            (acct(bonding), acct(reputation), plan.attestations),
+            (
+                acct(token),
+                acct(bonding),
+                acct(reputation),
+                acct(plan.resolver),
+                plan.attestations,
+            ),
         ),
     )?;
     let mint_credits = d.instantiate(
@@ -177,11 +183,8 @@ pub fn deploy_suite(
             ),
         ),
     )?;
-    for (name, writer) in [
-        ("bonding", bonding),
-        ("attestations", attestations),
-        ("mint_credits", mint_credits),
-    ] {
+    // mint_credits writes no score (its penalties are slashes, which bonding records).
+    for (name, writer) in [("bonding", bonding), ("attestations", attestations)] {
         d.call::<ReputationError>(
             format!("reputation.writer += {name}"),
             reputation,
@@ -195,12 +198,14 @@ pub fn deploy_suite(
         calls::reputation::LOCK_WIRING,
         (),
     )?;
-    d.call::<BondingError>(
-        "bonding.reporter += attestations".into(),
-        bonding,
-        calls::bonding::ADD_REPORTER,
-        acct(attestations),
-    )?;
+    for (name, reporter) in [("attestations", attestations), ("mint_credits", mint_credits)] {
+        d.call::<BondingError>(
+            format!("bonding.reporter += {name}"),
+            bonding,
+            calls::bonding::ADD_REPORTER,
+            acct(reporter),
+        )?;
+    }
     d.call::<BondingError>(
         "bonding.wiring locked".into(),
         bonding,
@@ -219,7 +224,7 @@ pub fn deploy_suite(
     let raw = d
         .backend
         .query(attestations, call_data(calls::attestations::PARAMS, ()))?;
-    let p: AttestParams = calls::decode(&raw).map_err(|e| Error::Refused {
+    let p: attestations::Params = calls::decode(&raw).map_err(|e| Error::Refused {
         what: "attestations.params".into(),
         why: e.to_string(),
     })?;
@@ -235,15 +240,7 @@ pub fn deploy_suite(
             resolver: plan.resolver,
         },
         contracts: d.contracts,
-        attestation_params: AttestationParams {
-            epoch_blocks: p.epoch_blocks,
-            challenge_window_blocks: p.challenge_window_blocks,
-            threshold_ppb: p.threshold_ppb,
-            min_signers: p.min_signers,
-            max_signers: p.max_signers,
-            max_epoch_age: p.max_epoch_age,
-            success_gain: p.success_gain,
-        },
+        attestation_params: AttestationParams::from(p),
         wiring: d.wiring,
     })
 }

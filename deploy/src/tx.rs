@@ -121,7 +121,20 @@ impl Receipt {
 
 /// A signer from a secret URI (`//Alice`, a mnemonic, `0x` seed; optionally `///password`).
 pub fn signer(suri: &str) -> Result<sr25519::Pair, String> {
-    sr25519::Pair::from_string(suri, None).map_err(|e| format!("secret URI {suri:?}: {e:?}"))
+    // The URI is a secret: the error names what is wrong with it, never the URI itself.
+    sr25519::Pair::from_string(suri, None).map_err(|e| format!("bad secret URI: {e:?}"))
+}
+
+/// An account given on a command line: `0x` and 32 bytes of hex, or a secret URI (a dev key
+/// such as `//Bob`) whose sr25519 public key is the account.
+pub fn account_arg(text: &str) -> Result<[u8; 32], String> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        let bytes = crate::hex::decode(hex).map_err(|e| format!("account {text:?}: {e}"))?;
+        return bytes
+            .try_into()
+            .map_err(|_| format!("account {text:?}: not 32 bytes"));
+    }
+    signer(text).map(|pair| account_of(&pair))
 }
 
 /// The account of a signer.
@@ -132,6 +145,18 @@ pub fn account_of(pair: &sr25519::Pair) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accounts_are_given_as_hex_or_dev_uris_and_errors_keep_secrets_out() {
+        let bob = account_of(&signer("//Bob").expect("dev key"));
+        assert_eq!(account_arg("//Bob"), Ok(bob));
+        let hex = format!("0x{}", crate::hex::encode(bob).trim_start_matches("0x"));
+        assert_eq!(account_arg(&hex), Ok(bob));
+        assert!(account_arg("0x1234").is_err());
+        let secret = "bottom drive obey lake curtain smoke basket hold race lonely fit walk//x///y";
+        let e = signer(&format!("{secret} extra words")).map(|_| ()).unwrap_err();
+        assert!(!e.contains("bottom drive"), "{e}");
+    }
 
     #[derive(Debug, PartialEq, Eq, Decode, Encode)]
     enum Refusal {

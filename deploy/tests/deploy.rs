@@ -23,8 +23,18 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
     };
     let mut plan = Plan::dev(&alice);
     plan.attestations.challenge_window_blocks = 42;
+    // Each role its own account, as `dynamis-deploy --genesis --governance --resolver` gives
+    // them: the deployer keeps none of them.
+    let role = |suri| account_of(&signer(suri).expect("dev key"));
+    (plan.genesis, plan.governance, plan.resolver) = (role("//Bob"), role("//Charlie"), role("//Dave"));
     let manifest = deploy_suite(&mut backend, &alice, &plan).expect("deployed");
     assert_eq!(manifest.chain.kind, "sandbox");
+    let roles = &manifest.roles;
+    assert_eq!(
+        [roles.genesis, roles.governance, roles.resolver],
+        [plan.genesis, plan.governance, plan.resolver]
+    );
+    assert!(![roles.genesis, roles.governance, roles.resolver].contains(&account_of(&alice)));
     common::assert_deployed(&mut backend, &manifest, &plan, &alice);
 }
 

@@ -11,6 +11,16 @@ pub fn sign(pair: &ecdsa::Pair, contract: &[u8; 32], attestation: &Attestation) 
         .0
 }
 
+/// The key that made `signature` over `attestation`'s digest for `contract`, by the shared
+/// rules (canonical form only), as the contract will recover it.
+pub fn signer_of(
+    signature: &[u8; 65],
+    contract: &[u8; 32],
+    attestation: &Attestation,
+) -> Option<[u8; 33]> {
+    dynamis_proofs::ecdsa_signer::<Native>(signature, &attestation_digest::<Native>(contract, attestation))
+}
+
 /// The proof that `pair` holds the key it registers for `account` at `contract`.
 pub fn registration_proof(pair: &ecdsa::Pair, contract: &[u8; 32], account: &[u8; 32]) -> [u8; 65] {
     pair.sign_prehashed(&registration_digest::<Native>(contract, account))

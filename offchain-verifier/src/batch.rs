@@ -1,5 +1,9 @@
 //! A verified batch: items, their verdicts and digests, the RFC 6962 tree over
 //! (digest, verdict), inclusion proofs, the capacity it measured and its attestation.
+//!
+//! A verified batch is in the order the attestation's counts describe (and the contract
+//! checks): the valid items first, by kind in `Kind::ALL` order, then the invalid ones, each
+//! group in the order the items came.
 
 use crate::{crypto::Native, verify::verify_all};
 use dynamis_proofs::{
@@ -15,6 +19,8 @@ pub struct Batch {
     pub verdicts: Vec<Verdict>,
     pub digests: Vec<Hash>,
     pub tree: Tree,
+    /// For each position of the batch, the index its item had in the input.
+    pub order: Vec<usize>,
 }
 
 /// Valid and invalid items of one kind.
@@ -38,14 +44,15 @@ pub struct InclusionProof {
     pub path: Vec<Hash>,
 }
 
-/// Capacity units an item measures when valid: one per signature or proof checked, two for
-/// an ECDSA recovery (about twice the work), and one more per 1,024 hashes of a chain.
-pub fn units(item: &Item) -> u64 {
-    match item {
-        Item::Ed25519 { .. } | Item::Sr25519 { .. } | Item::Inclusion { .. } => 1,
-        Item::Ecdsa { .. } => 2,
-        Item::HashChain { count, .. } => 1 + u64::from(*count) / 1024,
-    }
+/// The canonical order of verified items: for each position, the input index, valid items
+/// first by kind, then the invalid ones, each group stable.
+pub fn canonical_order(items: &[Item], verdicts: &[Verdict]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| match verdicts[i] {
+        Verdict::Valid => items[i].kind().index(),
+        Verdict::Invalid => Kind::ALL.len(),
+    });
+    order
 }
 
 /// The tree over (digest, verdict) pairs, leaves and levels hashed in parallel.
@@ -61,22 +68,36 @@ pub fn tree_of(digests: &[Hash], verdicts: &[Verdict]) -> Tree {
 }
 
 impl Batch {
-    /// Verifies `items` and builds their tree.
+    /// Verifies `items`, puts them in the canonical order and builds their tree.
     pub fn verify(items: Vec<Item>) -> Self {
         let verdicts = verify_all(&items);
-        Self::with_verdicts(items, verdicts)
+        let order = canonical_order(&items, &verdicts);
+        let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
+        let items: Vec<Item> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let verdicts = order.iter().map(|&i| verdicts[i]).collect();
+        let mut batch = Self::with_verdicts(items, verdicts);
+        batch.order = order;
+        batch
     }
 
-    /// The batch of `items` with the given verdicts (as a peer re-derives a leader's tree).
+    /// The batch of `items` with the given verdicts, in the order given (as an auditor
+    /// re-derives a batch it was handed, or a test builds a false one).
     pub fn with_verdicts(items: Vec<Item>, verdicts: Vec<Verdict>) -> Self {
         let digests: Vec<Hash> = items.par_iter().map(item_digest::<Native>).collect();
         let tree = tree_of(&digests, &verdicts);
+        let order = (0..items.len()).collect();
         Self {
             items,
             verdicts,
             digests,
             tree,
+            order,
         }
+    }
+
+    /// The batch position of the item that was at `input` in the input.
+    pub fn position_of(&self, input: usize) -> Option<usize> {
+        self.order.iter().position(|&i| i == input)
     }
 
     pub fn root(&self) -> Hash {
@@ -111,13 +132,23 @@ impl Batch {
             .count() as u64
     }
 
-    /// Capacity units of the valid items.
+    /// Valid items per kind, in `Kind::ALL` order.
+    pub fn valid_per_kind(&self) -> [u64; 5] {
+        let mut valid = [0u64; 5];
+        for (item, verdict) in self.items.iter().zip(&self.verdicts) {
+            if *verdict == Verdict::Valid {
+                valid[item.kind().index()] += 1;
+            }
+        }
+        valid
+    }
+
+    /// Capacity units of the valid items (each kind's units, as the contract computes them).
     pub fn capacity(&self) -> u64 {
-        self.items
+        Kind::ALL
             .iter()
-            .zip(&self.verdicts)
-            .filter(|(_, v)| **v == Verdict::Valid)
-            .map(|(item, _)| units(item))
+            .zip(self.valid_per_kind())
+            .map(|(kind, n)| n * kind.units())
             .sum()
     }
 
@@ -127,8 +158,7 @@ impl Batch {
             epoch,
             root: self.root(),
             items: self.len(),
-            valid: self.valid(),
-            capacity: self.capacity(),
+            valid: self.valid_per_kind(),
             regime,
         }
     }

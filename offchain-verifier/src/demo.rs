@@ -107,21 +107,32 @@ pub fn verifier_config(opts: &Options, i: u8, listen: String, peers: Vec<String>
     config
 }
 
-fn plan_of(opts: &Options, admin: &sp_core::sr25519::Pair) -> Plan {
+/// The demo's roles, each its own dev key: `//Alice` deploys and wires, `//Bob` holds the
+/// genesis supply (and funds the verifiers), `//Charlie` is governance, `//Dave` the resolver.
+pub const GENESIS_SURI: &str = "//Bob";
+const GOVERNANCE_SURI: &str = "//Charlie";
+const RESOLVER_SURI: &str = "//Dave";
+
+fn plan_of(opts: &Options, admin: &sp_core::sr25519::Pair) -> anyhow::Result<Plan> {
     let mut plan = Plan::dev(admin);
+    let account = |suri| signer(suri).map(|p| account_of(&p)).map_err(anyhow::Error::msg);
+    plan.genesis = account(GENESIS_SURI)?;
+    plan.governance = account(GOVERNANCE_SURI)?;
+    plan.resolver = account(RESOLVER_SURI)?;
     plan.attestations.epoch_blocks = opts.epoch_blocks;
     plan.attestations.challenge_window_blocks = opts.challenge_window;
-    plan
+    Ok(plan)
 }
 
 /// Native currency each verifier account gets on a node (fees and storage deposits): 1,000
 /// UNIT of contracts-node (12 decimals).
 const NODE_FUNDING: u128 = 1_000 * 1_000_000_000_000;
 
-/// Gives each verifier account twice its bond in DYN (and, on a node, native currency).
+/// Gives each verifier account twice its bond in DYN from the genesis holder (and, on a node,
+/// native currency).
 async fn fund_verifiers<B: Backend + Send + 'static>(
     mut backend: B,
-    admin: sp_core::sr25519::Pair,
+    genesis: sp_core::sr25519::Pair,
     token: [u8; 32],
     opts: &Options,
 ) -> anyhow::Result<()> {
@@ -132,12 +143,12 @@ async fn fund_verifiers<B: Backend + Send + 'static>(
         .map_err(anyhow::Error::msg)?;
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         for to in accounts {
-            backend.fund(&admin, to, NODE_FUNDING)?;
+            backend.fund(&genesis, to, NODE_FUNDING)?;
             let data = call_data(
                 calls::token::TRANSFER,
                 (calls::account(to), amount, Vec::<u8>::new()),
             );
-            let receipt = backend.call(&admin, token, data)?;
+            let receipt = backend.call(&genesis, token, data)?;
             outcome::<Result<(), dynamis_shared::PSP22Error>>(&receipt)
                 .map_err(anyhow::Error::msg)?
                 .map_err(|e| anyhow::anyhow!("funding a verifier: {e:?}"))?;
@@ -159,11 +170,11 @@ async fn save_and_fund<B: Backend + Send + 'static>(
     opts: &Options,
     manifest: &Manifest,
     backend: B,
-    admin: sp_core::sr25519::Pair,
 ) -> anyhow::Result<()> {
     manifest.save(&opts.dir.join("deployment.json"))?;
     let token = manifest.address("dyn_token")?;
-    fund_verifiers(backend, admin, token, opts).await
+    let genesis = signer(GENESIS_SURI).map_err(anyhow::Error::msg)?;
+    fund_verifiers(backend, genesis, token, opts).await
 }
 
 /// A sandbox chain with the suite, and each verifier's account funded with DYN to bond.
@@ -173,7 +184,7 @@ pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
         "127.0.0.1:0",
         Duration::from_millis(opts.block_ms),
         &admin,
-        &plan_of(opts, &admin),
+        &plan_of(opts, &admin)?,
     )
     .await
     .context("deploying the suite into the sandbox")?;
@@ -181,7 +192,7 @@ pub async fn chain_for(opts: &Options) -> anyhow::Result<Launched> {
         node: launched.node.clone(),
         url: Some(launched.url.clone()),
     };
-    save_and_fund(opts, &launched.manifest, backend, admin).await?;
+    save_and_fund(opts, &launched.manifest, backend).await?;
     Ok(launched)
 }
 
@@ -238,15 +249,15 @@ pub fn node_ticker(url: &str, period: Duration) -> anyhow::Result<tokio::task::J
 /// The suite deployed to the node at `url`, each verifier funded, and a block ticker.
 pub async fn node_chain_for(opts: &Options, url: &str) -> anyhow::Result<DemoChain> {
     let admin = prepare(opts)?;
-    let manifest = deploy_to_node(url, &admin, &plan_of(opts, &admin))
+    let manifest = deploy_to_node(url, &admin, &plan_of(opts, &admin)?)
         .await
         .with_context(|| format!("deploying the suite to the node at {url}"))?;
     let backend = dynamis_deploy::backend::Node::new(
         url,
-        account_of(&admin),
+        manifest.roles.genesis,
         tokio::runtime::Handle::current(),
     );
-    save_and_fund(opts, &manifest, backend, admin).await?;
+    save_and_fund(opts, &manifest, backend).await?;
     let ticker = node_ticker(url, Duration::from_millis(opts.block_ms.max(200)))?;
     Ok(DemoChain::Node {
         manifest,
@@ -574,7 +585,7 @@ async fn summary(
             Status::Final => {
                 final_ += 1;
                 items += record.items;
-                valid += record.valid;
+                valid += record.valid.iter().sum::<u64>();
             }
             Status::Rejected | Status::Contested => rejected += 1,
             Status::Pending => other += 1,
@@ -592,15 +603,18 @@ async fn summary(
     let epoch = chain.current_epoch().await?;
     for i in 1..=opts.verifiers {
         let who = account_of(&signer(&verifier_suri(i)).map_err(anyhow::Error::msg)?);
+        // Its shares so far (final once their epochs are).
         let mut credited: u128 = 0;
         for e in epoch.saturating_sub(1)..=epoch {
-            credited += chain
-                .query::<u128>(
-                    chain.attestations,
-                    calls::attestations::CAPACITY,
-                    (calls::account(who), e),
-                )
-                .await?;
+            for regime in dynamis_proofs::Regime::ALL {
+                credited += chain
+                    .query::<u128>(
+                        chain.attestations,
+                        calls::attestations::CREDITED,
+                        (calls::account(who), e, regime.index()),
+                    )
+                    .await?;
+            }
         }
         let score: u32 = chain
             .query(
@@ -611,7 +625,7 @@ async fn summary(
             .await
             .unwrap_or(0);
         println!(
-            "verifier {i}    capacity credited {credited} units, reputation {score}, served {}",
+            "verifier {i}    capacity credited {credited} units (its shares), reputation {score}, served {}",
             urls[usize::from(i) - 1]
         );
     }

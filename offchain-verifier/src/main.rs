@@ -240,8 +240,13 @@ fn main() -> Result<()> {
                 rayon::current_num_threads()
             );
             if let Some(path) = verdicts {
+                // In the file's order (the batch puts valid items first, by kind).
+                let mut by_input = vec![dynamis_verifier::Verdict::Invalid; batch.verdicts.len()];
+                for (position, input) in batch.order.iter().enumerate() {
+                    by_input[*input] = batch.verdicts[position];
+                }
                 let mut out = String::new();
-                for (i, v) in batch.verdicts.iter().enumerate() {
+                for (i, v) in by_input.iter().enumerate() {
                     out.push_str(&format!(
                         "{{\"index\":{i},\"valid\":{}}}\n",
                         *v == dynamis_verifier::Verdict::Valid
@@ -254,10 +259,16 @@ fn main() -> Result<()> {
         Command::Prove { file, index } => {
             let items = read(&file)?;
             let batch = Batch::verify(items);
-            let Some(proof) = batch.proof(index) else {
+            // `index` counts the file's well-formed records; the batch has its own order.
+            let position = usize::try_from(index)
+                .ok()
+                .and_then(|i| batch.position_of(i));
+            let Some((position, proof)) =
+                position.and_then(|p| Some((p, batch.proof(p as u64)?)))
+            else {
                 bail!("no item {index}: the batch has {} items", batch.len());
             };
-            let item = input::to_json(&batch.items[index as usize]);
+            let item = input::to_json(&batch.items[position]);
             println!(
                 "{{\"item\":{item},\"proof\":{}}}",
                 serde_json::to_string(&proof)?

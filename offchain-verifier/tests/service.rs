@@ -349,7 +349,12 @@ async fn three_peers_carry_every_item_to_a_final_attestation_once() {
     // Every batch was re-verified and co-signed by both peers (the leader uses one of the two
     // signatures: 2 of 3 required) and attested exactly once.
     let chain = &running[0].service.chain;
-    assert_eq!(chain.required_signatures().await.expect("chain"), 2);
+    // Two of three equal stakes carry the two-thirds threshold, one does not.
+    let (one, need) = (
+        chain.weight_of(chain.me).await.expect("chain"),
+        chain.required_weight().await.expect("chain"),
+    );
+    assert!(one < need && 2 * one >= need, "{one} of {need}");
     let (mut attestations, mut items) = (0u64, 0u64);
     while let Some(record) = chain.attestation(attestations).await.expect("chain") {
         assert_eq!(record.status, Status::Final);
@@ -360,14 +365,15 @@ async fn three_peers_carry_every_item_to_a_final_attestation_once() {
     assert_eq!(attestations, total.batches);
     assert_eq!(total.cosigned, 2 * total.batches);
     assert_eq!(items, accepted);
-    // Capacity was credited to the co-signers.
+    // Capacity was credited to the co-signers: the epochs' totals (final later) count it.
     let epoch = chain.current_epoch().await.expect("chain");
     let mut credited = 0u128;
     for e in epoch.saturating_sub(1)..=epoch {
-        credited += chain
-            .query::<u128>(chain.attestations, calls::attestations::EPOCH_CAPACITY, e)
+        let totals: attestations::EpochTotals = chain
+            .query(chain.attestations, calls::attestations::TOTALS, e)
             .await
             .expect("chain");
+        credited += totals.capacity;
     }
     assert!(credited > 0);
     stop(launched, running);
@@ -386,8 +392,7 @@ async fn a_peer_refuses_to_cosign_what_it_does_not_rederive() {
         regime: "session".into(),
         root: batch.root(),
         items: batch.len(),
-        valid: batch.valid(),
-        capacity: batch.capacity(),
+        valid: batch.valid_per_kind(),
         encoded: batch
             .items
             .iter()
@@ -401,8 +406,11 @@ async fn a_peer_refuses_to_cosign_what_it_does_not_rederive() {
         .await
         .expect("cosign");
     assert_eq!(r.status().as_u16(), 200);
+    // Hash chains claimed as ECDSA signatures: twice the capacity.
+    let mut valid = [0u64; 5];
+    valid[Kind::Ecdsa.index()] = honest.valid[Kind::HashChain.index()];
     let inflated = CosignRequest {
-        capacity: honest.capacity + 1,
+        valid,
         ..honest.clone()
     };
     let r = http
@@ -555,8 +563,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
         let row = BatchRow {
             root: batch.root(),
             items: batch.len(),
-            valid: batch.valid(),
-            capacity: batch.capacity(),
+            valid: batch.valid_per_kind(),
             regime: dynamis_proofs::Regime::Session,
             created_ms: 0,
             state: BatchState::Verified,

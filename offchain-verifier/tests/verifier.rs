@@ -249,8 +249,7 @@ fn co_signatures_recover_to_the_signing_key() {
         epoch: 3,
         root: [4; 32],
         items: 10,
-        valid: 9,
-        capacity: 11,
+        valid: [1, 2, 3, 1, 2],
         regime: Regime::Session,
     };
     let contract = [9u8; 32];

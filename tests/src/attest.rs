@@ -6,8 +6,8 @@ use crate::{
     suite::{done, ok, selector::WITH_DEFAULTS, Suite},
     AccountId, Called,
 };
-use attestations::{AttestationError, EpochTotals, Record};
-use dynamis_proofs::{Attestation, Hash, Item};
+use attestations::{AttestationError, EpochTotals, Record, Request};
+use dynamis_proofs::{Attestation, Hash, Item, Regime};
 use dynamis_shared::Role;
 use dynamis_verifier::attest;
 use scale::{Decode, Encode};
@@ -70,10 +70,14 @@ impl Suite {
         )
     }
 
-    /// Deploys another attestations contract (defaults) reading bonds from `bonding` and
-    /// this suite's reputation, wired into neither.
+    /// Deploys another attestations contract (defaults) reading bonds from `bonding`, with
+    /// this suite's token, reputation and resolver, wired into neither.
     pub fn deploy_attestations(&mut self, bonding: AccountId) -> AccountId {
-        let data = call_data(WITH_DEFAULTS, (bonding, self.reputation));
+        let resolver = crate::suite::who::resolver();
+        let data = call_data(
+            WITH_DEFAULTS,
+            (self.token.address, bonding, self.reputation, resolver),
+        );
         let wasm = crate::bundle(crate::BundleProvider::Attestations).wasm;
         let salt = self.chain.block().to_le_bytes().to_vec();
         ok(
@@ -102,14 +106,38 @@ impl Suite {
 
     /// Verifiers 1..=n bonded at the minimum and registered.
     pub fn verifiers(&mut self, n: u8) -> Vec<Verifier> {
-        (1..=n)
-            .map(|i| {
+        let bonds = vec![VERIFIER_BOND; usize::from(n)];
+        self.verifiers_bonded(&bonds)
+    }
+
+    /// Verifiers 1, 2, … bonded with `bonds` and registered (each key weighs its bond).
+    pub fn verifiers_bonded(&mut self, bonds: &[u128]) -> Vec<Verifier> {
+        bonds
+            .iter()
+            .zip(1u8..)
+            .map(|(bond, i)| {
                 let v = Verifier::new(i);
-                self.bond_new(v.account, Role::Verifier, VERIFIER_BOND);
+                self.bond_new(v.account, Role::Verifier, *bond);
                 done(self.register(&v));
                 v
             })
             .collect()
+    }
+
+    /// `owner` allows attestations to pull `amount` more DYN (deposits); funds it first.
+    pub fn allow_attestations(&mut self, owner: AccountId, amount: u128) {
+        self.give(owner, amount);
+        let (token, spender) = (self.token, self.attestations);
+        assert_eq!(
+            token
+                .increase_allowance(&mut self.chain, owner, spender, amount)
+                .value,
+            Ok(())
+        );
+    }
+
+    pub fn sync_weight(&mut self, caller: AccountId, verifier: AccountId) -> Called<AttResult> {
+        self.att_call(caller, selector::SYNC_WEIGHT, verifier)
     }
 
     pub fn remove_key(&mut self, caller: AccountId, verifier: AccountId) -> Called<AttResult> {
@@ -157,8 +185,56 @@ impl Suite {
         )
     }
 
+    pub fn contest(
+        &mut self,
+        caller: AccountId,
+        id: u64,
+        item: &Item,
+        index: u64,
+        proof: &[Hash],
+    ) -> Called<AttResult> {
+        self.att_call(caller, selector::CONTEST, (id, item, index, proof.to_vec()))
+    }
+
+    pub fn resolve_contest(&mut self, caller: AccountId, id: u64, upheld: bool) -> Called<AttResult> {
+        self.att_call(caller, selector::RESOLVE_CONTEST, (id, upheld))
+    }
+
+    pub fn expire_contest(&mut self, caller: AccountId, id: u64) -> Called<AttResult> {
+        self.att_call(caller, selector::EXPIRE_CONTEST, id)
+    }
+
+    pub fn request_item(&mut self, caller: AccountId, id: u64, index: u64) -> Called<AttResult> {
+        self.att_call(caller, selector::REQUEST_ITEM, (id, index))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn answer(
+        &mut self,
+        caller: AccountId,
+        id: u64,
+        index: u64,
+        item: &Item,
+        valid: bool,
+        proof: &[Hash],
+    ) -> Called<AttResult> {
+        self.att_call(
+            caller,
+            selector::ANSWER,
+            (id, index, item, valid, proof.to_vec()),
+        )
+    }
+
+    pub fn claim_unanswered(&mut self, caller: AccountId, id: u64, index: u64) -> Called<AttResult> {
+        self.att_call(caller, selector::CLAIM_UNANSWERED, (id, index))
+    }
+
     pub fn finalize(&mut self, caller: AccountId, id: u64) -> Called<AttResult> {
         self.att_call(caller, selector::FINALIZE, id)
+    }
+
+    pub fn request(&mut self, id: u64, index: u64) -> Option<Request> {
+        self.att_query(selector::REQUEST, (id, index))
     }
 
     pub fn attestation(&mut self, id: u64) -> Option<Record> {
@@ -173,8 +249,33 @@ impl Suite {
         self.att_query(selector::REGISTERED, ())
     }
 
-    pub fn required_signatures(&mut self) -> u32 {
-        self.att_query(selector::REQUIRED_SIGNATURES, ())
+    pub fn weight_of(&mut self, verifier: AccountId) -> u128 {
+        self.att_query(selector::WEIGHT_OF, verifier)
+    }
+
+    pub fn total_weight(&mut self) -> u128 {
+        self.att_query(selector::TOTAL_WEIGHT, ())
+    }
+
+    pub fn required_weight(&mut self) -> u128 {
+        self.att_query(selector::REQUIRED_WEIGHT, ())
+    }
+
+    pub fn is_final(&mut self, epoch: u32) -> bool {
+        self.att_query(selector::IS_FINAL, epoch)
+    }
+
+    pub fn newest_closed_epoch(&mut self) -> Option<u32> {
+        self.att_query(selector::NEWEST_CLOSED_EPOCH, ())
+    }
+
+    pub fn closes_at(&mut self, epoch: u32) -> u32 {
+        self.att_query(selector::CLOSES_AT, epoch)
+    }
+
+    /// `verifier`'s shares of `regime` for `epoch` so far, final or not.
+    pub fn credited(&mut self, verifier: AccountId, epoch: u32, regime: Regime) -> u128 {
+        self.att_query(selector::CREDITED, (verifier, epoch, regime.index()))
     }
 
     pub fn epoch_totals(&mut self, epoch: u32) -> EpochTotals {
@@ -185,11 +286,22 @@ impl Suite {
         self.att_query(selector::CURRENT_EPOCH, ())
     }
 
-    pub fn capacity(&mut self, verifier: AccountId, epoch: u32) -> u128 {
-        self.att_query(selector::CAPACITY, (verifier, epoch))
+    /// `verifier`'s capacity of `regime` for `epoch`, if the epoch is final.
+    pub fn capacity(&mut self, verifier: AccountId, epoch: u32, regime: Regime) -> Option<u128> {
+        self.att_query(selector::CAPACITY, (verifier, epoch, regime.index()))
     }
 
-    pub fn epoch_capacity(&mut self, epoch: u32) -> u128 {
+    /// The capacity of `epoch`, if it is final.
+    pub fn epoch_capacity(&mut self, epoch: u32) -> Option<u128> {
         self.att_query(selector::EPOCH_CAPACITY, epoch)
+    }
+
+    /// Moves the chain to the first block at which `epoch` is closed.
+    pub fn close_epoch(&mut self, epoch: u32) {
+        let at = self.closes_at(epoch);
+        let now = self.chain.block();
+        if at > now {
+            self.chain.advance(at - now);
+        }
     }
 }

@@ -2,9 +2,9 @@
 //! with typed calls to reputation and bonding (attestations: `crate::attest`).
 
 use crate::{account, bundle, call_data, psp22::Psp22, AccountId, BundleProvider, Called, Chain};
-use bonding::{BondParams, Slash, Stake, Totals};
+use bonding::{Holdings, Slash, Stake};
 use dynamis_shared::{Action, BondingError, FaultClass, ReputationError, Role, SlashClass};
-use reputation::{Params, Record};
+use reputation::History;
 use scale::{Decode, Encode};
 
 /// Selectors of the reputation registry and the bonding contract.
@@ -35,8 +35,8 @@ pub mod who {
     pub fn reporter() -> AccountId {
         account(5)
     }
-    /// A plain account registered as a reputation writer, standing in for the attestations
-    /// and settlement contracts that will record successes.
+    /// A plain account registered as a reputation writer, standing in for the settlement
+    /// contract that will record successes.
     pub fn writer() -> AccountId {
         account(6)
     }
@@ -87,17 +87,25 @@ impl Default for Suite {
 
 impl Suite {
     /// DYN (minter locked to mint_credits), reputation, bonding, attestations and mint_credits
-    /// with defaults; bonding, attestations, mint_credits and [`who::writer`] registered as
-    /// reputation writers,
-    /// attestations and [`who::reporter`] as slash reporters, and both wirings locked.
+    /// with defaults, wired as the deployment wires them: bonding, attestations and
+    /// [`who::writer`] reputation writers; attestations, mint_credits and [`who::reporter`]
+    /// slash reporters; both wirings locked.
     pub fn new() -> Self {
-        let mut suite = Self::unwired();
+        Self::wired(Self::unwired())
+    }
+
+    /// [`Self::new`] with mint_credits instantiated with `params` (small ceilings, say).
+    pub fn with_mint_params(params: mint_credits::Params) -> Self {
+        Self::wired(Self::deployed(Some(params)))
+    }
+
+    fn wired(mut suite: Self) -> Self {
         let (bnd, att, admin) = (suite.bonding, suite.attestations, who::admin());
-        for writer in [bnd, att, suite.mint_credits, who::writer()] {
+        for writer in [bnd, att, who::writer()] {
             done(suite.rep_call::<RepResult<()>>(admin, selector::ADD_WRITER, writer));
         }
         done(suite.rep_call::<RepResult<()>>(admin, selector::LOCK_WIRING, ()));
-        for reporter in [att, who::reporter()] {
+        for reporter in [att, suite.mint_credits, who::reporter()] {
             done(suite.bond_call::<BondResult>(admin, selector::ADD_REPORTER, reporter));
         }
         done(suite.bond_call::<BondResult>(admin, selector::LOCK_WIRING, ()));
@@ -106,6 +114,10 @@ impl Suite {
 
     /// Everything deployed, nothing wired yet but DYN's minter, locked to mint_credits.
     pub fn unwired() -> Self {
+        Self::deployed(None)
+    }
+
+    fn deployed(mint_params: Option<mint_credits::Params>) -> Self {
         let mut chain = Chain::new();
         let admin = who::admin();
         let token_wasm = bundle(BundleProvider::DynToken).wasm;
@@ -126,23 +138,27 @@ impl Suite {
         let attestations = Self::deploy(
             &mut chain,
             BundleProvider::Attestations,
-            call_data(selector::WITH_DEFAULTS, (bonding, reputation)),
-        );
-        let mint_credits = Self::deploy(
-            &mut chain,
-            BundleProvider::MintCredits,
             call_data(
                 selector::WITH_DEFAULTS,
-                (
-                    token.address,
-                    attestations,
-                    reputation,
-                    bonding,
-                    who::governance(),
-                    who::resolver(),
-                ),
+                (token.address, bonding, reputation, who::resolver()),
             ),
         );
+        let links = (
+            token.address,
+            attestations,
+            reputation,
+            bonding,
+            who::governance(),
+            who::resolver(),
+        );
+        let constructor = match mint_params {
+            None => call_data(selector::WITH_DEFAULTS, links),
+            Some(p) => call_data(
+                dynamis_deploy::calls::common::NEW,
+                (links, p, mint_credits::DEFAULT_TUNABLES),
+            ),
+        };
+        let mint_credits = Self::deploy(&mut chain, BundleProvider::MintCredits, constructor);
         let minter = Some(mint_credits);
         assert_eq!(token.lock_minter(&mut chain, admin, minter).value, Ok(()));
         Self {
@@ -272,6 +288,10 @@ impl Suite {
         self.bond_call(caller, selector::RESOLVE_DISPUTE, (id, upheld))
     }
 
+    pub fn expire_dispute(&mut self, caller: AccountId, id: u64) -> Called<BondResult> {
+        self.bond_call(caller, selector::EXPIRE_DISPUTE, id)
+    }
+
     pub fn settle(&mut self, caller: AccountId, id: u64) -> Called<BondResult> {
         self.bond_call(caller, selector::SETTLE_SLASH, id)
     }
@@ -288,11 +308,11 @@ impl Suite {
         self.bond_query(selector::NEXT_SLASH, ())
     }
 
-    pub fn totals(&mut self) -> Totals {
-        self.bond_query(selector::TOTALS, ())
+    pub fn holdings(&mut self) -> Holdings {
+        self.bond_query(selector::HOLDINGS, ())
     }
 
-    pub fn bond_params(&mut self) -> BondParams {
+    pub fn bond_params(&mut self) -> bonding::Params {
         self.bond_query(selector::PARAMS, ())
     }
 
@@ -312,11 +332,11 @@ impl Suite {
         self.rep_query(selector::AUTHORITY, (account, action))
     }
 
-    pub fn history(&mut self, account: AccountId) -> Option<Record> {
+    pub fn history(&mut self, account: AccountId) -> Option<History> {
         self.rep_query(selector::HISTORY, account)
     }
 
-    pub fn rep_params(&mut self) -> Params {
+    pub fn rep_params(&mut self) -> reputation::Params {
         self.rep_query(selector::PARAMS, ())
     }
 

@@ -1,7 +1,7 @@
 //! Randomised action sequences over many accounts against the compiled DYN, reputation and
 //! bonding contracts, with every invariant checked after every step:
 //! - DYN held by bonding == Σ active + Σ unbonding + Σ pending slashes + Σ dispute deposits,
-//!   each sum taken over every account, role and open slash (and equal to `totals()`);
+//!   each sum taken over every account, role and open slash (and equal to `holdings()`);
 //! - a slash never takes more than is bonded: each report reserves at most what the role has
 //!   bonded, and per account and role, what slashes hold never exceeds what was ever bonded;
 //! - DYN's supply changes only by the burns that settlements and rejected disputes declare;
@@ -221,7 +221,7 @@ impl Run {
             active + unbonding + pending + deposits,
             "DYN held by bonding"
         );
-        let totals = s.totals();
+        let totals = s.holdings();
         assert_eq!(
             (
                 totals.active,
@@ -230,7 +230,7 @@ impl Run {
                 totals.deposits
             ),
             (active, unbonding, pending, deposits),
-            "totals()"
+            "holdings()"
         );
         // Slashes never exceed what was bonded.
         for (key, slashed) in &self.slashed {

@@ -1,29 +1,37 @@
-//! Dynamis attestation registry: verifiers with an active bond register a secp256k1 key;
-//! one transaction posts a batch's compact attestation with its co-signatures; a challenge
-//! window follows; final attestations credit measured capacity per verifier and epoch.
+//! Dynamis attestation registry: verifiers with an active bond register a secp256k1 key that
+//! weighs their stake; one transaction posts a batch's compact attestation with its
+//! co-signatures; a challenge window follows; capacity is read only for final epochs.
 //!
-//! - `register_key(key, proof)`: the caller must hold an active verifier bond (asked of
-//!   bonding) and prove the key with a signature over the registration digest.
+//! - `register_key(key, proof)`: the caller must hold a verifier bond at the floor (asked of
+//!   bonding) and prove the key with a signature over the registration digest; the key weighs
+//!   that bond. `sync_weight(verifier)` (anyone) re-reads it.
 //! - `submit(attestation, signatures)`: `ecdsa_recover` over SHA-256(domain ‖ this contract ‖
-//!   payload) for each signature; distinct, registered, still-bonded signers, at least the
-//!   threshold; an open epoch; a batch root never attested before. The cost depends on the
-//!   signatures only, never on the batch size.
-//! - `challenge(id, item, index, proof)` inside the window: the item, marked valid, must be in
-//!   the batch tree. A hash-checkable item (RFC 6962 inclusion claim, hash-chain segment,
-//!   ECDSA signature) that is false rejects the attestation; a signature item the chain cannot
-//!   check (ed25519, sr25519) contests it. Either way an attestation-failure slash of every
-//!   co-signer is reported to bonding, paying the challenger the reporter's share.
-//! - `finalize(id)` after the window: capacity credited to every co-signer for the epoch,
-//!   the epoch's totals, a reputation success per co-signer.
+//!   payload) for each signature; distinct, registered, still-bonded signers carrying 2/3 of
+//!   the registered stake; an open epoch; a batch root never attested before. The capacity is
+//!   computed from the per-kind counts and credited to the co-signers, a share each. The cost
+//!   depends on the signatures only, never on the batch size.
+//! - Inside the window: `challenge` (anyone: one leaf proves the counts or a hash-checkable item
+//!   false), `contest` (a bonded verifier, with a deposit: a signature item, decided by the
+//!   resolver before a deadline, `expire_contest` applying the default after it),
+//!   `request_item` (anyone, with a deposit: the co-signers must `answer` with the item, else
+//!   anyone's `claim_unanswered` rejects the attestation). A rejection takes the capacity back
+//!   and reports an attestation-failure slash of every co-signer to bonding.
+//! - `finalize(id)` after the window: a reputation success per co-signer.
+//! - An epoch is final once no submission, window or answer period of it is left and no
+//!   contest or request on it is open; `Capacity` answers only for final epochs.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
+pub mod disputes;
 pub mod params;
 pub mod registry;
+pub mod types;
 
-pub use params::{AttestParams, DAY, DEFAULT_PARAMS, MAX_SIGNERS};
-pub use registry::{
-    AttestationError, Contested, Effect, EpochTotals, Event, Finalized, FraudProven, Key,
-    KeyRegistered, KeyRemoved, Record, Signature, Status, Submitted,
+pub use params::{Params, DAY, DEFAULT_PARAMS, MAX_SIGNERS, ONE_DYN};
+pub use types::{
+    AttestationError, AttestationEvent, Contest, ContestResolved, Contested, DataWithheld,
+    Effect, EpochTotals, Finalized, FraudProven, ItemAnswered, ItemRequested, Key,
+    KeyRegistered, KeyRemoved, Record, Registration, Request, Signature, Status, Submitted,
+    WeightSynced, MAX_OPEN_REQUESTS,
 };
 
 /// The chain's host functions as the shared rules' cryptography.
@@ -53,62 +61,57 @@ impl dynamis_proofs::Crypto for Host {
 #[ink::contract]
 mod attestations {
     use crate::{
-        params::{AttestParams, DEFAULT_PARAMS},
-        registry::{
-            AttestationError, Effect, EpochTotals, Event, Key, Outcome, Record, Registry,
-            Signature, Status,
-        },
+        params::{Params, DEFAULT_PARAMS},
+        registry::Registry,
+        types::{AttestationError, Effect, EpochTotals, Key, Outcome, Record, Request, Signature},
         Host,
     };
     use dynamis_proofs::{Attestation, Hash as Digest, Item};
     use dynamis_shared::{
         call::{read, settle},
-        Attested, Bonding, BondingError, Capacity, Reputation, Role, SlashClass,
+        Attested, Bonding, BondingError, Capacity, PSP22Burnable, Reputation, Role, SlashClass,
+        TransferData, PSP22,
     };
     use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
 
     #[ink(storage)]
     pub struct Attestations {
+        token: AccountId,
         bonding: AccountId,
         reputation: AccountId,
         registry: Registry,
     }
 
-    /// Whether `account` holds an active verifier bond at `bonding`.
-    fn verifier_bonded(bonding: AccountId, account: AccountId) -> Result<bool, AttestationError> {
-        let bonding: ink::contract_ref!(Bonding) = bonding.into();
-        read(
-            bonding
-                .call()
-                .is_bonded(account, Role::Verifier)
-                .try_invoke(),
-        )
-    }
-
     impl Attestations {
-        /// A registry reading verifier bonds from (and reporting slashes to) `bonding`, and
-        /// recording successes in `reputation`. It must be wired as a bonding reporter and
-        /// a reputation writer before it can slash or finalise.
+        /// A registry taking deposits in `token`, reading verifier bonds from (and reporting
+        /// slashes to) `bonding`, recording successes in `reputation`, with contests decided by
+        /// `resolver`. It must be wired as a bonding reporter and a reputation writer before
+        /// it can slash or finalise.
         #[ink(constructor)]
         pub fn new(
+            token: AccountId,
             bonding: AccountId,
             reputation: AccountId,
-            params: AttestParams,
+            resolver: AccountId,
+            params: Params,
         ) -> Result<Self, AttestationError> {
             Ok(Self {
+                token,
                 bonding,
                 reputation,
-                registry: Registry::new(params)?,
+                registry: Registry::new(params, resolver)?,
             })
         }
 
         /// [`Self::new`] with the default parameters (see `params.rs` for why).
         #[ink(constructor)]
         pub fn with_defaults(
+            token: AccountId,
             bonding: AccountId,
             reputation: AccountId,
+            resolver: AccountId,
         ) -> Result<Self, AttestationError> {
-            Self::new(bonding, reputation, DEFAULT_PARAMS)
+            Self::new(token, bonding, reputation, resolver, DEFAULT_PARAMS)
         }
 
         fn now(&self) -> u32 {
@@ -119,23 +122,24 @@ mod attestations {
             *self.env().account_id().as_ref()
         }
 
-        fn emit(&self, events: Vec<Event>) {
-            for event in events {
-                match event {
-                    Event::KeyRegistered(e) => self.env().emit_event(e),
-                    Event::KeyRemoved(e) => self.env().emit_event(e),
-                    Event::Submitted(e) => self.env().emit_event(e),
-                    Event::FraudProven(e) => self.env().emit_event(e),
-                    Event::Contested(e) => self.env().emit_event(e),
-                    Event::Finalized(e) => self.env().emit_event(e),
-                }
-            }
+        /// `account`'s verifier bond if it is at the floor.
+        fn stake(&self, account: AccountId) -> Result<Option<u128>, AttestationError> {
+            let bonding: ink::contract_ref!(Bonding) = self.bonding.into();
+            read(
+                bonding
+                    .call()
+                    .bonded_stake(account, Role::Verifier)
+                    .try_invoke(),
+            )
         }
 
         /// Carries out the effects, then emits the events; any failure reverts the message.
         fn finish(&mut self, (events, effects): Outcome) -> Result<(), AttestationError> {
             let mut bonding: ink::contract_ref!(Bonding) = self.bonding.into();
             let mut reputation: ink::contract_ref!(Reputation) = self.reputation.into();
+            let mut token: ink::contract_ref!(PSP22) = self.token.into();
+            let mut burner: ink::contract_ref!(PSP22Burnable) = self.token.into();
+            let me = self.env().account_id();
             for effect in effects {
                 match effect {
                     Effect::Slash {
@@ -173,38 +177,64 @@ mod attestations {
                             AttestationError::Reputation,
                         )?;
                     }
+                    Effect::Pay { amount: 0, .. } | Effect::Burn(0) => {}
+                    Effect::Pull { from, amount } => settle(
+                        token
+                            .call_mut()
+                            .transfer_from(from, me, amount, TransferData)
+                            .try_invoke(),
+                        AttestationError::Token,
+                    )?,
+                    Effect::Pay { to, amount } => settle(
+                        token
+                            .call_mut()
+                            .transfer(to, amount, TransferData)
+                            .try_invoke(),
+                        AttestationError::Token,
+                    )?,
+                    Effect::Burn(amount) => settle(
+                        burner.call_mut().burn(amount).try_invoke(),
+                        AttestationError::Token,
+                    )?,
                 }
             }
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(())
         }
 
         /// The caller, bonded as a verifier, registers (or rotates to) attestation `key`;
         /// `proof` is the key's signature over the registration digest of (this contract,
-        /// the caller).
+        /// the caller). The key weighs the caller's verifier bond.
         #[ink(message)]
         pub fn register_key(&mut self, key: Key, proof: Signature) -> Result<(), AttestationError> {
             let caller = self.env().caller();
-            let bonded = verifier_bonded(self.bonding, caller)?;
+            let stake = self.stake(caller)?;
             let me = self.me();
             let events = self
                 .registry
-                .register_key::<Host>(caller, &me, key, &proof, bonded)?;
-            self.emit(events);
-            Ok(())
+                .register_key::<Host>(caller, &me, key, &proof, stake)?;
+            self.finish((events, Vec::new()))
         }
 
         /// Removes `verifier`'s key: the verifier itself any time, anyone once it is no
         /// longer bonded.
         #[ink(message)]
         pub fn remove_key(&mut self, verifier: AccountId) -> Result<(), AttestationError> {
-            let bonding = self.bonding;
-            let mut is_bonded = |account| verifier_bonded(bonding, account);
+            let caller = self.env().caller();
+            let bonded = caller != verifier && self.stake(verifier)?.is_some();
+            let events = self.registry.remove_key(caller, verifier, bonded)?;
+            self.finish((events, Vec::new()))
+        }
+
+        /// Anyone re-reads `verifier`'s weight from its bond; a key whose bond fell below the
+        /// floor is removed.
+        #[ink(message)]
+        pub fn sync_weight(&mut self, verifier: AccountId) -> Result<(), AttestationError> {
+            let stake = self.stake(verifier)?;
             let events = self
                 .registry
-                .remove_key(self.env().caller(), verifier, &mut is_bonded)?;
-            self.emit(events);
-            Ok(())
+                .sync_weight(self.env().caller(), verifier, stake)?;
+            self.finish((events, Vec::new()))
         }
 
         /// Posts a batch's attestation with its co-signatures; returns its id.
@@ -215,22 +245,22 @@ mod attestations {
             signatures: Vec<Signature>,
         ) -> Result<u64, AttestationError> {
             let (caller, now, me) = (self.env().caller(), self.now(), self.me());
-            let bonding = self.bonding;
-            let mut is_bonded = |account| verifier_bonded(bonding, account);
-            let (id, events) = self.registry.submit::<Host>(
-                caller,
-                &me,
-                &attestation,
-                &signatures,
-                now,
-                &mut is_bonded,
-            )?;
-            self.emit(events);
+            let signers = self
+                .registry
+                .signers::<Host>(&me, &attestation, &signatures, now)?;
+            let mut stakes = Vec::with_capacity(signers.len());
+            for signer in &signers {
+                stakes.push(self.stake(*signer)?);
+            }
+            let (id, events) = self
+                .registry
+                .submit(caller, &attestation, signers, &stakes, now)?;
+            self.finish((events, Vec::new()))?;
             Ok(id)
         }
 
-        /// Challenges attestation `id` with `item`, at `index` of its batch marked valid,
-        /// and the item's inclusion `proof`.
+        /// Proves attestation `id` false with `item` at `index` of its batch and the item's
+        /// inclusion `proof`.
         #[ink(message)]
         pub fn challenge(
             &mut self,
@@ -250,6 +280,82 @@ mod attestations {
             self.finish(outcome)
         }
 
+        /// Contests the signature item `item` at `index` of attestation `id`, pulling the
+        /// contest deposit (approve this contract first).
+        #[ink(message)]
+        pub fn contest(
+            &mut self,
+            id: u64,
+            item: Item,
+            index: u64,
+            proof: Vec<Digest>,
+        ) -> Result<(), AttestationError> {
+            let caller = self.env().caller();
+            let stake = self.stake(caller)?;
+            let outcome = self.registry.contest::<Host>(
+                caller,
+                id,
+                &item,
+                index,
+                &proof,
+                stake,
+                self.now(),
+            )?;
+            self.finish(outcome)
+        }
+
+        /// The resolver decides the contest of attestation `id`.
+        #[ink(message)]
+        pub fn resolve_contest(&mut self, id: u64, upheld: bool) -> Result<(), AttestationError> {
+            let (caller, now) = (self.env().caller(), self.now());
+            let outcome = self
+                .registry
+                .resolve_contest::<Host>(caller, id, upheld, now)?;
+            self.finish(outcome)
+        }
+
+        /// Anyone applies the default to a contest past the resolver's deadline.
+        #[ink(message)]
+        pub fn expire_contest(&mut self, id: u64) -> Result<(), AttestationError> {
+            let outcome = self.registry.expire_contest(id, self.now())?;
+            self.finish(outcome)
+        }
+
+        /// Asks for the item at `index` of attestation `id`, pulling the request deposit.
+        #[ink(message)]
+        pub fn request_item(&mut self, id: u64, index: u64) -> Result<(), AttestationError> {
+            let (caller, now) = (self.env().caller(), self.now());
+            let outcome = self.registry.request_item(caller, id, index, now)?;
+            self.finish(outcome)
+        }
+
+        /// Answers the request at `index` of attestation `id` with the item, its verdict and
+        /// its inclusion proof.
+        #[ink(message)]
+        pub fn answer(
+            &mut self,
+            id: u64,
+            index: u64,
+            item: Item,
+            valid: bool,
+            proof: Vec<Digest>,
+        ) -> Result<(), AttestationError> {
+            let now = self.now();
+            let outcome = self
+                .registry
+                .answer::<Host>(id, index, &item, valid, &proof, now)?;
+            self.finish(outcome)
+        }
+
+        /// Rejects attestation `id` whose request at `index` went unanswered.
+        #[ink(message)]
+        pub fn claim_unanswered(&mut self, id: u64, index: u64) -> Result<(), AttestationError> {
+            let outcome = self
+                .registry
+                .claim_unanswered::<Host>(id, index, self.now())?;
+            self.finish(outcome)
+        }
+
         /// Finalises attestation `id` after its challenge window.
         #[ink(message)]
         pub fn finalize(&mut self, id: u64) -> Result<(), AttestationError> {
@@ -258,14 +364,19 @@ mod attestations {
         }
 
         #[ink(message)]
-        pub fn params(&self) -> AttestParams {
+        pub fn params(&self) -> Params {
             self.registry.params()
         }
 
-        /// The bonding and reputation contracts this registry uses.
+        /// The token, bonding, reputation and the resolver this registry uses.
         #[ink(message)]
-        pub fn wired(&self) -> (AccountId, AccountId) {
-            (self.bonding, self.reputation)
+        pub fn wired(&self) -> (AccountId, AccountId, AccountId, AccountId) {
+            (
+                self.token,
+                self.bonding,
+                self.reputation,
+                self.registry.resolver(),
+            )
         }
 
         #[ink(message)]
@@ -284,15 +395,33 @@ mod attestations {
             self.registry.registered()
         }
 
-        /// Co-signatures an attestation needs now.
+        /// What `verifier`'s signature weighs at most (its registered stake), 0 unregistered.
         #[ink(message)]
-        pub fn required_signatures(&self) -> u32 {
-            self.registry.required_signatures()
+        pub fn weight_of(&self, verifier: AccountId) -> u128 {
+            self.registry.registration(verifier).map_or(0, |r| r.weight)
+        }
+
+        /// Σ weight of every registered verifier.
+        #[ink(message)]
+        pub fn total_weight(&self) -> u128 {
+            self.registry.total_weight()
+        }
+
+        /// The stake an attestation's co-signers must carry now.
+        #[ink(message)]
+        pub fn required_weight(&self) -> u128 {
+            self.registry.required_weight()
         }
 
         #[ink(message)]
         pub fn attestation(&self, id: u64) -> Option<Record> {
             self.registry.record(id)
+        }
+
+        /// The open data request at `index` of attestation `id`, if any.
+        #[ink(message)]
+        pub fn request(&self, id: u64, index: u64) -> Option<Request> {
+            self.registry.request(id, index)
         }
 
         /// The attestation of the batch with this root, if any.
@@ -301,10 +430,22 @@ mod attestations {
             self.registry.id_of_root(root)
         }
 
-        /// What the final attestations of `epoch` add up to.
+        /// What the attestations of `epoch` add up to so far (final once the epoch is).
         #[ink(message)]
         pub fn totals(&self, epoch: u32) -> EpochTotals {
             self.registry.totals(epoch)
+        }
+
+        /// `verifier`'s capacity shares of `regime` for `epoch` so far, final or not.
+        #[ink(message)]
+        pub fn credited(&self, verifier: AccountId, epoch: u32, regime: u8) -> u128 {
+            self.registry.credited(verifier, epoch, regime)
+        }
+
+        /// The first block at which `epoch` is closed.
+        #[ink(message)]
+        pub fn closes_at(&self, epoch: u32) -> u32 {
+            self.registry.closes_at(epoch)
         }
     }
 
@@ -315,25 +456,28 @@ mod attestations {
         }
 
         #[ink(message)]
-        fn capacity(&self, verifier: AccountId, epoch: u32) -> u128 {
-            self.registry.capacity(verifier, epoch)
+        fn newest_closed_epoch(&self) -> Option<u32> {
+            self.registry.newest_closed_epoch(self.now())
         }
 
         #[ink(message)]
-        fn epoch_capacity(&self, epoch: u32) -> u128 {
-            self.registry.totals(epoch).capacity
+        fn is_final(&self, epoch: u32) -> bool {
+            self.registry.is_final(epoch, self.now())
+        }
+
+        #[ink(message)]
+        fn capacity(&self, verifier: AccountId, epoch: u32, regime: u8) -> Option<u128> {
+            self.registry.capacity(verifier, epoch, regime, self.now())
+        }
+
+        #[ink(message)]
+        fn epoch_capacity(&self, epoch: u32) -> Option<u128> {
+            self.registry.epoch_capacity(epoch, self.now())
         }
 
         #[ink(message)]
         fn attested(&self, id: u64) -> Option<Attested> {
-            self.registry.record(id).map(|r| Attested {
-                epoch: r.epoch,
-                capacity: r.capacity,
-                regime: r.regime,
-                submitter: r.submitter,
-                signers: r.signers,
-                is_final: r.status == Status::Final,
-            })
+            self.registry.attested(id, self.now())
         }
     }
 }

@@ -1,249 +1,73 @@
-//! The registry's rules in plain Rust: methods take the caller and the block, and return the
-//! events to emit and the effects (slash reports, reputation records) the contract carries out.
+//! The registry's rules in plain Rust: methods take the caller, the block and whatever the
+//! shell read from other contracts beforehand (bonds), and return the events to emit and the
+//! effects (slash reports, reputation records, deposits) the contract carries out.
+//!
+//! This file: keys and their stake weights, submission, finalisation, when an epoch is closed
+//! and final, and the capacity reads. Challenges, contests and data requests: `disputes.rs`.
 
-use crate::params::AttestParams;
-use dynamis_proofs::{
-    attestation_digest, batch_leaf, check, ecdsa_signer, item_digest, registration_digest,
-    verify_inclusion, Attestation, Check, Crypto, Hash, Item, Regime, Verdict,
-};
-use dynamis_shared::{math::PPB, BondingError, ReputationError};
-use ink::{
-    prelude::vec, prelude::vec::Vec, primitives::AccountId, scale::Encode, storage::Mapping,
-};
-
-/// A compressed secp256k1 public key.
-pub type Key = [u8; 33];
-/// An ECDSA signature r ‖ s ‖ v.
-pub type Signature = [u8; 65];
-
-/// Where an attestation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub enum Status {
-    /// Inside its challenge window (or past it, not yet finalised).
-    Pending,
-    /// Final: its capacity is credited.
-    Final,
-    /// Proven false on-chain: never credited; its co-signers' slashes are reported.
-    Rejected,
-    /// A signature item was challenged: never credited; the co-signers' slashes are reported
-    /// and each co-signer disputes its own in bonding, where the resolver decides.
-    Contested,
-}
-
-/// A submitted attestation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Record {
-    pub epoch: u32,
-    pub root: Hash,
-    pub items: u64,
-    pub valid: u64,
-    pub capacity: u64,
-    /// Index into [`Regime::ALL`].
-    pub regime: u8,
-    pub submitter: AccountId,
-    /// The co-signers' accounts, in signature order.
-    pub signers: Vec<AccountId>,
-    pub submitted_at: u32,
-    pub status: Status,
-    /// Who proved or contested it.
-    pub challenger: Option<AccountId>,
-}
-
-impl Record {
-    /// The attestation's regime.
-    pub fn regime(&self) -> Regime {
-        regime_of(self.regime)
-    }
-}
-
-fn regime_index(regime: Regime) -> u8 {
-    match regime {
-        Regime::Ephemeral => 0,
-        Regime::Session => 1,
-        Regime::Anchored => 2,
-        Regime::Permanent => 3,
-    }
-}
-
-fn regime_of(index: u8) -> Regime {
-    match index {
-        0 => Regime::Ephemeral,
-        1 => Regime::Session,
-        2 => Regime::Anchored,
-        _ => Regime::Permanent,
-    }
-}
-
-/// What the final attestations of one epoch add up to.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct EpochTotals {
-    pub attestations: u32,
-    pub items: u64,
-    pub valid: u64,
-    /// Capacity units, each batch counted once.
-    pub capacity: u128,
-}
-
-/// Why the attestations contract refused a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[allow(clippy::cast_possible_truncation)] // SCALE derive of a data-carrying enum
-pub enum AttestationError {
-    /// Parameters given at instantiation are inconsistent.
-    InvalidParams,
-    /// Registering a key without an active verifier bond.
-    NotBonded,
-    /// The registration signature was not made by the key for this account and contract.
-    BadKeyProof,
-    /// The key is registered to another account.
-    KeyTaken,
-    /// The account has no registered key.
-    NotRegistered,
-    /// Only the verifier itself removes its key while it is still bonded.
-    StillBonded,
-    /// The attestation's epoch has not begun.
-    FutureEpoch,
-    /// The attestation's epoch is older than the accepted age.
-    StaleEpoch,
-    /// An attestation of no items.
-    EmptyBatch,
-    /// More valid items than items.
-    InconsistentCounts,
-    /// This batch root is already attested.
-    DuplicateBatch,
-    /// More signatures than `max_signers`.
-    TooManySignatures,
-    /// A signature that is not canonical or from which no key can be recovered.
-    InvalidSignature,
-    /// A signature by a key no verifier registered (or over another digest).
-    UnknownSigner,
-    /// Two signatures by the same verifier.
-    DuplicateSigner,
-    /// A co-signer whose verifier bond is no longer active.
-    UnbondedSigner,
-    /// Fewer co-signers than required.
-    TooFewSignatures,
-    /// No attestation has this id.
-    UnknownAttestation,
-    /// The attestation is final, rejected or contested already.
-    NotPending,
-    /// The challenge window has closed.
-    WindowClosed,
-    /// The challenge window is still open.
-    WindowOpen,
-    /// The inclusion proof does not place the item, marked valid, in the batch.
-    InvalidProof,
-    /// The challenged item checks out: no fraud.
-    ItemValid,
-    /// Only a registered verifier contests a signature item.
-    NotVerifier,
-    /// Bonding refused a call.
-    Bonding(BondingError),
-    /// The reputation registry refused a call.
-    Reputation(ReputationError),
-    /// A cross-contract call failed outright.
-    CallFailed,
-}
-
-dynamis_shared::contract_events! {
-    /// A verifier registered (or rotated to) an attestation key.
-    KeyRegistered { #[ink(topic)] verifier: AccountId, key: Key, replaced: Option<Key> }
-    /// A verifier's key was removed, by itself or (once it is unbonded) by `by`.
-    KeyRemoved { #[ink(topic)] verifier: AccountId, key: Key, by: AccountId }
-    /// An attestation was accepted; it can be challenged until `challenge_until`.
-    Submitted {
-        #[ink(topic)] id: u64,
-        #[ink(topic)] epoch: u32,
-        root: Hash,
-        items: u64,
-        valid: u64,
-        capacity: u64,
-        regime: Regime,
-        signers: Vec<AccountId>,
-        challenge_until: u32,
-    }
-    /// A hash-checkable item marked valid was proven false: the attestation is rejected and
-    /// every co-signer's slash reported (with `evidence`) for the challenger's benefit.
-    FraudProven {
-        #[ink(topic)] id: u64,
-        #[ink(topic)] challenger: AccountId,
-        item: Hash,
-        index: u64,
-        evidence: Hash,
-    }
-    /// A signature item was contested: the attestation is not credited and every co-signer's
-    /// slash reported, each disputable in bonding.
-    Contested {
-        #[ink(topic)] id: u64,
-        #[ink(topic)] challenger: AccountId,
-        item: Hash,
-        index: u64,
-        evidence: Hash,
-    }
-    /// An attestation became final and its capacity was credited to every co-signer.
-    Finalized { #[ink(topic)] id: u64, #[ink(topic)] epoch: u32, capacity: u64, signers: Vec<AccountId> }
-}
-
-impl dynamis_shared::call::CallFailed for AttestationError {
-    const CALL_FAILED: Self = AttestationError::CallFailed;
-}
-
-/// Something the contract does on other contracts after the rules have run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Report an attestation-failure slash of `offender`'s verifier bond.
-    Slash {
-        offender: AccountId,
-        evidence: Hash,
-        beneficiary: AccountId,
+use crate::{
+    params::Params,
+    types::{
+        AttestationError, AttestationEvent, EpochTotals, Finalized, Key, KeyRegistered,
+        KeyRemoved, Outcome, Record, Registration, Request, Signature, Status, Submitted,
+        WeightSynced, Effect,
     },
-    /// Record a reputation success.
-    Success { account: AccountId, gain: u32 },
-}
+};
+use dynamis_proofs::{attestation_digest, ecdsa_signer, registration_digest, Attestation, Crypto, Hash};
+use dynamis_shared::{
+    math::{minus, mul_ppb_ceil, plus},
+    share, Attested,
+};
+use ink::{prelude::vec, prelude::vec::Vec, primitives::AccountId, storage::Mapping};
 
-/// The rules' result: events to emit and effects to carry out.
-pub type Outcome = (Vec<Event>, Vec<Effect>);
+/// (verifier, epoch, regime index): whose capacity shares, for when, toward what.
+pub type CreditKey = (AccountId, u32, u8);
 
 #[ink::storage_item]
 #[derive(Debug)]
 pub struct Registry {
-    params: AttestParams,
-    keys: Mapping<AccountId, Key>,
+    pub(crate) params: Params,
+    resolver: AccountId,
+    keys: Mapping<AccountId, Registration>,
     owners: Mapping<Key, AccountId>,
     registered: u32,
-    records: Mapping<u64, Record>,
+    total_weight: u128,
+    pub(crate) records: Mapping<u64, Record>,
     by_root: Mapping<Hash, u64>,
     next_id: u64,
-    credited: Mapping<(AccountId, u32), u128>,
-    totals: Mapping<u32, EpochTotals>,
+    /// Capacity shares per (verifier, epoch, regime index), rejected attestations taken out.
+    pub(crate) credited: Mapping<CreditKey, u128>,
+    pub(crate) totals: Mapping<u32, EpochTotals>,
+    pub(crate) requests: Mapping<(u64, u64), Request>,
 }
 
 impl Registry {
-    pub fn new(params: AttestParams) -> Result<Self, AttestationError> {
+    pub fn new(params: Params, resolver: AccountId) -> Result<Self, AttestationError> {
         if !params.valid() {
             return Err(AttestationError::InvalidParams);
         }
         Ok(Self {
             params,
+            resolver,
             keys: Mapping::new(),
             owners: Mapping::new(),
             registered: 0,
+            total_weight: 0,
             records: Mapping::new(),
             by_root: Mapping::new(),
             next_id: 0,
             credited: Mapping::new(),
             totals: Mapping::new(),
+            requests: Mapping::new(),
         })
     }
 
-    pub fn params(&self) -> AttestParams {
+    pub fn params(&self) -> Params {
         self.params
+    }
+
+    pub fn resolver(&self) -> AccountId {
+        self.resolver
     }
 
     /// The epoch block `now` is in.
@@ -251,8 +75,12 @@ impl Registry {
         now.checked_div(self.params.epoch_blocks).unwrap_or(0)
     }
 
-    pub fn key_of(&self, verifier: AccountId) -> Option<Key> {
+    pub fn registration(&self, verifier: AccountId) -> Option<Registration> {
         self.keys.get(verifier)
+    }
+
+    pub fn key_of(&self, verifier: AccountId) -> Option<Key> {
+        self.keys.get(verifier).map(|r| r.key)
     }
 
     pub fn owner_of(&self, key: Key) -> Option<AccountId> {
@@ -263,6 +91,11 @@ impl Registry {
         self.registered
     }
 
+    /// Σ weight of every registered verifier.
+    pub fn total_weight(&self) -> u128 {
+        self.total_weight
+    }
+
     pub fn record(&self, id: u64) -> Option<Record> {
         self.records.get(id)
     }
@@ -271,40 +104,84 @@ impl Registry {
         self.by_root.get(root)
     }
 
-    pub fn capacity(&self, verifier: AccountId, epoch: u32) -> u128 {
-        self.credited.get((verifier, epoch)).unwrap_or(0)
+    pub fn request(&self, id: u64, index: u64) -> Option<Request> {
+        self.requests.get((id, index))
     }
 
+    /// What the attestations of `epoch` add up to so far (final once the epoch is).
     pub fn totals(&self, epoch: u32) -> EpochTotals {
         self.totals.get(epoch).unwrap_or_default()
     }
 
-    /// Co-signatures needed now: ⌈registered × threshold⌉, at least `min_signers`.
-    pub fn required_signatures(&self) -> u32 {
-        let share = u64::from(self.registered)
-            .saturating_mul(u64::from(self.params.threshold_ppb))
-            .saturating_add(u64::from(PPB).saturating_sub(1))
-            .checked_div(u64::from(PPB))
-            .unwrap_or(0);
-        u32::try_from(share)
-            .unwrap_or(u32::MAX)
-            .max(self.params.min_signers)
+    /// `verifier`'s capacity shares of `regime` for `epoch` so far, final or not (for display:
+    /// dependents read [`Self::capacity`]).
+    pub fn credited(&self, verifier: AccountId, epoch: u32, regime: u8) -> u128 {
+        self.credited.get((verifier, epoch, regime)).unwrap_or(0)
     }
 
-    /// `caller`, holding an active verifier bond (`bonded`), registers `key`, proving it
-    /// holds it with `proof`: a signature over the registration digest of (`contract`,
-    /// `caller`). A second registration rotates the key.
+    /// The stake co-signers must carry now: ⌈total weight × threshold⌉.
+    pub fn required_weight(&self) -> u128 {
+        mul_ppb_ceil(self.total_weight, self.params.threshold_ppb)
+    }
+
+    /// The first block at which `epoch` is closed: no submission for it after
+    /// `max_epoch_age` more epochs, then its last window and answer period.
+    pub fn closes_at(&self, epoch: u32) -> u32 {
+        let p = &self.params;
+        epoch
+            .saturating_add(p.max_epoch_age)
+            .saturating_add(1)
+            .saturating_mul(p.epoch_blocks)
+            .saturating_add(p.settle_blocks())
+    }
+
+    /// The newest epoch closed at block `now`, if any.
+    pub fn newest_closed_epoch(&self, now: u32) -> Option<u32> {
+        let p = &self.params;
+        let done = now.checked_sub(p.settle_blocks())?.checked_div(p.epoch_blocks)?;
+        done.checked_sub(p.max_epoch_age)?.checked_sub(1)
+    }
+
+    /// Whether `epoch` is final at `now`: closed, with no contest or data request open.
+    pub fn is_final(&self, epoch: u32, now: u32) -> bool {
+        now >= self.closes_at(epoch) && self.totals(epoch).open_disputes == 0
+    }
+
+    /// `verifier`'s capacity of `regime` for `epoch`, if the epoch is final.
+    pub fn capacity(&self, verifier: AccountId, epoch: u32, regime: u8, now: u32) -> Option<u128> {
+        self.is_final(epoch, now)
+            .then(|| self.credited(verifier, epoch, regime))
+    }
+
+    /// The capacity of every attestation of `epoch` not rejected, if the epoch is final.
+    pub fn epoch_capacity(&self, epoch: u32, now: u32) -> Option<u128> {
+        self.is_final(epoch, now).then(|| self.totals(epoch).capacity)
+    }
+
+    /// Attestation `id` as a dependent sees it.
+    pub fn attested(&self, id: u64, now: u32) -> Option<Attested> {
+        let r = self.records.get(id)?;
+        Some(Attested {
+            epoch: r.epoch,
+            capacity: r.capacity,
+            regime: r.regime,
+            is_final: r.status != Status::Rejected && self.is_final(r.epoch, now),
+            signers: r.signers,
+        })
+    }
+
+    /// `caller`, whose verifier bond at the floor is `stake` (`None` below it), registers
+    /// `key`, proving it holds it with `proof`: a signature over the registration digest of
+    /// (`contract`, `caller`). A second registration rotates the key. The key weighs `stake`.
     pub fn register_key<C: Crypto>(
         &mut self,
         caller: AccountId,
         contract: &[u8; 32],
         key: Key,
         proof: &Signature,
-        bonded: bool,
-    ) -> Result<Vec<Event>, AttestationError> {
-        if !bonded {
-            return Err(AttestationError::NotBonded);
-        }
+        stake: Option<u128>,
+    ) -> Result<Vec<AttestationEvent>, AttestationError> {
+        let weight = stake.ok_or(AttestationError::NotBonded)?;
         let digest = registration_digest::<C>(contract, caller.as_ref());
         if ecdsa_signer::<C>(proof, &digest) != Some(key) {
             return Err(AttestationError::BadKeyProof);
@@ -313,60 +190,99 @@ impl Registry {
             Some(owner) if owner != caller => return Err(AttestationError::KeyTaken),
             _ => {}
         }
-        let replaced = self.keys.get(caller);
-        match replaced {
-            Some(old) => self.owners.remove(old),
-            None => self.registered = self.registered.saturating_add(1),
+        let old = self.keys.get(caller);
+        let replaced = old.map(|r| r.key);
+        match old {
+            Some(r) => {
+                self.owners.remove(r.key);
+                self.total_weight = minus(self.total_weight, r.weight)?;
+            }
+            None => self.registered = plus(self.registered, 1)?,
         }
-        self.keys.insert(caller, &key);
+        self.total_weight = plus(self.total_weight, weight)?;
+        self.keys.insert(caller, &Registration { key, weight });
         self.owners.insert(key, &caller);
-        Ok(vec![Event::KeyRegistered(KeyRegistered {
+        let event = KeyRegistered {
             verifier: caller,
             key,
             replaced,
-        })])
+            weight,
+        };
+        Ok(vec![AttestationEvent::KeyRegistered(event)])
+    }
+
+    fn unregister(
+        &mut self,
+        caller: AccountId,
+        verifier: AccountId,
+        r: Registration,
+    ) -> Result<Vec<AttestationEvent>, AttestationError> {
+        self.keys.remove(verifier);
+        self.owners.remove(r.key);
+        self.registered = minus(self.registered, 1)?;
+        self.total_weight = minus(self.total_weight, r.weight)?;
+        let event = KeyRemoved {
+            verifier,
+            key: r.key,
+            by: caller,
+        };
+        Ok(vec![AttestationEvent::KeyRemoved(event)])
     }
 
     /// Removes `verifier`'s key: the verifier itself at any time, anyone once it is no
-    /// longer bonded (`is_bonded` asks bonding, only when someone else removes it), so the
+    /// longer bonded (`bonded`, read by the shell when the caller is someone else), so the
     /// threshold counts live verifiers only.
     pub fn remove_key(
         &mut self,
         caller: AccountId,
         verifier: AccountId,
-        is_bonded: &mut dyn FnMut(AccountId) -> Result<bool, AttestationError>,
-    ) -> Result<Vec<Event>, AttestationError> {
-        let key = self
+        bonded: bool,
+    ) -> Result<Vec<AttestationEvent>, AttestationError> {
+        let r = self
             .keys
             .get(verifier)
             .ok_or(AttestationError::NotRegistered)?;
-        if caller != verifier && is_bonded(verifier)? {
+        if caller != verifier && bonded {
             return Err(AttestationError::StillBonded);
         }
-        self.keys.remove(verifier);
-        self.owners.remove(key);
-        self.registered = self.registered.saturating_sub(1);
-        Ok(vec![Event::KeyRemoved(KeyRemoved {
-            verifier,
-            key,
-            by: caller,
-        })])
+        self.unregister(caller, verifier, r)
     }
 
-    /// Accepts `attestation` if it is well formed, for an open epoch, of a batch not yet
-    /// attested, and signed over this `contract`'s digest by enough distinct, registered,
-    /// still-bonded verifiers (`is_bonded` asks bonding). Its cost depends on the number of
-    /// signatures only, never on the batch's item count.
-    #[allow(clippy::too_many_arguments)]
-    pub fn submit<C: Crypto>(
+    /// Anyone re-reads `verifier`'s weight from its bond (`stake`, `None` below the floor):
+    /// the key then weighs its bond now, or is removed if the bond fell below the floor. So a
+    /// coalition cannot keep the total inflated by unbonding while registered.
+    pub fn sync_weight(
         &mut self,
         caller: AccountId,
+        verifier: AccountId,
+        stake: Option<u128>,
+    ) -> Result<Vec<AttestationEvent>, AttestationError> {
+        let mut r = self
+            .keys
+            .get(verifier)
+            .ok_or(AttestationError::NotRegistered)?;
+        let Some(new) = stake else {
+            return self.unregister(caller, verifier, r);
+        };
+        let old = r.weight;
+        self.total_weight = plus(minus(self.total_weight, old)?, new)?;
+        r.weight = new;
+        self.keys.insert(verifier, &r);
+        let event = WeightSynced { verifier, old, new };
+        Ok(vec![AttestationEvent::WeightSynced(event)])
+    }
+
+    /// The first half of a submission, everything that needs no other contract: the
+    /// attestation is well formed, for an open epoch, of a batch not yet attested, and signed
+    /// over this `contract`'s digest by distinct registered verifiers; returns them. Its cost
+    /// depends on the number of signatures only, never on the batch's item count.
+    pub fn signers<C: Crypto>(
+        &self,
         contract: &[u8; 32],
         attestation: &Attestation,
         signatures: &[Signature],
         now: u32,
-        is_bonded: &mut dyn FnMut(AccountId) -> Result<bool, AttestationError>,
-    ) -> Result<(u64, Vec<Event>), AttestationError> {
+    ) -> Result<Vec<AccountId>, AttestationError> {
         let current = self.epoch_at(now);
         if attestation.epoch > current {
             return Err(AttestationError::FutureEpoch);
@@ -377,7 +293,7 @@ impl Registry {
         if attestation.items == 0 {
             return Err(AttestationError::EmptyBatch);
         }
-        if attestation.valid > attestation.items {
+        if !attestation.consistent() {
             return Err(AttestationError::InconsistentCounts);
         }
         if self.by_root.contains(attestation.root) {
@@ -398,48 +314,98 @@ impl Registry {
             if signers.contains(&signer) {
                 return Err(AttestationError::DuplicateSigner);
             }
-            if !is_bonded(signer)? {
-                return Err(AttestationError::UnbondedSigner);
-            }
             signers.push(signer);
         }
-        if u32::try_from(signers.len()).unwrap_or(u32::MAX) < self.required_signatures() {
+        Ok(signers)
+    }
+
+    /// The second half: `signers` (from [`Self::signers`]) with their verifier bonds now
+    /// (`stakes`, same order, `None` below the floor) must carry the threshold of the
+    /// registered stake, each weighing the smaller of its registered weight and its bond. The
+    /// attestation is recorded and every co-signer credited its share of the capacity.
+    pub fn submit(
+        &mut self,
+        caller: AccountId,
+        attestation: &Attestation,
+        signers: Vec<AccountId>,
+        stakes: &[Option<u128>],
+        now: u32,
+    ) -> Result<(u64, Vec<AttestationEvent>), AttestationError> {
+        let mut weight = 0u128;
+        for (signer, stake) in signers.iter().zip(stakes) {
+            let stake = stake.ok_or(AttestationError::UnbondedSigner)?;
+            let registered = self.keys.get(signer).map_or(0, |r| r.weight);
+            weight = plus(weight, stake.min(registered))?;
+        }
+        let enough_signers =
+            u32::try_from(signers.len()).unwrap_or(u32::MAX) >= self.params.min_signers;
+        if signers.len() != stakes.len() || !enough_signers || weight < self.required_weight() {
             return Err(AttestationError::TooFewSignatures);
         }
+        let capacity = attestation
+            .capacity()
+            .ok_or(AttestationError::InconsistentCounts)?;
+        let valid = attestation
+            .valid_items()
+            .ok_or(AttestationError::InconsistentCounts)?;
+        let regime = attestation.regime.index();
+        let epoch = attestation.epoch;
+        for (position, signer) in signers.iter().enumerate() {
+            let units = share(capacity, signers.len(), position).unwrap_or(0);
+            let key = (*signer, epoch, regime);
+            let credited = plus(self.credited(*signer, epoch, regime), u128::from(units))?;
+            self.credited.insert(key, &credited);
+        }
+        let mut totals = self.totals(epoch);
+        totals.attestations = plus(totals.attestations, 1)?;
+        totals.items = plus(totals.items, attestation.items)?;
+        totals.valid = plus(totals.valid, valid)?;
+        totals.capacity = plus(totals.capacity, u128::from(capacity))?;
+        self.totals.insert(epoch, &totals);
         let id = self.next_id;
-        self.next_id = id.saturating_add(1);
+        self.next_id = plus(id, 1)?;
         self.by_root.insert(attestation.root, &id);
         self.records.insert(
             id,
             &Record {
-                epoch: attestation.epoch,
+                epoch,
                 root: attestation.root,
                 items: attestation.items,
                 valid: attestation.valid,
-                capacity: attestation.capacity,
-                regime: regime_index(attestation.regime),
+                capacity,
+                regime,
                 submitter: caller,
                 signers: signers.clone(),
                 submitted_at: now,
                 status: Status::Pending,
                 challenger: None,
+                contest: None,
+                requests: Vec::new(),
             },
         );
         let event = Submitted {
             id,
-            epoch: attestation.epoch,
+            epoch,
             root: attestation.root,
             items: attestation.items,
             valid: attestation.valid,
-            capacity: attestation.capacity,
+            capacity,
             regime: attestation.regime,
             signers,
+            weight,
             challenge_until: now.saturating_add(self.params.challenge_window_blocks),
         };
-        Ok((id, vec![Event::Submitted(event)]))
+        Ok((id, vec![AttestationEvent::Submitted(event)]))
     }
 
-    fn pending(&self, id: u64) -> Result<Record, AttestationError> {
+    pub(crate) fn window_end(&self, record: &Record) -> u32 {
+        record
+            .submitted_at
+            .saturating_add(self.params.challenge_window_blocks)
+    }
+
+    /// Attestation `id`, if it is pending.
+    pub(crate) fn pending(&self, id: u64) -> Result<Record, AttestationError> {
         let record = self
             .records
             .get(id)
@@ -450,97 +416,19 @@ impl Registry {
         Ok(record)
     }
 
-    fn window_end(&self, record: &Record) -> u32 {
-        record
-            .submitted_at
-            .saturating_add(self.params.challenge_window_blocks)
-    }
-
-    /// `caller` challenges attestation `id` with `item`, shown by `proof` to sit at `index`
-    /// of the batch marked valid. A hash-checkable item that is false rejects the
-    /// attestation; a signature item (which the chain cannot check) contests it, which only a
-    /// registered verifier may do. Either way every co-signer's slash is reported for the
-    /// challenger's benefit.
-    #[allow(clippy::too_many_arguments)]
-    pub fn challenge<C: Crypto>(
-        &mut self,
-        caller: AccountId,
-        id: u64,
-        item: &Item,
-        index: u64,
-        proof: &[Hash],
-        now: u32,
-    ) -> Result<Outcome, AttestationError> {
-        let mut record = self.pending(id)?;
-        if now >= self.window_end(&record) {
-            return Err(AttestationError::WindowClosed);
-        }
-        let digest = item_digest::<C>(item);
-        let leaf = batch_leaf::<C>(&digest, Verdict::Valid);
-        if !verify_inclusion::<C>(&leaf, index, record.items, proof, &record.root) {
-            return Err(AttestationError::InvalidProof);
-        }
-        let status = match check::<C>(item) {
-            Check::Valid => return Err(AttestationError::ItemValid),
-            Check::Invalid => Status::Rejected,
-            Check::OffChain if self.keys.contains(caller) => Status::Contested,
-            Check::OffChain => return Err(AttestationError::NotVerifier),
-        };
-        let evidence = C::sha256(&(id, digest, index).encode());
-        record.status = status;
-        record.challenger = Some(caller);
-        self.records.insert(id, &record);
-        let effects = record
-            .signers
-            .iter()
-            .map(|&offender| Effect::Slash {
-                offender,
-                evidence,
-                beneficiary: caller,
-            })
-            .collect();
-        let event = if status == Status::Rejected {
-            Event::FraudProven(FraudProven {
-                id,
-                challenger: caller,
-                item: digest,
-                index,
-                evidence,
-            })
-        } else {
-            Event::Contested(Contested {
-                id,
-                challenger: caller,
-                item: digest,
-                index,
-                evidence,
-            })
-        };
-        Ok((vec![event], effects))
-    }
-
-    /// Anyone finalises attestation `id` once its window has closed unchallenged: every
-    /// co-signer is credited the batch's capacity for its epoch, the epoch's totals count the
-    /// batch once, and each co-signer's reputation records a success.
+    /// Anyone finalises attestation `id` once its window has closed with no data request
+    /// open: each co-signer's reputation records a success. Its capacity was credited at
+    /// submission; finalising or not changes no capacity.
     pub fn finalize(&mut self, id: u64, now: u32) -> Result<Outcome, AttestationError> {
         let mut record = self.pending(id)?;
         if now < self.window_end(&record) {
             return Err(AttestationError::WindowOpen);
         }
+        if !record.requests.is_empty() {
+            return Err(AttestationError::RequestsOpen);
+        }
         record.status = Status::Final;
         self.records.insert(id, &record);
-        let units = u128::from(record.capacity);
-        for &signer in &record.signers {
-            let key = (signer, record.epoch);
-            let credited = self.credited.get(key).unwrap_or(0).saturating_add(units);
-            self.credited.insert(key, &credited);
-        }
-        let mut totals = self.totals(record.epoch);
-        totals.attestations = totals.attestations.saturating_add(1);
-        totals.items = totals.items.saturating_add(record.items);
-        totals.valid = totals.valid.saturating_add(record.valid);
-        totals.capacity = totals.capacity.saturating_add(units);
-        self.totals.insert(record.epoch, &totals);
         let effects = record
             .signers
             .iter()
@@ -555,40 +443,63 @@ impl Registry {
             capacity: record.capacity,
             signers: record.signers,
         };
-        Ok((vec![Event::Finalized(event)], effects))
+        Ok((vec![AttestationEvent::Finalized(event)], effects))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::DEFAULT_PARAMS;
+    use crate::params::{DAY, DEFAULT_PARAMS};
+
+    fn registry() -> Registry {
+        Registry::new(DEFAULT_PARAMS, AccountId::from([9; 32])).unwrap_or_else(|_| panic!("params"))
+    }
 
     #[ink::test]
-    fn the_default_threshold_is_two_thirds_rounded_up() {
-        let mut registry = Registry::new(DEFAULT_PARAMS).unwrap_or_else(|_| panic!("params"));
-        for (registered, required) in [
-            (0, 1),
-            (1, 1),
-            (2, 2),
-            (3, 2),
-            (4, 3),
-            (6, 4),
-            (7, 5),
-            (64, 43),
-            (100, 67),
-        ] {
-            registry.registered = registered;
-            // ⌈2n/3⌉, never below min_signers.
-            assert_eq!(registry.required_signatures(), required, "{registered}");
-            assert_eq!(required, ((2 * registered).div_ceil(3)).max(1));
+    fn an_epoch_closes_after_its_submissions_windows_and_answer_periods() {
+        let r = registry();
+        for epoch in [0u32, 1, 7, 40] {
+            // Submissions until the end of epoch + 1, a day of window, six hours to answer.
+            let closes = (epoch + 2) * DAY + DAY + DAY / 4;
+            assert_eq!(r.closes_at(epoch), closes, "{epoch}");
+            assert_eq!(r.newest_closed_epoch(closes), Some(epoch));
+            assert_eq!(r.newest_closed_epoch(closes - 1), epoch.checked_sub(1));
+            assert!(r.is_final(epoch, closes) && !r.is_final(epoch, closes - 1));
+        }
+        assert_eq!(r.newest_closed_epoch(0), None);
+    }
+
+    #[ink::test]
+    fn the_required_weight_is_two_thirds_of_the_stake_rounded_up() {
+        let mut r = registry();
+        let dyn_ = dynamis_shared::ONE_DYN;
+        for (total, two_of_three_pass) in [(300 * dyn_, true), (3, true), (1, false)] {
+            r.total_weight = total;
+            let need = r.required_weight();
+            assert_eq!(need, (total * 666_666_666).div_ceil(1_000_000_000));
+            // Two of three equal stakes carry it, one does not.
+            assert_eq!(2 * (total / 3) >= need, two_of_three_pass, "{total}");
+            assert!(total / 3 < need || total < 3);
         }
     }
 
     #[ink::test]
-    fn regimes_survive_storage_as_their_index() {
-        for regime in Regime::ALL {
-            assert_eq!(regime_of(regime_index(regime)), regime);
-        }
+    fn a_total_below_zero_reverts_instead_of_saturating() {
+        let mut r = registry();
+        let verifier = AccountId::from([1; 32]);
+        r.keys.insert(
+            verifier,
+            &Registration {
+                key: [2; 33],
+                weight: 5,
+            },
+        );
+        // The total lost track of the weight it should contain: syncing it cannot hide that.
+        r.total_weight = 4;
+        assert_eq!(
+            r.sync_weight(verifier, verifier, Some(7)),
+            Err(AttestationError::Arithmetic)
+        );
     }
 }

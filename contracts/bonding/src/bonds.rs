@@ -3,9 +3,9 @@
 //! contract must then carry out (all in the same transaction: if an effect fails, everything
 //! reverts).
 
-use crate::params::{BondParams, MAX_UNBONDING_CHUNKS};
+use crate::params::{Params, MAX_UNBONDING_CHUNKS};
 use dynamis_shared::{
-    math::{mul_ppb, PPB},
+    math::{minus, mul_ppb, plus, PPB},
     BondingError, FaultClass, Role, SlashClass, WiredSet, Wiring, SCORE_MAX,
 };
 use ink::{
@@ -109,6 +109,8 @@ pub struct Slash {
     pub unbonding_unlock_at: u32,
     /// The dispute deposit held, once disputed.
     pub deposit: u128,
+    /// When it was disputed (the resolver's deadline runs from here).
+    pub disputed_at: Option<u32>,
     pub status: SlashStatus,
 }
 
@@ -116,24 +118,23 @@ pub struct Slash {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Totals {
+pub struct Holdings {
     pub active: u128,
     pub unbonding: u128,
     pub pending_slash: u128,
     pub deposits: u128,
 }
 
-impl Totals {
-    pub fn sum(&self) -> u128 {
+impl Holdings {
+    /// Everything held, or `None` if the parts overflow (they never do while the accounting
+    /// holds: they are parts of DYN's supply).
+    pub fn sum(&self) -> Option<u128> {
         self.active
-            .saturating_add(self.unbonding)
-            .saturating_add(self.pending_slash)
-            .saturating_add(self.deposits)
+            .checked_add(self.unbonding)?
+            .checked_add(self.pending_slash)?
+            .checked_add(self.deposits)
     }
 }
-
-// The contract's balances never exceed DYN's total supply, a `u128`; sums of them saturate
-// instead of checking because they cannot overflow.
 
 /// What the contract must do outside its own storage after a rule ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +153,7 @@ pub enum Effect {
 }
 
 dynamis_shared::contract_events! {
+    enum BondingEvent;
     /// DYN was bonded for a role.
     Bonded { #[ink(topic)] account: AccountId, role: Role, amount: u128, active: u128 }
     /// Active bond started unbonding.
@@ -176,12 +178,14 @@ dynamis_shared::contract_events! {
     }
     /// The offender disputed a slash.
     SlashDisputed { #[ink(topic)] id: u64, #[ink(topic)] offender: AccountId, deposit: u128 }
-    /// The resolver decided a dispute: upheld returns the slash and deposit, rejected burns
-    /// the deposit.
+    /// A dispute was decided: upheld returns the slash and deposit, rejected burns the
+    /// deposit. `by_default`: nobody decided by the deadline, so the slash stands and the
+    /// deposit returned.
     DisputeResolved {
         #[ink(topic)] id: u64,
         #[ink(topic)] offender: AccountId,
         upheld: bool,
+        by_default: bool,
         /// Stake returned to the offender (upheld).
         returned: u128,
         /// Deposit burned (rejected).
@@ -198,15 +202,15 @@ dynamis_shared::contract_events! {
 }
 
 /// The rules' result: events to emit and effects to carry out.
-pub type Outcome = (Vec<Event>, Vec<Effect>);
+pub type Outcome = (Vec<BondingEvent>, Vec<Effect>);
 
 /// The bonding contract's state.
 #[ink::storage_item]
 #[derive(Debug)]
 pub struct Bonds {
     resolver: AccountId,
-    params: BondParams,
-    totals: Totals,
+    params: Params,
+    holdings: Holdings,
     next_slash: u64,
     reporters: WiredSet,
     stakes: Mapping<(AccountId, Role), Stake>,
@@ -218,13 +222,13 @@ impl Bonds {
     pub fn new(
         admin: AccountId,
         resolver: AccountId,
-        params: BondParams,
+        params: Params,
     ) -> Result<Self, BondingError> {
         params.validate()?;
         Ok(Self {
             resolver,
             params,
-            totals: Totals::default(),
+            holdings: Holdings::default(),
             next_slash: 0,
             reporters: WiredSet::open(admin),
             stakes: Mapping::new(),
@@ -232,7 +236,7 @@ impl Bonds {
         })
     }
 
-    pub fn params(&self) -> BondParams {
+    pub fn params(&self) -> Params {
         self.params
     }
 
@@ -244,8 +248,8 @@ impl Bonds {
         self.reporters.wiring()
     }
 
-    pub fn totals(&self) -> Totals {
-        self.totals
+    pub fn holdings(&self) -> Holdings {
+        self.holdings
     }
 
     /// The id the next reported slash gets (ids below it were used).
@@ -270,8 +274,14 @@ impl Bonds {
     }
 
     pub fn is_bonded(&self, account: AccountId, role: Role) -> bool {
-        // Every minimum is above zero (checked at instantiation).
-        self.active_bond(account, role) >= self.params.min_bond(role)
+        self.bonded_stake(account, role).is_some()
+    }
+
+    /// The active bond if it meets the role's minimum (every minimum is above zero, checked
+    /// at instantiation).
+    pub fn bonded_stake(&self, account: AccountId, role: Role) -> Option<u128> {
+        let active = self.active_bond(account, role);
+        (active >= self.params.min_bond(role)).then_some(active)
     }
 
     fn store(&mut self, account: AccountId, role: Role, stake: &Stake) {
@@ -287,15 +297,15 @@ impl Bonds {
         &mut self,
         caller: AccountId,
         reporter: AccountId,
-    ) -> Result<Vec<Event>, BondingError> {
+    ) -> Result<Vec<BondingEvent>, BondingError> {
         self.reporters.add(caller, reporter)?;
-        Ok(vec![Event::ReporterAdded(ReporterAdded { reporter })])
+        Ok(vec![BondingEvent::ReporterAdded(ReporterAdded { reporter })])
     }
 
     /// The wiring admin fixes the reporters for good.
-    pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<Event>, BondingError> {
+    pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<BondingEvent>, BondingError> {
         let admin = self.reporters.lock(caller)?;
-        Ok(vec![Event::WiringLocked(WiringLocked { admin })])
+        Ok(vec![BondingEvent::WiringLocked(WiringLocked { admin })])
     }
 
     /// `caller` bonds `amount` more for `role`.
@@ -310,13 +320,13 @@ impl Bonds {
             return Err(BondingError::ZeroAmount);
         }
         let mut stake = self.stake(caller, role);
-        let active = stake.active.saturating_add(amount);
+        let active = plus(stake.active, amount)?;
         if active < self.params.min_bond(role) {
             return Err(BondingError::BelowMinimum);
         }
         stake.add_active(amount, now, now);
         self.store(caller, role, &stake);
-        self.totals.active = self.totals.active.saturating_add(amount);
+        self.holdings.active = plus(self.holdings.active, amount)?;
         let event = Bonded {
             account: caller,
             role,
@@ -324,7 +334,7 @@ impl Bonds {
             active,
         };
         Ok((
-            vec![Event::Bonded(event)],
+            vec![BondingEvent::Bonded(event)],
             vec![Effect::Pull {
                 from: caller,
                 amount,
@@ -339,7 +349,7 @@ impl Bonds {
         role: Role,
         amount: u128,
         now: u32,
-    ) -> Result<Vec<Event>, BondingError> {
+    ) -> Result<Vec<BondingEvent>, BondingError> {
         if amount == 0 {
             return Err(BondingError::ZeroAmount);
         }
@@ -354,17 +364,15 @@ impl Bonds {
         let unlock_at = now.saturating_add(self.params.unbonding_blocks);
         let full = stake.unbonding.len() >= MAX_UNBONDING_CHUNKS;
         match stake.unbonding.last_mut() {
-            Some(last) if last.unlock_at == unlock_at => {
-                last.amount = last.amount.saturating_add(amount)
-            }
+            Some(last) if last.unlock_at == unlock_at => last.amount = plus(last.amount, amount)?,
             _ if full => return Err(BondingError::TooManyUnbondingChunks),
             _ => stake.unbonding.push(Chunk { amount, unlock_at }),
         }
         stake.active = remaining;
         self.store(caller, role, &stake);
-        self.totals.active = self.totals.active.saturating_sub(amount);
-        self.totals.unbonding = self.totals.unbonding.saturating_add(amount);
-        Ok(vec![Event::Unbonded(Unbonded {
+        self.holdings.active = minus(self.holdings.active, amount)?;
+        self.holdings.unbonding = plus(self.holdings.unbonding, amount)?;
+        Ok(vec![BondingEvent::Unbonded(Unbonded {
             account: caller,
             role,
             amount,
@@ -381,25 +389,22 @@ impl Bonds {
     ) -> Result<Outcome, BondingError> {
         let mut stake = self.stake(caller, role);
         let mut amount: u128 = 0;
-        stake.unbonding.retain(|chunk| {
-            let unlocked = chunk.unlock_at <= now;
-            if unlocked {
-                amount = amount.saturating_add(chunk.amount);
-            }
-            !unlocked
-        });
+        for chunk in stake.unbonding.iter().filter(|c| c.unlock_at <= now) {
+            amount = plus(amount, chunk.amount)?;
+        }
+        stake.unbonding.retain(|chunk| chunk.unlock_at > now);
         if amount == 0 {
             return Err(BondingError::NothingToWithdraw);
         }
         self.store(caller, role, &stake);
-        self.totals.unbonding = self.totals.unbonding.saturating_sub(amount);
+        self.holdings.unbonding = minus(self.holdings.unbonding, amount)?;
         let event = Withdrawn {
             account: caller,
             role,
             amount,
         };
         Ok((
-            vec![Event::Withdrawn(event)],
+            vec![BondingEvent::Withdrawn(event)],
             vec![Effect::Pay { to: caller, amount }],
         ))
     }
@@ -418,7 +423,7 @@ impl Bonds {
         evidence: [u8; 32],
         beneficiary: AccountId,
         now: u32,
-    ) -> Result<(u64, Vec<Event>), BondingError> {
+    ) -> Result<(u64, Vec<BondingEvent>), BondingError> {
         if !self.is_reporter(caller) {
             return Err(BondingError::NotReporter);
         }
@@ -446,9 +451,9 @@ impl Bonds {
         stake.unbonding.retain(|chunk| chunk.amount > 0);
         let from_unbonding = amount.saturating_sub(from_active);
         self.store(offender, role, &stake);
-        self.totals.active = self.totals.active.saturating_sub(from_active);
-        self.totals.unbonding = self.totals.unbonding.saturating_sub(from_unbonding);
-        self.totals.pending_slash = self.totals.pending_slash.saturating_add(amount);
+        self.holdings.active = minus(self.holdings.active, from_active)?;
+        self.holdings.unbonding = minus(self.holdings.unbonding, from_unbonding)?;
+        self.holdings.pending_slash = plus(self.holdings.pending_slash, amount)?;
 
         let id = self.next_slash;
         self.next_slash = id.saturating_add(1);
@@ -467,6 +472,7 @@ impl Bonds {
                 from_active,
                 unbonding_unlock_at,
                 deposit: 0,
+                disputed_at: None,
                 status: SlashStatus::Pending,
             },
         );
@@ -481,7 +487,7 @@ impl Bonds {
             evidence,
             dispute_until: now.saturating_add(self.params.dispute_window_blocks),
         };
-        Ok((id, vec![Event::SlashReported(event)]))
+        Ok((id, vec![BondingEvent::SlashReported(event)]))
     }
 
     fn window_end(&self, slash: &Slash) -> u32 {
@@ -510,15 +516,16 @@ impl Bonds {
         let deposit = self.params.dispute_deposit;
         slash.status = SlashStatus::Disputed;
         slash.deposit = deposit;
+        slash.disputed_at = Some(now);
         self.slashes.insert(id, &slash);
-        self.totals.deposits = self.totals.deposits.saturating_add(deposit);
+        self.holdings.deposits = plus(self.holdings.deposits, deposit)?;
         let event = SlashDisputed {
             id,
             offender: caller,
             deposit,
         };
         Ok((
-            vec![Event::SlashDisputed(event)],
+            vec![BondingEvent::SlashDisputed(event)],
             vec![Effect::Pull {
                 from: caller,
                 amount: deposit,
@@ -526,9 +533,59 @@ impl Bonds {
         ))
     }
 
-    /// The resolver decides a dispute. Upheld: the slash is cancelled and the reserved stake
-    /// and the deposit return to the offender in full. Rejected: the deposit burns and the
-    /// slash settles after its window.
+    /// Until when the resolver may decide a disputed slash.
+    fn decide_until(&self, slash: &Slash) -> Option<u32> {
+        slash
+            .disputed_at
+            .map(|at| at.saturating_add(self.params.decide_window_blocks))
+    }
+
+    /// The disputed slash `id`, and its deadline.
+    fn disputed(&self, id: u64) -> Result<(Slash, u32), BondingError> {
+        let slash = self.slash(id).ok_or(BondingError::UnknownSlash)?;
+        match (slash.status, self.decide_until(&slash)) {
+            (SlashStatus::Disputed, Some(until)) => Ok((slash, until)),
+            _ => Err(BondingError::NotDisputed),
+        }
+    }
+
+    /// The dispute of `slash` (`id`) closes as rejected: the slash settles after its window.
+    /// Decided by the resolver, the deposit burns; by default (nobody decided in time), it
+    /// returns to the offender.
+    fn reject_dispute(
+        &mut self,
+        id: u64,
+        mut slash: Slash,
+        by_default: bool,
+    ) -> Result<Outcome, BondingError> {
+        let deposit = slash.deposit;
+        self.holdings.deposits = minus(self.holdings.deposits, deposit)?;
+        slash.status = SlashStatus::DisputeRejected;
+        slash.deposit = 0;
+        self.slashes.insert(id, &slash);
+        let (deposit_burned, effect) = if by_default {
+            let back = Effect::Pay {
+                to: slash.offender,
+                amount: deposit,
+            };
+            (0, back)
+        } else {
+            (deposit, Effect::Burn { amount: deposit })
+        };
+        let event = DisputeResolved {
+            id,
+            offender: slash.offender,
+            upheld: false,
+            by_default,
+            returned: 0,
+            deposit_burned,
+        };
+        Ok((vec![BondingEvent::DisputeResolved(event)], vec![effect]))
+    }
+
+    /// The resolver decides a dispute before its deadline. Upheld: the slash is cancelled and
+    /// the reserved stake and the deposit return to the offender in full. Rejected: the
+    /// deposit burns and the slash settles after its window.
     pub fn resolve_dispute(
         &mut self,
         caller: AccountId,
@@ -539,29 +596,16 @@ impl Bonds {
         if caller != self.resolver {
             return Err(BondingError::NotResolver);
         }
-        let mut slash = self.slash(id).ok_or(BondingError::UnknownSlash)?;
-        if slash.status != SlashStatus::Disputed {
-            return Err(BondingError::NotDisputed);
+        let (slash, until) = self.disputed(id)?;
+        if now >= until {
+            return Err(BondingError::DecisionClosed);
+        }
+        if !upheld {
+            return self.reject_dispute(id, slash, false);
         }
         let deposit = slash.deposit;
-        self.totals.deposits = self.totals.deposits.saturating_sub(deposit);
+        self.holdings.deposits = minus(self.holdings.deposits, deposit)?;
         let offender = slash.offender;
-        if !upheld {
-            slash.status = SlashStatus::DisputeRejected;
-            slash.deposit = 0;
-            self.slashes.insert(id, &slash);
-            let event = DisputeResolved {
-                id,
-                offender,
-                upheld,
-                returned: 0,
-                deposit_burned: deposit,
-            };
-            return Ok((
-                vec![Event::DisputeResolved(event)],
-                vec![Effect::Burn { amount: deposit }],
-            ));
-        }
         let mut stake = self.stake(offender, slash.role);
         stake.add_active(slash.from_active, slash.since, now);
         let from_unbonding = slash.from_unbonding();
@@ -575,7 +619,7 @@ impl Bonds {
                 .iter_mut()
                 .find(|c| c.unlock_at == back.unlock_at);
             if let Some(same) = same {
-                same.amount = same.amount.saturating_add(back.amount);
+                same.amount = plus(same.amount, back.amount)?;
             } else if stake.unbonding.len() < MAX_UNBONDING_CHUNKS {
                 // Keep chunks ordered by unlock block.
                 let at = stake
@@ -586,29 +630,40 @@ impl Bonds {
                 stake.unbonding.insert(at, back);
             } else if let Some(last) = stake.unbonding.last_mut() {
                 // Full: fold it into the last chunk, which never unlocks earlier than it.
-                last.amount = last.amount.saturating_add(back.amount);
+                last.amount = plus(last.amount, back.amount)?;
                 last.unlock_at = last.unlock_at.max(back.unlock_at);
             }
         }
         self.store(offender, slash.role, &stake);
         self.slashes.remove(id);
-        self.totals.active = self.totals.active.saturating_add(slash.from_active);
-        self.totals.unbonding = self.totals.unbonding.saturating_add(from_unbonding);
-        self.totals.pending_slash = self.totals.pending_slash.saturating_sub(slash.amount);
+        self.holdings.active = plus(self.holdings.active, slash.from_active)?;
+        self.holdings.unbonding = plus(self.holdings.unbonding, from_unbonding)?;
+        self.holdings.pending_slash = minus(self.holdings.pending_slash, slash.amount)?;
         let event = DisputeResolved {
             id,
             offender,
             upheld,
+            by_default: false,
             returned: slash.amount,
             deposit_burned: 0,
         };
         Ok((
-            vec![Event::DisputeResolved(event)],
+            vec![BondingEvent::DisputeResolved(event)],
             vec![Effect::Pay {
                 to: offender,
                 amount: deposit,
             }],
         ))
+    }
+
+    /// Anyone applies the default to a dispute the resolver left undecided past its deadline:
+    /// the slash stands (it came with a proof or a decision) and the deposit returns.
+    pub fn expire_dispute(&mut self, id: u64, now: u32) -> Result<Outcome, BondingError> {
+        let (slash, until) = self.disputed(id)?;
+        if now < until {
+            return Err(BondingError::DecisionOpen);
+        }
+        self.reject_dispute(id, slash, true)
     }
 
     /// Anyone settles a slash once its dispute window has closed and no dispute is open:
@@ -623,7 +678,7 @@ impl Bonds {
             return Err(BondingError::DisputeWindowOpen);
         }
         self.slashes.remove(id);
-        self.totals.pending_slash = self.totals.pending_slash.saturating_sub(slash.amount);
+        self.holdings.pending_slash = minus(self.holdings.pending_slash, slash.amount)?;
         // The share is at most 10⁹ ppb (checked at instantiation).
         let reward = mul_ppb(slash.amount, self.params.reporter_share_ppb);
         let burned = slash.amount.saturating_sub(reward);
@@ -635,7 +690,7 @@ impl Bonds {
             reward,
         };
         Ok((
-            vec![Event::SlashSettled(event)],
+            vec![BondingEvent::SlashSettled(event)],
             vec![
                 Effect::Burn { amount: burned },
                 Effect::Pay {
@@ -770,14 +825,50 @@ mod tests {
         let after = b.stake(alice, Role::Archival);
         assert_eq!(after.unbonding[0], before.unbonding[0]);
         assert_eq!(after.unbonding[1].amount, 555 * ONE_DYN);
-        assert_eq!(b.totals().pending_slash, 145 * ONE_DYN);
+        assert_eq!(b.holdings().pending_slash, 145 * ONE_DYN);
         // Upheld disputes put back exactly what was taken.
         for id in [id2, id] {
             ok(b.dispute_slash(alice, id, 3 * DAY));
             ok(b.resolve_dispute(acc(RESOLVER), id, true, 3 * DAY));
         }
         assert_eq!(b.stake(alice, Role::Archival), before);
-        assert_eq!(b.totals().pending_slash, 0);
-        assert_eq!(b.totals().deposits, 0);
+        assert_eq!(b.holdings().pending_slash, 0);
+        assert_eq!(b.holdings().deposits, 0);
+    }
+
+    #[ink::test]
+    fn an_undecided_dispute_takes_the_default_and_a_broken_total_reverts() {
+        let mut b = bonds();
+        let alice = acc(ALICE);
+        ok(b.bond(alice, Role::Verifier, 1_000 * ONE_DYN, 0));
+        let (id, _) = ok(b.report_slash(
+            acc(REPORTER),
+            alice,
+            Role::Verifier,
+            SlashClass::AttestationFailure,
+            [1; 32],
+            acc(REPORTER),
+            0,
+        ));
+        ok(b.dispute_slash(alice, id, 10));
+        let until = 10 + DEFAULT_PARAMS.decide_window_blocks;
+        assert_eq!(b.expire_dispute(id, until - 1), Err(BondingError::DecisionOpen));
+        assert_eq!(
+            b.resolve_dispute(acc(RESOLVER), id, true, until),
+            Err(BondingError::DecisionClosed)
+        );
+        let (_, effects) = ok(b.expire_dispute(id, until));
+        let deposit = DEFAULT_PARAMS.dispute_deposit;
+        assert_eq!(effects, vec![Effect::Pay { to: alice, amount: deposit }]);
+        let slash = b.slash(id).unwrap_or_else(|| panic!("the slash stands"));
+        assert_eq!(slash.status, SlashStatus::DisputeRejected);
+        assert_eq!(b.holdings().deposits, 0);
+        assert_eq!(b.expire_dispute(id, until), Err(BondingError::NotDisputed));
+        // A total that would go below zero reverts the call instead of saturating.
+        b.holdings.active = 0;
+        assert_eq!(
+            b.unbond(alice, Role::Verifier, 100 * ONE_DYN, until),
+            Err(BondingError::Arithmetic)
+        );
     }
 }

@@ -6,8 +6,10 @@
 //! - An authorised reporter reports a slash (class + evidence hash); its amount is reserved
 //!   at once. The offender may dispute it (with a deposit) inside the dispute window, which is
 //!   strictly shorter than the unbonding delay; the resolver upholds (everything returned) or
-//!   rejects (deposit burned). After the window anyone settles it: the reporter's share is
-//!   paid, the rest burned, and the reputation registry records the fault.
+//!   rejects (deposit burned) before its deadline; after the deadline anyone applies the
+//!   default (the slash stands, the deposit returns). After the window anyone settles it:
+//!   the reporter's share is paid, the rest burned, and the reputation registry records the
+//!   fault.
 //! - `weight(account)` = Σ roles: amount × duration × tier × (1 + reputation).
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
@@ -15,22 +17,23 @@ pub mod bonds;
 pub mod params;
 
 pub use bonds::{
-    Bonded, Chunk, DisputeResolved, Effect, Event, ReporterAdded, Slash, SlashDisputed,
-    SlashReported, SlashSettled, SlashStatus, Stake, Totals, Unbonded, WiringLocked, Withdrawn,
+    Bonded, BondingEvent, Chunk, DisputeResolved, Effect, Holdings, ReporterAdded, Slash,
+    SlashDisputed, SlashReported, SlashSettled, SlashStatus, Stake, Unbonded, WiringLocked,
+    Withdrawn,
 };
-pub use params::{BondParams, DAY, DEFAULT_PARAMS, MAX_UNBONDING_CHUNKS, ONE_DYN};
+pub use params::{Params, DAY, DEFAULT_PARAMS, MAX_UNBONDING_CHUNKS, ONE_DYN};
 
 #[ink::contract]
 mod bonding {
     use crate::{
-        bonds::{Bonds, Effect, Event, Outcome, Slash, Stake, Totals},
-        params::{BondParams, DEFAULT_PARAMS},
+        bonds::{Bonds, Effect, Holdings, Outcome, Slash, Stake},
+        params::{Params, DEFAULT_PARAMS},
     };
     use dynamis_shared::{
         call::settle, Bonding, BondingError, PSP22Burnable, Reputation, Role, SlashClass,
         TransferData, Wiring, PSP22,
     };
-    use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
+    use ink::codegen::TraitCallBuilder;
 
     #[ink(storage)]
     pub struct BondingContract {
@@ -47,7 +50,7 @@ mod bonding {
             token: AccountId,
             reputation: AccountId,
             resolver: AccountId,
-            params: BondParams,
+            params: Params,
         ) -> Result<Self, BondingError> {
             let bonds = Bonds::new(Self::env().caller(), resolver, params)?;
             Ok(Self {
@@ -69,22 +72,6 @@ mod bonding {
 
         fn now(&self) -> u32 {
             self.env().block_number()
-        }
-
-        fn emit(&self, events: Vec<Event>) {
-            for event in events {
-                match event {
-                    Event::Bonded(e) => self.env().emit_event(e),
-                    Event::Unbonded(e) => self.env().emit_event(e),
-                    Event::Withdrawn(e) => self.env().emit_event(e),
-                    Event::ReporterAdded(e) => self.env().emit_event(e),
-                    Event::WiringLocked(e) => self.env().emit_event(e),
-                    Event::SlashReported(e) => self.env().emit_event(e),
-                    Event::SlashDisputed(e) => self.env().emit_event(e),
-                    Event::DisputeResolved(e) => self.env().emit_event(e),
-                    Event::SlashSettled(e) => self.env().emit_event(e),
-                }
-            }
         }
 
         /// Carries out the effects, then emits the events; any failure reverts the message.
@@ -125,7 +112,7 @@ mod bonding {
                     }
                 }
             }
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(())
         }
 
@@ -144,7 +131,7 @@ mod bonding {
             let events = self
                 .bonds
                 .unbond(self.env().caller(), role, amount, self.now())?;
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(())
         }
 
@@ -173,6 +160,14 @@ mod bonding {
             self.finish(outcome)
         }
 
+        /// Anyone applies the default to the dispute of slash `id` once the resolver's
+        /// deadline has passed: the slash stands and the deposit returns.
+        #[ink(message)]
+        pub fn expire_dispute(&mut self, id: u64) -> Result<(), BondingError> {
+            let outcome = self.bonds.expire_dispute(id, self.now())?;
+            self.finish(outcome)
+        }
+
         /// Anyone settles slash `id` after its dispute window.
         #[ink(message)]
         pub fn settle_slash(&mut self, id: u64) -> Result<(), BondingError> {
@@ -184,7 +179,7 @@ mod bonding {
         #[ink(message)]
         pub fn add_reporter(&mut self, reporter: AccountId) -> Result<(), BondingError> {
             let events = self.bonds.add_reporter(self.env().caller(), reporter)?;
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(())
         }
 
@@ -192,7 +187,7 @@ mod bonding {
         #[ink(message)]
         pub fn lock_wiring(&mut self) -> Result<(), BondingError> {
             let events = self.bonds.lock_wiring(self.env().caller())?;
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(())
         }
 
@@ -214,12 +209,12 @@ mod bonding {
 
         /// DYN held, by purpose; the parts sum to this contract's DYN balance.
         #[ink(message)]
-        pub fn totals(&self) -> Totals {
-            self.bonds.totals()
+        pub fn holdings(&self) -> Holdings {
+            self.bonds.holdings()
         }
 
         #[ink(message)]
-        pub fn params(&self) -> BondParams {
+        pub fn params(&self) -> Params {
             self.bonds.params()
         }
 
@@ -271,6 +266,11 @@ mod bonding {
         }
 
         #[ink(message)]
+        fn bonded_stake(&self, account: AccountId, role: Role) -> Option<u128> {
+            self.bonds.bonded_stake(account, role)
+        }
+
+        #[ink(message)]
         fn weight(&self, account: AccountId) -> u128 {
             let score = self.score(account);
             self.bonds.weight(account, self.now(), score)
@@ -294,7 +294,7 @@ mod bonding {
                 beneficiary,
                 self.now(),
             )?;
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(id)
         }
     }

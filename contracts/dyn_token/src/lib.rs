@@ -15,8 +15,7 @@ pub use wiring::{MinterState, TokenError};
 
 /// Decimals of DYN.
 pub const DECIMALS: u8 = 18;
-/// One DYN in its smallest unit.
-pub const ONE_DYN: u128 = 1_000_000_000_000_000_000;
+pub use dynamis_shared::ONE_DYN;
 /// The genesis supply: 1,000,000,000 DYN.
 pub const GENESIS_SUPPLY: u128 = 1_000_000_000 * ONE_DYN;
 

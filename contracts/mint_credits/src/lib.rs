@@ -1,41 +1,43 @@
 //! Dynamis mint credits: the DYN token's only minter. Supply grows only through
 //! capacity-coupled proposals that pass seven guardrails (seed 000):
 //!
-//! - G1 `amount ≤ f(capacity_delta, reputation_weight)`, Δ measured by final attestations;
-//! - G2 announce → challenge window → activate; a challenge suspends, the resolver decides;
-//! - G3 only reputable, bonded accounts propose; governance never does;
-//! - G4 activation mints into locked, non-transferable credits released per fulfilled epoch;
+//! - G1 `amount ≤ f(capacity_delta, reputation_weight)`, Δ measured by attestations of final
+//!   epochs, and never more units than the beneficiary's verifier bond backs;
+//! - G2 announce → challenge window → activate; a challenge suspends, the resolver decides
+//!   before a deadline (then the default: cancelled, deposit back);
+//! - G3 only reputable, bonded accounts propose, for beneficiaries that consented; governance
+//!   never does; an upheld challenge slashes the proposer's bond;
+//! - G4 activation mints into locked, non-transferable credits released per fulfilled final
+//!   epoch, obligations of a beneficiary's credits adding up;
 //! - G5 failed obligations burn what is locked;
 //! - G6 per-regime lifetime ceilings and scarcity curves fixed at instantiation;
 //! - G7 governance tunes delays, N, K and f's coefficients inside hard bounds, nothing else.
 //!
 //! Phases 0–1 refuse every proposal; phase 2 opens signals B–E at a fraction of the bound;
-//! phase 3 opens signal A. `advance_phase` moves forward on measured capacity only.
+//! phase 3 opens signal A. `advance_phase` moves forward on final capacity only.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub mod params;
 pub mod rules;
 
-pub use params::{Config, Tunables, DAY, DEFAULT_CONFIG, DEFAULT_TUNABLES, MAX_EVIDENCE, ONE_DYN};
+pub use params::{Params, Tunables, DAY, DEFAULT_PARAMS, DEFAULT_TUNABLES, MAX_EVIDENCE, ONE_DYN};
 pub use rules::{
-    Activated, Challenge, ChallengeResolved, Challenged, Credit, CreditBurned, Event, Failure,
-    MintError, PhaseAdvanced, Proposal, ProposalState, Proposed, Released, Signal, Totals,
-    TunablesSet,
+    Activated, Challenge, ChallengeResolved, Challenged, ConsentSet, Credit, CreditBurned,
+    Failure, MintError, MintEvent, Phase, PhaseAdvanced, Proposal, ProposalExpired,
+    ProposalState, Proposed, Released, Signal, Totals, TunablesSet,
 };
 
 #[ink::contract]
 mod mint_credits {
     use crate::{
-        params::{Config, Tunables, DEFAULT_CONFIG, DEFAULT_TUNABLES},
-        rules::{
-            Credit, Credits, Effect, Event, Failure, MintError, Outcome, Proposal, Signal, Totals,
-            World,
-        },
+        params::{Params, Tunables, DEFAULT_PARAMS, DEFAULT_TUNABLES},
+        rules::{Credit, Credits, Effect, Failure, MintError, Outcome, Phase, Proposal, Signal, Totals, World},
     };
+    use dynamis_proofs::Regime;
     use dynamis_shared::{
         call::{read, settle},
-        Action, Attested, Bonding, Capacity, PSP22Burnable, PSP22Mintable, Reputation, Role,
-        TransferData, PSP22,
+        Action, Attested, Bonding, BondingError, Capacity, PSP22Burnable, PSP22Mintable,
+        Reputation, Role, TransferData, PSP22,
     };
     use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
 
@@ -74,11 +76,22 @@ mod mint_credits {
             read(self.registry().call().current_epoch().try_invoke())
         }
 
-        fn capacity(&self, account: AccountId, epoch: u32) -> Result<u128, MintError> {
-            read(self.registry().call().capacity(account, epoch).try_invoke())
+        fn newest_closed(&self) -> Result<Option<u32>, MintError> {
+            read(self.registry().call().newest_closed_epoch().try_invoke())
         }
 
-        fn epoch_capacity(&self, epoch: u32) -> Result<u128, MintError> {
+        fn capacity(
+            &self,
+            account: AccountId,
+            epoch: u32,
+            regime: Regime,
+        ) -> Result<Option<u128>, MintError> {
+            let registry = self.registry();
+            let call = registry.call().capacity(account, epoch, regime.index());
+            read(call.try_invoke())
+        }
+
+        fn epoch_capacity(&self, epoch: u32) -> Result<Option<u128>, MintError> {
             read(self.registry().call().epoch_capacity(epoch).try_invoke())
         }
 
@@ -99,39 +112,17 @@ mod mint_credits {
             )
         }
 
-        fn bonded(&self, account: AccountId) -> Result<bool, MintError> {
-            let bonds = self.bonds();
-            // Most proposers and challengers are verifiers: ask about that role first.
-            let roles = [
-                Role::Verifier,
-                Role::Validator,
-                Role::Sequencer,
-                Role::Sentry,
-                Role::Archival,
-            ];
-            for role in roles {
-                if read(bonds.call().is_bonded(account, role).try_invoke())? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        }
-
-        fn archival(&self, account: AccountId) -> Result<bool, MintError> {
-            read(
-                self.bonds()
-                    .call()
-                    .is_bonded(account, Role::Archival)
-                    .try_invoke(),
-            )
+        fn stake(&self, account: AccountId, role: Role) -> Result<Option<u128>, MintError> {
+            read(self.bonds().call().bonded_stake(account, role).try_invoke())
         }
     }
 
     impl MintCredits {
         /// The minter of `token`, reading capacity from `attestations`, reputation from
-        /// `reputation` (which must list this contract as a writer: it cuts proposers'
-        /// scores) and bonds from `bonding`; `governance` tunes within `config`'s bounds,
-        /// `resolver` decides challenges and reports archival and misreporting failures.
+        /// `reputation` and bonds from `bonding` (which must list this contract as a slash
+        /// reporter: an upheld challenge and a reported failure slash bonds); `governance`
+        /// tunes within `params`' bounds, `resolver` decides challenges and reports archival
+        /// and misreporting failures.
         #[allow(clippy::too_many_arguments)]
         #[ink(constructor)]
         pub fn new(
@@ -141,7 +132,7 @@ mod mint_credits {
             bonding: AccountId,
             governance: AccountId,
             resolver: AccountId,
-            config: Config,
+            params: Params,
             tunables: Tunables,
         ) -> Result<Self, MintError> {
             Ok(Self {
@@ -149,11 +140,11 @@ mod mint_credits {
                 attestations,
                 reputation,
                 bonding,
-                credits: Credits::new(config, tunables, governance, resolver)?,
+                credits: Credits::new(params, tunables, governance, resolver)?,
             })
         }
 
-        /// [`Self::new`] with the default configuration and tunables (see `params.rs`).
+        /// [`Self::new`] with the default parameters and tunables (see `params.rs`).
         #[ink(constructor)]
         pub fn with_defaults(
             token: AccountId,
@@ -170,7 +161,7 @@ mod mint_credits {
                 bonding,
                 governance,
                 resolver,
-                DEFAULT_CONFIG,
+                DEFAULT_PARAMS,
                 DEFAULT_TUNABLES,
             )
         }
@@ -187,27 +178,12 @@ mod mint_credits {
             }
         }
 
-        fn emit(&self, events: Vec<Event>) {
-            for event in events {
-                match event {
-                    Event::PhaseAdvanced(e) => self.env().emit_event(e),
-                    Event::Proposed(e) => self.env().emit_event(e),
-                    Event::Challenged(e) => self.env().emit_event(e),
-                    Event::ChallengeResolved(e) => self.env().emit_event(e),
-                    Event::Activated(e) => self.env().emit_event(e),
-                    Event::Released(e) => self.env().emit_event(e),
-                    Event::CreditBurned(e) => self.env().emit_event(e),
-                    Event::TunablesSet(e) => self.env().emit_event(e),
-                }
-            }
-        }
-
         /// Carries out the effects, then emits the events; any failure reverts the message.
         fn finish(&mut self, (events, effects): Outcome) -> Result<(), MintError> {
             let mut token: ink::contract_ref!(PSP22) = self.token.into();
             let mut minter: ink::contract_ref!(PSP22Mintable) = self.token.into();
             let mut burner: ink::contract_ref!(PSP22Burnable) = self.token.into();
-            let mut reputation: ink::contract_ref!(Reputation) = self.reputation.into();
+            let mut bonding: ink::contract_ref!(Bonding) = self.bonding.into();
             let me = self.env().account_id();
             for effect in effects {
                 match effect {
@@ -234,18 +210,29 @@ mod mint_credits {
                         burner.call_mut().burn(amount).try_invoke(),
                         MintError::Token,
                     )?,
-                    Effect::Fault { account, class } => {
-                        settle(
-                            reputation
+                    Effect::Slash {
+                        offender,
+                        role,
+                        class,
+                        evidence,
+                        beneficiary,
+                    } => {
+                        let reported = settle(
+                            bonding
                                 .call_mut()
-                                .record_fault(account, class)
+                                .report_slash(offender, role, class, evidence, beneficiary)
                                 .try_invoke(),
-                            MintError::Reputation,
-                        )?;
+                            MintError::Bonding,
+                        );
+                        // An offender with nothing bonded in the role has nothing to slash.
+                        match reported {
+                            Ok(_) | Err(MintError::Bonding(BondingError::NothingBonded)) => {}
+                            Err(e) => return Err(e),
+                        }
                     }
                 }
             }
-            self.emit(events);
+            events.into_iter().for_each(|e| e.emit());
             Ok(())
         }
 
@@ -259,8 +246,7 @@ mod mint_credits {
         ) -> Result<(), MintError> {
             let links = self.links();
             let events = self.credits.advance_phase(&links, epoch, &verifiers)?;
-            self.emit(events);
-            Ok(())
+            self.finish((events, Vec::new()))
         }
 
         /// Announces a mint of `amount` to `beneficiary` on `signal`, citing final
@@ -285,8 +271,15 @@ mod mint_credits {
                 document,
                 now,
             )?;
-            self.emit(events);
+            self.finish((events, Vec::new()))?;
             Ok(id)
+        }
+
+        /// The caller allows (or stops allowing) `proposer` to name it as a beneficiary.
+        #[ink(message)]
+        pub fn consent(&mut self, proposer: AccountId, allowed: bool) -> Result<(), MintError> {
+            let events = self.credits.consent(self.env().caller(), proposer, allowed);
+            self.finish((events, Vec::new()))
         }
 
         /// Challenges proposal `id` with `evidence`, pulling the challenge deposit (approve
@@ -304,6 +297,21 @@ mod mint_credits {
             let (caller, now) = (self.env().caller(), self.now());
             let outcome = self.credits.resolve(caller, id, upheld, now)?;
             self.finish(outcome)
+        }
+
+        /// Anyone applies the default to a challenge past the resolver's deadline: the proposal
+        /// is cancelled and the deposit returned.
+        #[ink(message)]
+        pub fn expire_challenge(&mut self, id: u64) -> Result<(), MintError> {
+            let outcome = self.credits.expire_challenge(id, self.now())?;
+            self.finish(outcome)
+        }
+
+        /// Anyone marks proposal `id` expired once it can no longer activate.
+        #[ink(message)]
+        pub fn expire(&mut self, id: u64) -> Result<(), MintError> {
+            let events = self.credits.expire(id, self.now())?;
+            self.finish((events, Vec::new()))
         }
 
         /// Activates proposal `id` after its delay: mints into a locked credit.
@@ -339,8 +347,10 @@ mod mint_credits {
             failure: Failure,
             evidence: [u8; 32],
         ) -> Result<(), MintError> {
-            let caller = self.env().caller();
-            let outcome = self.credits.report_failure(caller, id, failure, evidence)?;
+            let (links, caller) = (self.links(), self.env().caller());
+            let outcome = self
+                .credits
+                .report_failure(&links, caller, id, failure, evidence)?;
             self.finish(outcome)
         }
 
@@ -348,8 +358,7 @@ mod mint_credits {
         #[ink(message)]
         pub fn set_tunables(&mut self, tunables: Tunables) -> Result<(), MintError> {
             let events = self.credits.set_tunables(self.env().caller(), tunables)?;
-            self.emit(events);
-            Ok(())
+            self.finish((events, Vec::new()))
         }
 
         /// f(Δ, w) now for `signal`'s regime, `delta` capacity units and a beneficiary of
@@ -361,7 +370,7 @@ mod mint_credits {
 
         /// (phase, the epoch it began).
         #[ink(message)]
-        pub fn phase(&self) -> (u8, u32) {
+        pub fn phase(&self) -> (Phase, u32) {
             self.credits.phase()
         }
 
@@ -380,13 +389,15 @@ mod mint_credits {
             self.credits.totals()
         }
 
+        /// What is fixed at instantiation.
         #[ink(message)]
-        pub fn config(&self) -> Config {
-            self.credits.config()
+        pub fn params(&self) -> Params {
+            self.credits.params()
         }
 
+        /// What governance tunes.
         #[ink(message)]
-        pub fn params(&self) -> Tunables {
+        pub fn tunables(&self) -> Tunables {
             self.credits.tunables()
         }
 
@@ -413,16 +424,28 @@ mod mint_credits {
             )
         }
 
-        /// Whether attestation `id` already backs a proposal.
+        /// Whether `beneficiary`'s share of attestation `id` already backs a proposal.
         #[ink(message)]
-        pub fn is_cited(&self, id: u64) -> bool {
-            self.credits.is_cited(id)
+        pub fn is_cited(&self, id: u64, beneficiary: AccountId) -> bool {
+            self.credits.is_cited(id, beneficiary)
         }
 
-        /// The capacity level signal A has claimed for `beneficiary`.
+        /// Capacity units of `regime` (index) `beneficiary` has minted against so far.
         #[ink(message)]
-        pub fn claimed(&self, beneficiary: AccountId) -> u128 {
-            self.credits.claimed(beneficiary)
+        pub fn claimed(&self, beneficiary: AccountId, regime: u8) -> u128 {
+            self.credits.claimed(beneficiary, regime)
+        }
+
+        /// What `beneficiary`'s credits of `regime` (index) oblige in `epoch`.
+        #[ink(message)]
+        pub fn owed(&self, beneficiary: AccountId, regime: u8, epoch: u32) -> u128 {
+            self.credits.owed(beneficiary, regime, epoch)
+        }
+
+        /// Whether `beneficiary` consented to proposals by `proposer`.
+        #[ink(message)]
+        pub fn consents(&self, beneficiary: AccountId, proposer: AccountId) -> bool {
+            self.credits.consents(beneficiary, proposer)
         }
     }
 }

@@ -2,12 +2,8 @@
 //! curves, phase floors) and the few parameters governance may tune inside hard bounds.
 
 use crate::rules::MintError;
+pub use dynamis_shared::{DAY, ONE_DYN};
 use dynamis_shared::math::PPB;
-
-/// One DYN in its smallest unit (18 decimals).
-pub const ONE_DYN: u128 = 1_000_000_000_000_000_000;
-/// Blocks per day at 6-second blocks.
-pub const DAY: u32 = 14_400;
 /// Most attestations one proposal may cite (bounds the cost of `propose`).
 pub const MAX_EVIDENCE: u32 = 16;
 /// Most a scarcity exponent may be (bounds the cost of the bound).
@@ -61,7 +57,7 @@ impl Tunables {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Config {
+pub struct Params {
     /// Lifetime mint ceiling per regime (DYN base units).
     pub ceilings: [u128; 4],
     /// DYN base units per capacity unit per regime, before scarcity and reputation.
@@ -74,12 +70,19 @@ pub struct Config {
     pub min_verifiers: u32,
     /// Share of the justifying capacity a beneficiary must keep during its obligations.
     pub sustain_ppb: u32,
+    /// Verifier bond (DYN base units) that backs one capacity unit: per beneficiary and
+    /// regime, the units ever minted against never exceed its verifier bond / this.
+    pub bond_per_unit: u128,
+    /// Blocks the resolver has to decide a challenge; then anyone applies the default.
+    pub decide_blocks: u32,
+    /// Blocks after its delay in which a proposal may activate; then it expires.
+    pub expiry_blocks: u32,
     /// Hard bounds of the tunables.
     pub min: Tunables,
     pub max: Tunables,
 }
 
-impl Config {
+impl Params {
     /// Checks the configuration and that `tunables` lie inside its bounds.
     pub fn validate(&self, tunables: &Tunables) -> Result<(), MintError> {
         let sane = self.ceilings.iter().all(|c| *c > 0)
@@ -88,6 +91,9 @@ impl Config {
             && self.min_verifiers > 0
             && self.sustain_ppb > 0
             && self.sustain_ppb <= PPB
+            && self.bond_per_unit > 0
+            && self.decide_blocks > 0
+            && self.expiry_blocks > 0
             && self.min.delay_blocks > 0
             && self.min.sustain_epochs > 0
             && self.max.sustain_epochs <= MAX_EPOCHS
@@ -98,7 +104,7 @@ impl Config {
             && self.min.challenge_deposit > 0
             && self.min.within(&self.min, &self.max);
         if !sane {
-            return Err(MintError::InvalidConfig);
+            return Err(MintError::InvalidParams);
         }
         if !tunables.within(&self.min, &self.max) {
             return Err(MintError::ParamOutOfBounds);
@@ -113,8 +119,14 @@ impl Config {
 ///   regime's promise, the less it mints per unit and the faster that falls as it fills;
 /// - leaving phase 0 takes three verifiers credited in one epoch (a network, not a lab);
 ///   phases 1 and 2 need 500 and 1,000 capacity units in each of the last N epochs;
-/// - obligations at 80 % of the level that justified a mint.
-pub const DEFAULT_CONFIG: Config = Config {
+/// - obligations at 80 % of the level that justified a mint;
+/// - 10 DYN of verifier bond behind every capacity unit minted against: capacity is cheap to
+///   farm (valid items of one's own), bond is not, so a beneficiary's lifetime mint in a
+///   regime is at most rate × bond / 10 DYN (10 % of its bond in ephemeral; see
+///   docs/threat-model.md for what farming costs);
+/// - a week for the resolver to decide a challenge (then the proposal is cancelled by
+///   default) and a week after its delay for a proposal to activate (then it expires).
+pub const DEFAULT_PARAMS: Params = Params {
     ceilings: [
         100_000_000 * ONE_DYN,
         50_000_000 * ONE_DYN,
@@ -126,6 +138,9 @@ pub const DEFAULT_CONFIG: Config = Config {
     phase_floors: [500, 1_000],
     min_verifiers: 3,
     sustain_ppb: 800_000_000,
+    bond_per_unit: 10 * ONE_DYN,
+    decide_blocks: 7 * DAY,
+    expiry_blocks: 7 * DAY,
     min: Tunables {
         delay_blocks: DAY,
         sustain_epochs: 3,
@@ -162,34 +177,34 @@ mod tests {
 
     #[test]
     fn the_defaults_are_valid_and_each_inconsistency_is_caught() {
-        assert_eq!(DEFAULT_CONFIG.validate(&DEFAULT_TUNABLES), Ok(()));
+        assert_eq!(DEFAULT_PARAMS.validate(&DEFAULT_TUNABLES), Ok(()));
         let mut broken = Vec::new();
-        let c = DEFAULT_CONFIG;
-        broken.push(Config {
+        let c = DEFAULT_PARAMS;
+        broken.push(Params {
             ceilings: [0, 1, 1, 1],
             ..c
         });
-        broken.push(Config {
+        broken.push(Params {
             rates: [1, 1, 0, 1],
             ..c
         });
-        broken.push(Config {
+        broken.push(Params {
             curves: [0, 1, 1, 1],
             ..c
         });
-        broken.push(Config {
+        broken.push(Params {
             curves: [1, 1, 1, MAX_CURVE + 1],
             ..c
         });
-        broken.push(Config {
+        broken.push(Params {
             min_verifiers: 0,
             ..c
         });
-        broken.push(Config {
+        broken.push(Params {
             sustain_ppb: 0,
             ..c
         });
-        broken.push(Config {
+        broken.push(Params {
             sustain_ppb: PPB + 1,
             ..c
         });
@@ -205,10 +220,22 @@ mod tests {
         let mut free = c;
         free.min.challenge_deposit = 0;
         broken.push(free);
+        broken.push(Params {
+            bond_per_unit: 0,
+            ..c
+        });
+        broken.push(Params {
+            decide_blocks: 0,
+            ..c
+        });
+        broken.push(Params {
+            expiry_blocks: 0,
+            ..c
+        });
         for config in broken {
             assert_eq!(
                 config.validate(&config.min),
-                Err(MintError::InvalidConfig),
+                Err(MintError::InvalidParams),
                 "{config:?}"
             );
         }
@@ -216,7 +243,7 @@ mod tests {
 
     #[test]
     fn every_tunable_is_held_inside_its_bounds() {
-        let (lo, hi) = (DEFAULT_CONFIG.min, DEFAULT_CONFIG.max);
+        let (lo, hi) = (DEFAULT_PARAMS.min, DEFAULT_PARAMS.max);
         assert!(lo.within(&lo, &hi) && hi.within(&lo, &hi));
         for i in 0..6 {
             let mut above = hi;
@@ -231,7 +258,7 @@ mod tests {
             };
             for t in [above, below] {
                 assert_eq!(
-                    DEFAULT_CONFIG.validate(&t),
+                    DEFAULT_PARAMS.validate(&t),
                     Err(MintError::ParamOutOfBounds),
                     "field {i}: {t:?}"
                 );

@@ -1,6 +1,6 @@
 //! The compact attestation a batch's co-signers sign and the contract verifies.
 
-use crate::{Crypto, Hash};
+use crate::{Crypto, Hash, Kind};
 use alloc::vec::Vec;
 use scale::{Decode, Encode};
 
@@ -27,9 +27,30 @@ impl Regime {
         Regime::Anchored,
         Regime::Permanent,
     ];
+
+    /// Index into per-regime arrays ([`Regime::ALL`] order), as stored on-chain.
+    pub const fn index(self) -> u8 {
+        match self {
+            Regime::Ephemeral => 0,
+            Regime::Session => 1,
+            Regime::Anchored => 2,
+            Regime::Permanent => 3,
+        }
+    }
+
+    /// The regime at `index` of [`Regime::ALL`].
+    pub fn from_index(index: u8) -> Option<Regime> {
+        Regime::ALL.get(usize::from(index)).copied()
+    }
 }
 
-/// One batch's attestation.
+/// One batch's attestation. Its capacity is not a field: it follows from the per-kind counts
+/// ([`Attestation::capacity`]), so co-signers cannot choose it.
+///
+/// The batch's leaves stand in a fixed order the contract knows: the valid items first, by
+/// kind in [`Kind::ALL`] order (`valid[0]` ed25519 items, then `valid[1]` sr25519, …), then
+/// the invalid ones. So the attestation says what every leaf must be, and one leaf shown
+/// against the root disproves a false count.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 #[cfg_attr(feature = "std", derive(scale_info::TypeInfo))]
 pub struct Attestation {
@@ -39,12 +60,57 @@ pub struct Attestation {
     pub root: Hash,
     /// Items in the batch (the tree's size).
     pub items: u64,
-    /// Items found valid.
-    pub valid: u64,
-    /// Capacity units the batch measured (see the verifier's unit table).
-    pub capacity: u64,
+    /// Items found valid, per kind in [`Kind::ALL`] order.
+    pub valid: [u64; 5],
     /// The regime the capacity counts toward.
     pub regime: Regime,
+}
+
+/// What a leaf at some index must be, by the attestation's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// An item of this kind, marked valid.
+    Valid(Kind),
+    /// An item of any kind, marked invalid.
+    Invalid,
+}
+
+impl Attestation {
+    /// Valid items in all, or `None` if the counts overflow.
+    pub fn valid_items(&self) -> Option<u64> {
+        self.valid.iter().try_fold(0u64, |sum, n| sum.checked_add(*n))
+    }
+
+    /// Capacity units: Σ valid items of each kind × that kind's units, or `None` on overflow.
+    pub fn capacity(&self) -> Option<u64> {
+        Kind::ALL
+            .iter()
+            .zip(self.valid.iter())
+            .try_fold(0u64, |sum, (kind, n)| {
+                sum.checked_add(n.checked_mul(kind.units())?)
+            })
+    }
+
+    /// Whether the counts are consistent: no overflow and no more valid items than items.
+    pub fn consistent(&self) -> bool {
+        self.capacity().is_some() && self.valid_items().is_some_and(|v| v <= self.items)
+    }
+
+    /// What the leaf at `index` must be, or `None` past the last item (or for inconsistent
+    /// counts).
+    pub fn slot(&self, index: u64) -> Option<Slot> {
+        if index >= self.items || !self.consistent() {
+            return None;
+        }
+        let mut end = 0u64;
+        for (kind, n) in Kind::ALL.iter().zip(self.valid.iter()) {
+            end = end.checked_add(*n)?;
+            if index < end {
+                return Some(Slot::Valid(*kind));
+            }
+        }
+        Some(Slot::Invalid)
+    }
 }
 
 /// The digest co-signers sign: SHA-256(domain ‖ contract ‖ SCALE(attestation)). The contract
@@ -77,8 +143,7 @@ mod tests {
             epoch: 7,
             root: [1; 32],
             items: 10,
-            valid: 9,
-            capacity: 12,
+            valid: [1, 2, 3, 1, 2],
             regime: Regime::Anchored,
         }
     }
@@ -101,11 +166,7 @@ mod tests {
                 ..sample()
             },
             Attestation {
-                valid: 8,
-                ..sample()
-            },
-            Attestation {
-                capacity: 13,
+                valid: [1, 2, 3, 2, 1],
                 ..sample()
             },
             Attestation {
@@ -121,8 +182,56 @@ mod tests {
     }
 
     #[test]
+    fn regimes_survive_their_index() {
+        for (i, regime) in Regime::ALL.into_iter().enumerate() {
+            assert_eq!(usize::from(regime.index()), i);
+            assert_eq!(Regime::from_index(regime.index()), Some(regime));
+        }
+        assert_eq!(Regime::from_index(4), None);
+    }
+
+    #[test]
     fn payload_encoding_is_fixed_size() {
-        // epoch 4 + root 32 + three u64 + regime 1: the contract's cost cannot depend on it.
-        assert_eq!(sample().encode().len(), 4 + 32 + 24 + 1);
+        // epoch 4 + root 32 + items 8 + five counts 40 + regime 1: the contract's cost cannot
+        // depend on it.
+        assert_eq!(sample().encode().len(), 4 + 32 + 8 + 40 + 1);
+    }
+
+    #[test]
+    fn capacity_and_slots_follow_the_counts() {
+        let a = sample();
+        // ed25519 1, sr25519 2, ECDSA 3 × 2 units, inclusion 1, hash chain 2.
+        assert_eq!(a.valid_items(), Some(9));
+        assert_eq!(a.capacity(), Some(1 + 2 + 6 + 1 + 2));
+        let slots: Vec<Option<Slot>> = (0..11).map(|i| a.slot(i)).collect();
+        use Kind::*;
+        let expected = [
+            Some(Slot::Valid(Ed25519)),
+            Some(Slot::Valid(Sr25519)),
+            Some(Slot::Valid(Sr25519)),
+            Some(Slot::Valid(Ecdsa)),
+            Some(Slot::Valid(Ecdsa)),
+            Some(Slot::Valid(Ecdsa)),
+            Some(Slot::Valid(Inclusion)),
+            Some(Slot::Valid(HashChain)),
+            Some(Slot::Valid(HashChain)),
+            Some(Slot::Invalid),
+            None,
+        ];
+        assert_eq!(slots, expected);
+        // More valid than items, or counts that overflow: no slot at all.
+        let over = Attestation {
+            valid: [11, 0, 0, 0, 0],
+            ..sample()
+        };
+        assert!(!over.consistent());
+        assert_eq!(over.slot(0), None);
+        let huge = Attestation {
+            items: u64::MAX,
+            valid: [0, 0, u64::MAX / 2 + 1, 0, 0],
+            ..sample()
+        };
+        assert_eq!(huge.capacity(), None);
+        assert!(!huge.consistent());
     }
 }

@@ -71,6 +71,32 @@ impl Kind {
         Kind::HashChain,
     ];
 
+    /// Capacity units a valid item of this kind measures: one per signature or proof checked,
+    /// two for an ECDSA recovery (about twice the work). Fixed per kind, so an attestation's
+    /// capacity follows from its per-kind counts and the chain can compute it.
+    pub const fn units(self) -> u64 {
+        match self {
+            Kind::Ecdsa => 2,
+            Kind::Ed25519 | Kind::Sr25519 | Kind::Inclusion | Kind::HashChain => 1,
+        }
+    }
+
+    /// Index into per-kind arrays ([`Kind::ALL`] order).
+    pub const fn index(self) -> usize {
+        match self {
+            Kind::Ed25519 => 0,
+            Kind::Sr25519 => 1,
+            Kind::Ecdsa => 2,
+            Kind::Inclusion => 3,
+            Kind::HashChain => 4,
+        }
+    }
+
+    /// Whether the chain can check an item of this kind itself (hashing and secp256k1 only).
+    pub const fn checkable_on_chain(self) -> bool {
+        !matches!(self, Kind::Ed25519 | Kind::Sr25519)
+    }
+
     /// The name used in JSON input and in reports.
     pub const fn name(self) -> &'static str {
         match self {

@@ -14,7 +14,7 @@ pub mod attestation;
 pub mod item;
 pub mod rfc6962;
 
-pub use attestation::{attestation_digest, registration_digest, Attestation, Regime};
+pub use attestation::{attestation_digest, registration_digest, Attestation, Regime, Slot};
 pub use item::{batch_leaf, check, item_digest, Check, Item, Kind, Malformed, Verdict};
 pub use rfc6962::{leaf_hash, node_hash, parent, verify_inclusion, Tree};
 

@@ -11,25 +11,26 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub mod params;
-pub mod registry;
+pub mod scores;
 
 pub use params::{Bounds, Params, DAY, DEFAULT_BOUNDS, DEFAULT_PARAMS};
-pub use registry::{
-    decay, Event, Fault, ParamsUpdated, Record, ScoreCut, ScoreRaised, WiringLocked, WriterAdded,
+pub use scores::{
+    decay, Fault, History, ParamsUpdated, ReputationEvent, ScoreCut, ScoreRaised, WiringLocked,
+    WriterAdded,
 };
 
 #[ink::contract]
 mod reputation {
     use crate::{
         params::{Bounds, Params, DEFAULT_BOUNDS, DEFAULT_PARAMS},
-        registry::{Event, Record, Registry},
+        scores::{History, ReputationEvent, Scores},
     };
     use dynamis_shared::{Action, FaultClass, Reputation, ReputationError, Wiring};
     use ink::prelude::vec::Vec;
 
     #[ink(storage)]
     pub struct ReputationRegistry {
-        registry: Registry,
+        scores: Scores,
     }
 
     impl ReputationRegistry {
@@ -41,8 +42,8 @@ mod reputation {
             bounds: Bounds,
             params: Params,
         ) -> Result<Self, ReputationError> {
-            let registry = Registry::new(Self::env().caller(), governance, bounds, params)?;
-            Ok(Self { registry })
+            let scores = Scores::new(Self::env().caller(), governance, bounds, params)?;
+            Ok(Self { scores })
         }
 
         /// [`Self::new`] with the default bounds and parameters (see `params.rs` for why).
@@ -51,22 +52,14 @@ mod reputation {
             Self::new(governance, DEFAULT_BOUNDS, DEFAULT_PARAMS)
         }
 
-        fn emit(&self, events: Vec<Event>) {
-            for event in events {
-                match event {
-                    Event::WriterAdded(e) => self.env().emit_event(e),
-                    Event::WiringLocked(e) => self.env().emit_event(e),
-                    Event::ScoreRaised(e) => self.env().emit_event(e),
-                    Event::ScoreCut(e) => self.env().emit_event(e),
-                    Event::ParamsUpdated(e) => self.env().emit_event(e),
-                }
-            }
+        fn emit(&self, events: Vec<ReputationEvent>) {
+            events.into_iter().for_each(|e| e.emit());
         }
 
         /// The wiring admin registers a writer contract (until the wiring is locked).
         #[ink(message)]
         pub fn add_writer(&mut self, writer: AccountId) -> Result<(), ReputationError> {
-            let events = self.registry.add_writer(self.env().caller(), writer)?;
+            let events = self.scores.add_writer(self.env().caller(), writer)?;
             self.emit(events);
             Ok(())
         }
@@ -74,7 +67,7 @@ mod reputation {
         /// The wiring admin fixes the writers for good.
         #[ink(message)]
         pub fn lock_wiring(&mut self) -> Result<(), ReputationError> {
-            let events = self.registry.lock_wiring(self.env().caller())?;
+            let events = self.scores.lock_wiring(self.env().caller())?;
             self.emit(events);
             Ok(())
         }
@@ -82,53 +75,53 @@ mod reputation {
         /// Governance moves the parameters, each inside its hard bounds.
         #[ink(message)]
         pub fn set_params(&mut self, params: Params) -> Result<(), ReputationError> {
-            let events = self.registry.set_params(self.env().caller(), params)?;
+            let events = self.scores.set_params(self.env().caller(), params)?;
             self.emit(events);
             Ok(())
         }
 
         #[ink(message)]
         pub fn params(&self) -> Params {
-            self.registry.params()
+            self.scores.params()
         }
 
         #[ink(message)]
         pub fn bounds(&self) -> Bounds {
-            self.registry.bounds()
+            self.scores.bounds()
         }
 
         #[ink(message)]
         pub fn governance(&self) -> AccountId {
-            self.registry.governance()
+            self.scores.governance()
         }
 
         /// The wiring admin while writers may still be added.
         #[ink(message)]
         pub fn wiring(&self) -> Wiring {
-            self.registry.wiring()
+            self.scores.wiring()
         }
 
         #[ink(message)]
         pub fn is_writer(&self, account: AccountId) -> bool {
-            self.registry.is_writer(account)
+            self.scores.is_writer(account)
         }
 
         /// `account`'s score (decayed to now) and operational history.
         #[ink(message)]
-        pub fn history(&self, account: AccountId) -> Option<Record> {
-            self.registry.history(account, self.env().block_number())
+        pub fn history(&self, account: AccountId) -> Option<History> {
+            self.scores.history(account, self.env().block_number())
         }
     }
 
     impl Reputation for ReputationRegistry {
         #[ink(message)]
         fn score(&self, account: AccountId) -> u32 {
-            self.registry.score(account, self.env().block_number())
+            self.scores.score(account, self.env().block_number())
         }
 
         #[ink(message)]
         fn authority(&self, account: AccountId, action: Action) -> bool {
-            self.registry
+            self.scores
                 .authority(account, action, self.env().block_number())
         }
 
@@ -138,7 +131,7 @@ mod reputation {
             account: AccountId,
             gain: u32,
         ) -> Result<u32, ReputationError> {
-            let (score, events) = self.registry.record_success(
+            let (score, events) = self.scores.record_success(
                 self.env().caller(),
                 account,
                 gain,
@@ -154,7 +147,7 @@ mod reputation {
             account: AccountId,
             class: FaultClass,
         ) -> Result<u32, ReputationError> {
-            let (score, events) = self.registry.record_fault(
+            let (score, events) = self.scores.record_fault(
                 self.env().caller(),
                 account,
                 class,

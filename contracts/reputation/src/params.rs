@@ -152,8 +152,7 @@ impl Bounds {
     }
 }
 
-/// Blocks per day at 6-second blocks.
-pub const DAY: u32 = 14_400;
+pub use dynamis_shared::DAY;
 
 /// The defaults, and why:
 /// - a success adds at most 0.5 % and an epoch (one day) at most 2 %, so reaching the 50 %

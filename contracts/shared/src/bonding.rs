@@ -116,6 +116,13 @@ pub enum BondingError {
     DisputeUnresolved,
     /// Resolving a slash that is not disputed.
     NotDisputed,
+    /// The resolver's deadline for this dispute has passed: only the default applies now.
+    DecisionClosed,
+    /// The resolver's deadline has not passed: the default does not apply yet.
+    DecisionOpen,
+    /// A total would overflow or go below zero: the call would break the accounting
+    /// invariant, so it reverts.
+    Arithmetic,
     /// Parameters given at instantiation are inconsistent (dispute window not shorter than
     /// the unbonding delay, a zero minimum or period, a share above one).
     InvalidParams,
@@ -129,6 +136,12 @@ pub enum BondingError {
 
 impl crate::call::CallFailed for BondingError {
     const CALL_FAILED: Self = BondingError::CallFailed;
+}
+
+impl From<crate::math::Overflow> for BondingError {
+    fn from(_: crate::math::Overflow) -> Self {
+        BondingError::Arithmetic
+    }
 }
 
 impl From<crate::WiringError> for BondingError {
@@ -150,6 +163,11 @@ pub trait Bonding {
     /// Whether `account`'s active bond for `role` meets the role's minimum.
     #[ink(message)]
     fn is_bonded(&self, account: AccountId, role: Role) -> bool;
+
+    /// `account`'s active bond for `role` if it meets the role's minimum, else `None`: both
+    /// answers of [`Self::active_bond`] and [`Self::is_bonded`] in one call.
+    #[ink(message)]
+    fn bonded_stake(&self, account: AccountId, role: Role) -> Option<u128>;
 
     /// `account`'s bonding weight over all roles: Σ amount × duration × tier × (1 + reputation).
     #[ink(message)]

@@ -1,10 +1,10 @@
 //! One declaration per contract for its events: each becomes an `#[ink::event]` struct, and
-//! the contract's `Event` enum gathers them so the rules can return events as values.
+//! the contract's event enum gathers them so the rules can return events as values.
 
-/// Declares event structs and an `Event` enum with one variant per struct.
+/// Declares event structs and an enum (named first) with one variant per struct.
 #[macro_export]
 macro_rules! contract_events {
-    ($($(#[$doc:meta])* $name:ident { $($(#[$m:meta])* $field:ident : $ty:ty),* $(,)? })*) => {
+    (enum $enum:ident; $($(#[$doc:meta])* $name:ident { $($(#[$m:meta])* $field:ident : $ty:ty),* $(,)? })*) => {
         $(
             $(#[$doc])*
             #[ink::event]
@@ -13,6 +13,17 @@ macro_rules! contract_events {
         )*
         /// Any event of this contract.
         #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum Event { $($name($name)),* }
+        pub enum $enum { $($name($name)),* }
+
+        impl $enum {
+            /// Emits the event from the contract executing now.
+            pub fn emit(self) {
+                match self {
+                    $($enum::$name(e) => {
+                        ink::env::emit_event::<ink::env::DefaultEnvironment, $name>(e)
+                    })*
+                }
+            }
+        }
     };
 }

@@ -21,6 +21,58 @@ pub fn mul_ppb(value: u128, ppb: u32) -> u128 {
     high.saturating_add(low)
 }
 
+/// A total would overflow or go below zero. Accounting totals use [`plus`] and [`minus`]
+/// instead of saturating: a total below zero means the accounting is broken, and the call
+/// must revert rather than hide it. Each contract's error converts it into its `Arithmetic`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
+
+/// The integer widths totals are kept in.
+pub trait Checked: Sized {
+    fn checked_plus(self, other: Self) -> Option<Self>;
+    fn checked_minus(self, other: Self) -> Option<Self>;
+}
+
+macro_rules! checked {
+    ($($t:ty),*) => {$(
+        impl Checked for $t {
+            fn checked_plus(self, other: Self) -> Option<Self> { self.checked_add(other) }
+            fn checked_minus(self, other: Self) -> Option<Self> { self.checked_sub(other) }
+        }
+    )*};
+}
+checked!(u32, u64, u128);
+
+/// `total + amount`, or [`Overflow`].
+pub fn plus<T: Checked>(total: T, amount: T) -> Result<T, Overflow> {
+    total.checked_plus(amount).ok_or(Overflow)
+}
+
+/// `total − amount`, or [`Overflow`] if it would go below zero.
+pub fn minus<T: Checked>(total: T, amount: T) -> Result<T, Overflow> {
+    total.checked_minus(amount).ok_or(Overflow)
+}
+
+/// `value × ppb / 10⁹`, rounded up (a threshold that a share must reach). Saturates at
+/// `u128::MAX`.
+pub fn mul_ppb_ceil(value: u128, ppb: u32) -> u128 {
+    let down = mul_ppb(value, ppb);
+    // The product is exact unless value × ppb leaves a remainder modulo 10⁹: that remainder
+    // is (value mod 10⁹) × ppb mod 10⁹, both factors below 2^62 together.
+    let whole = u128::from(PPB);
+    let rest = value
+        .checked_rem(whole)
+        .unwrap_or(0)
+        .saturating_mul(u128::from(ppb))
+        .checked_rem(whole)
+        .unwrap_or(0);
+    if rest > 0 {
+        down.saturating_add(1)
+    } else {
+        down
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +98,17 @@ mod tests {
             ] {
                 let naive = value * u128::from(ppb) / u128::from(PPB);
                 assert_eq!(mul_ppb(value, ppb), naive, "{value} × {ppb}");
+            }
+        }
+    }
+
+    #[test]
+    fn mul_ppb_ceil_rounds_up_exactly_when_there_is_a_remainder() {
+        for value in [0u128, 1, 3, 999, 1_000_000_000, 3 * 10u128.pow(20), 10u128.pow(27)] {
+            for ppb in [0u32, 1, 333_333_333, 666_666_666, PPB, 1_500_000_000] {
+                let product = value * u128::from(ppb);
+                let expected = product.div_ceil(u128::from(PPB));
+                assert_eq!(mul_ppb_ceil(value, ppb), expected, "{value} × {ppb}");
             }
         }
     }

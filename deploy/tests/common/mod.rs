@@ -67,25 +67,32 @@ pub fn assert_deployed(
         wired,
         [token, attestations, reputation, bonding, roles[0], roles[1]]
     );
-    let phase: (u8, u32) = query(backend, mint_credits, calls::mint_credits::PHASE, ());
-    assert_eq!(phase, (0, 0));
-    // Reputation writers and bonding reporters are wired, and both wirings are locked.
-    for writer in [bonding, attestations, mint_credits] {
+    let phase: (mint_credits::Phase, u32) =
+        query(backend, mint_credits, calls::mint_credits::PHASE, ());
+    assert_eq!(phase, (mint_credits::Phase::Fixed, 0));
+    // attestations takes its deposits in DYN and its contests to the resolver.
+    let wired: [[u8; 32]; 4] = query(backend, attestations, calls::attestations::WIRED, ());
+    assert_eq!(wired, [token, bonding, reputation, plan.resolver]);
+    // Reputation writers and bonding reporters are wired (mint_credits writes no score: its
+    // penalties are slashes), and both wirings are locked.
+    for (writer, expected) in [(bonding, true), (attestations, true), (mint_credits, false)] {
         let is: bool = query(
             backend,
             reputation,
             calls::reputation::IS_WRITER,
             calls::account(writer),
         );
+        assert_eq!(is, expected);
+    }
+    for reporter in [attestations, mint_credits] {
+        let is: bool = query(
+            backend,
+            bonding,
+            calls::bonding::IS_REPORTER,
+            calls::account(reporter),
+        );
         assert!(is);
     }
-    let is: bool = query(
-        backend,
-        bonding,
-        calls::bonding::IS_REPORTER,
-        calls::account(attestations),
-    );
-    assert!(is);
     for contract in [reputation, bonding] {
         let wiring: Wiring = query(backend, contract, calls::reputation::WIRING, ());
         assert!(wiring.is_locked());

@@ -333,13 +333,13 @@ async fn post_cosign(State(s): Shared, Json(request): Json<CosignRequest>) -> Re
             &s,
             StatusCode::CONFLICT,
             format!(
-                "disagree: leader claims root {} valid {} capacity {}; re-verified root {} valid {} capacity {}",
+                "disagree: leader claims root {} valid {:?} capacity {:?}; re-verified root {} valid {:?} capacity {:?}",
                 hex::encode(claimed.root),
                 claimed.valid,
-                claimed.capacity,
+                claimed.capacity(),
                 hex::encode(ours.root),
                 ours.valid,
-                ours.capacity
+                ours.capacity()
             ),
         );
     }

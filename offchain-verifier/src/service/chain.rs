@@ -85,9 +85,25 @@ impl Chain {
         self.query(self.attestations, CURRENT_EPOCH, ()).await
     }
 
-    pub async fn required_signatures(&self) -> Result<u32, ChainError> {
-        use calls::attestations::REQUIRED_SIGNATURES;
-        self.query(self.attestations, REQUIRED_SIGNATURES, ()).await
+    /// The stake an attestation's co-signers must carry now.
+    pub async fn required_weight(&self) -> Result<u128, ChainError> {
+        use calls::attestations::REQUIRED_WEIGHT;
+        self.query(self.attestations, REQUIRED_WEIGHT, ()).await
+    }
+
+    /// What `who`'s signature weighs (0 if it has no key).
+    pub async fn weight_of(&self, who: [u8; 32]) -> Result<u128, ChainError> {
+        use calls::attestations::WEIGHT_OF;
+        self.query(self.attestations, WEIGHT_OF, calls::account(who))
+            .await
+    }
+
+    /// The verifier that registered `key`.
+    pub async fn owner_of(&self, key: [u8; 33]) -> Result<Option<[u8; 32]>, ChainError> {
+        use calls::attestations::OWNER_OF;
+        let owner: Option<dynamis_deploy::sandbox::AccountId> =
+            self.query(self.attestations, OWNER_OF, key).await?;
+        Ok(owner.map(|a| calls::raw(&a)))
     }
 
     pub async fn key_of(&self, who: [u8; 32]) -> Result<Option<[u8; 33]>, ChainError> {

@@ -85,8 +85,7 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
         let row = BatchRow {
             root: batch.root(),
             items: batch.len(),
-            valid: batch.valid(),
-            capacity: batch.capacity(),
+            valid: batch.valid_per_kind(),
             regime: s.regime,
             created_ms: now_ms(),
             state: BatchState::Verified,
@@ -99,11 +98,12 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
                 .map(|v| *v == Verdict::Valid)
                 .collect(),
             digests: batch.digests,
-            received_ms: entries.iter().map(|(_, _, r)| r.received_ms).collect(),
+            // In batch order, as the digests.
+            received_ms: batch.order.iter().map(|&i| entries[i].2.received_ms).collect(),
         };
         let seqs: Vec<u64> = entries.iter().map(|(seq, _, _)| *seq).collect();
         let id = s.store.commit_batch(&seqs, &row, &batch_items)?;
-        Ok((id, row.items, row.valid))
+        Ok((id, row.items, row.valid.iter().sum::<u64>()))
     })
     .await??;
     let (id, items, valid) = closed;
@@ -123,8 +123,8 @@ pub struct CosignRequest {
     #[serde(with = "hexa")]
     pub root: [u8; 32],
     pub items: u64,
-    pub valid: u64,
-    pub capacity: u64,
+    /// Valid items per kind (`Kind::ALL` order).
+    pub valid: [u64; 5],
     /// The items' SCALE encodings, in batch order.
     pub encoded: Vec<String>,
 }
@@ -144,7 +144,6 @@ impl CosignRequest {
             root: self.root,
             items: self.items,
             valid: self.valid,
-            capacity: self.capacity,
             regime,
         }
     }
@@ -259,21 +258,22 @@ async fn onboard(s: &Arc<Service>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Gets the batch co-signed by enough peers and submits it; whether it was sent.
+/// Gets the batch co-signed by peers carrying enough stake and submits it; whether it was
+/// sent.
 async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow::Result<bool> {
     let chain = &s.chain;
     let epoch = chain.current_epoch().await?;
-    let required = usize::try_from(chain.required_signatures().await?)?;
+    let required = chain.required_weight().await?;
     let attestation = Attestation {
         epoch,
         root: row.root,
         items: row.items,
         valid: row.valid,
-        capacity: row.capacity,
         regime: row.regime,
     };
     let mut signatures = vec![attest::sign(&s.key, &chain.attestations, &attestation)];
-    if signatures.len() < required {
+    let mut weight = chain.weight_of(chain.me).await?;
+    if weight < required {
         let digests = s
             .store
             .batch_items(id)?
@@ -285,7 +285,6 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
             root: row.root,
             items: row.items,
             valid: row.valid,
-            capacity: row.capacity,
             encoded: s
                 .store
                 .items(&digests)?
@@ -297,20 +296,22 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
             .config
             .peers
             .iter()
-            .map(|peer| ask_peer(s, peer, &request));
+            .map(|peer| ask_peer(s, peer, &request, &attestation));
         for answer in futures::future::join_all(asks).await {
             match answer {
-                Ok(signature) if signatures.len() < required => signatures.push(signature),
+                Ok((signature, signer)) if weight < required => {
+                    weight = weight.saturating_add(chain.weight_of(signer).await?);
+                    signatures.push(signature);
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(batch = id, "co-signature: {e:#}"),
             }
         }
     }
-    if signatures.len() < required {
+    if weight < required {
         inc(&s.metrics.c.cosign_missing_total, 1);
         anyhow::bail!(
-            "batch {id}: {} of {required} co-signatures; will ask again",
-            signatures.len()
+            "batch {id}: co-signatures carry {weight} of the {required} stake needed; will ask again"
         );
     }
     let data = call_data(calls::attestations::SUBMIT, (attestation, signatures));
@@ -327,7 +328,15 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
     }
 }
 
-async fn ask_peer(s: &Service, peer: &str, request: &CosignRequest) -> anyhow::Result<[u8; 65]> {
+/// A peer's co-signature of `attestation` and the account whose registered key made it (the
+/// signature is recovered here, as the contract will: what the peer says it is counts for
+/// nothing).
+async fn ask_peer(
+    s: &Service,
+    peer: &str,
+    request: &CosignRequest,
+    attestation: &Attestation,
+) -> anyhow::Result<([u8; 65], [u8; 32])> {
     let response = s
         .http
         .post(format!("{}/cosign", peer.trim_end_matches('/')))
@@ -339,7 +348,15 @@ async fn ask_peer(s: &Service, peer: &str, request: &CosignRequest) -> anyhow::R
         let body = response.text().await.unwrap_or_default();
         anyhow::bail!("{peer} refused ({status}): {body}");
     }
-    Ok(response.json::<CosignResponse>().await?.signature)
+    let signature = response.json::<CosignResponse>().await?.signature;
+    let key = attest::signer_of(&signature, &s.chain.attestations, attestation)
+        .ok_or_else(|| anyhow::anyhow!("{peer} sent a signature that recovers no key"))?;
+    let signer = s
+        .chain
+        .owner_of(key)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("{peer} signed with a key no verifier registered"))?;
+    Ok((signature, signer))
 }
 
 /// Records what including the submit transaction did.

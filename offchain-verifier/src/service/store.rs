@@ -110,8 +110,8 @@ impl BatchState {
 pub struct BatchRow {
     pub root: [u8; 32],
     pub items: u64,
-    pub valid: u64,
-    pub capacity: u64,
+    /// Valid items per kind (`Kind::ALL` order), as the attestation carries them.
+    pub valid: [u64; 5],
     pub regime: dynamis_proofs::Regime,
     pub created_ms: u64,
     pub state: BatchState,

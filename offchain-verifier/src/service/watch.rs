@@ -1,7 +1,9 @@
 //! Watching other verifiers: every attestation on chain that this verifier neither submitted
 //! nor co-signed is sampled (its batch fetched from the verifier that posted it, a few items
-//! re-verified) and challenged with the item and its inclusion proof when one marked valid is
-//! not. Anyone may also hand a batch to `POST /audit`, which checks every item.
+//! re-verified) and disputed with the item and its inclusion proof when one marked valid is
+//! not, or stands where the attestation's counts say another must: proven on-chain when the
+//! chain can check it (`challenge`), contested with a deposit when it cannot (an ed25519 or
+//! sr25519 signature). Anyone may also hand a batch to `POST /audit`, which checks every item.
 
 use super::{
     chain::{outcome, AttestationError, Record, Status},
@@ -10,6 +12,7 @@ use super::{
     Service,
 };
 use crate::{verify::verify_all, Batch, Item, Verdict};
+use dynamis_proofs::Slot;
 use dynamis_deploy::{calls, calls::call_data, hex::hexa};
 use rand::seq::index::sample;
 use scale::Decode;
@@ -96,12 +99,25 @@ pub async fn audit(
         .map(|v| if *v { Verdict::Valid } else { Verdict::Invalid })
         .collect();
     let root = record.root;
+    let counts = record.attestation();
     let checked = tokio::task::spawn_blocking(move || {
         let batch = Batch::with_verdicts(items, claimed);
         if batch.root() != root {
             return Err(AuditError::WrongRoot);
         }
         let n = batch.items.len();
+        // A leaf where the counts say another must stand proves the counts false on-chain.
+        let misplaced = (0..n).find(|&i| {
+            let slot = match batch.verdicts[i] {
+                Verdict::Valid => Slot::Valid(batch.items[i].kind()),
+                Verdict::Invalid => Slot::Invalid,
+            };
+            counts.slot(i as u64) != Some(slot)
+        });
+        if let Some(i) = misplaced {
+            let proof = batch.proof(i as u64).map(|p| (batch.items[i].clone(), p.path));
+            return Ok((n, Some(i), proof));
+        }
         let picked: Vec<usize> = match sample_size {
             Some(k) if k < n => {
                 let mut picked = sample(&mut rand::thread_rng(), n, k).into_vec();
@@ -134,12 +150,29 @@ pub async fn audit(
         challenge: None,
     };
     if let (Some(index), Some((item, path))) = (report.fraud_at, challenge) {
-        tracing::warn!(attestation = id, index, "fraud found: challenging");
+        // Proven by the chain when it can check the item or its place; contested otherwise.
+        let placed = counts_match(&record, index, &item);
+        let selector = if item.kind().checkable_on_chain() || !placed {
+            tracing::warn!(attestation = id, index, "fraud found: proving it");
+            calls::attestations::CHALLENGE
+        } else {
+            tracing::warn!(attestation = id, index, "fraud found: contesting it");
+            let deposit = s.chain.params.contest_deposit;
+            let approve = call_data(
+                calls::token::APPROVE,
+                (calls::account(s.chain.attestations), deposit),
+            );
+            s.chain
+                .transact(s.chain.token, approve, |_| Ok(()))
+                .await
+                .map_err(anyhow::Error::from)?;
+            calls::attestations::CONTEST
+        };
         let receipt = s
             .chain
             .transact(
                 s.chain.attestations,
-                call_data(calls::attestations::CHALLENGE, (id, item, index, path)),
+                call_data(selector, (id, item, index, path)),
                 |_| Ok(()),
             )
             .await
@@ -162,6 +195,11 @@ pub async fn audit(
         report.challenge = Some(result);
     }
     Ok(report)
+}
+
+/// Whether `item`, marked valid at `index`, stands where `record`'s counts say.
+fn counts_match(record: &Record, index: u64, item: &Item) -> bool {
+    record.attestation().slot(index) == Some(Slot::Valid(item.kind()))
 }
 
 /// The base URL of the peer whose chain account is `who`, asking the peers' `/health`.

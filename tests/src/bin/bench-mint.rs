@@ -6,13 +6,13 @@
 //! `scripts/bench` runs it; `--out FILE` rewrites the mint-credits section of that file.
 
 use dynamis_proofs::Regime;
-use dynamis_shared::{Action, FaultClass};
+use dynamis_shared::{Action, Role, SlashClass};
 use dynamis_tests::{
     attest::selector as att,
     bench::{self, ok, render, toolchain, Error, Figures, Row},
     bundle,
     mint::Network,
-    suite::{who, Suite},
+    suite::{selector, who, Suite},
     BundleProvider,
 };
 use mint_credits::{Failure, Signal, DAY, DEFAULT_TUNABLES, ONE_DYN};
@@ -32,7 +32,8 @@ fn main() -> Result<(), Error> {
              Produced by `scripts/bench` (binary `bench-mint` in `tests/`), contracts built by \
              `cargo contract build --release` ({}). Gas is `gas_consumed` of one call in a drink \
              0.18 sandbox with the whole suite deployed and wired as in the tests, at the README's \
-             worked example (phase 3, three verifiers, N = 7, K = 4, default parameters). The \
+             worked example (phase 3 at epoch 40, three verifiers, N = 7, K = 4, default \
+             parameters). The \
              right-hand columns are the calls into the token, the registry or reputation that the \
              message makes, each called directly in the same session: what is left is \
              mint_credits' own storage and call overhead. Signal A reads 2N = 14 capacities; \
@@ -56,15 +57,15 @@ fn plus(a: Figures, b: Figures) -> Figures {
 
 fn measure() -> Result<Vec<Row>, Error> {
     let mut rows = vec![];
-    // advance_phase 0 → 1 on a fresh suite: three verifiers credited in epoch 0.
+    // advance_phase 0 → 1 on a fresh suite: three verifiers credited in epoch 0, now final.
     {
         let mut s = Suite::new();
         let mut net = Network::new(&mut s, 3);
-        net.epoch(&mut s, 1_000);
-        net.attest(&mut s, 1_000, Regime::Ephemeral);
+        net.epoch(&mut s, 3_000);
+        s.close_epoch(0);
         let accounts = net.accounts();
         let read: Figures = bench::figures_of(
-            s.att_call::<u128>(who::user(1), att::CAPACITY, (accounts[0], 0u32))
+            s.att_call::<Option<u128>>(who::user(1), att::CAPACITY, (accounts[0], 0u32, 0u8))
                 .gas,
         );
         rows.push(Row {
@@ -78,11 +79,15 @@ fn measure() -> Result<Vec<Row>, Error> {
     let mut net = Network::example(&mut s);
     let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
     let read = bench::figures_of(
-        s.att_call::<u128>(who::user(1), att::CAPACITY, (v, 30u32))
+        s.att_call::<Option<u128>>(who::user(1), att::CAPACITY, (v, 30u32, 0u8))
             .gas,
     );
     let attested = bench::figures_of(
         s.att_call::<Option<dynamis_shared::Attested>>(who::user(1), att::ATTESTED, 0u64)
+            .gas,
+    );
+    let stake = bench::figures_of(
+        s.bond_call::<Option<u128>>(who::user(1), selector::BONDED_STAKE, (v, Role::Verifier))
             .gas,
     );
     let token = s.token;
@@ -101,12 +106,13 @@ fn measure() -> Result<Vec<Row>, Error> {
         token.transfer_from(&mut s.chain, spender, who::user(5), who::user(8), ONE_DYN),
         "transfer_from",
     )?;
-    let fault = ok(
-        s.record_fault(who::writer(), who::user(9), FaultClass::Sla),
-        "record_fault",
+    s.bond_new(who::user(5), Role::Sentry, 1_000 * ONE_DYN);
+    let report = ok(
+        s.report(who::reporter(), who::user(5), Role::Sentry, SlashClass::Malicious, [0; 32]),
+        "report_slash",
     )?;
 
-    // Epoch 37: signal A, and two permanent-regime batches to cite.
+    // Epoch 40: signal A; the bond read backs the level.
     assert!(s.score_to(v, 600_000));
     rows.push(Row {
         what: "propose, signal A (2N = 14 capacity reads)",
@@ -114,26 +120,41 @@ fn measure() -> Result<Vec<Row>, Error> {
             s.propose(v, Signal::CapacityExpansion, v, 400 * ONE_DYN, &[]),
             "propose A",
         )?,
-        inner: Some(("14 × registry capacity", times(read, 14))),
+        inner: Some(("14 × registry capacity + bonded_stake", plus(times(read, 14), stake))),
     });
-    let p1 = net.attest(&mut s, 1_000, Regime::Permanent);
-    let p2 = net.attest(&mut s, 1_000, Regime::Permanent);
-    s.chain.advance(DAY);
-    net.attest(&mut s, 1_500, Regime::Ephemeral);
+    rows.push(Row {
+        what: "consent (a beneficiary names a proposer)",
+        gas: ok(s.consent(c, v, true), "consent")?,
+        inner: None,
+    });
+    // Three permanent-regime batches to cite, once their epoch is final.
+    let cited: Vec<u64> = (0..3)
+        .map(|_| net.attest(&mut s, 3_000, Regime::Permanent))
+        .collect();
+    s.close_epoch(40);
+    net.attest(&mut s, 4_500, Regime::Ephemeral);
     let score = s.score(v);
     let bound = s.bound(Signal::PermanentLiability, 1_000, score);
-    let b1 = s.propose(v, Signal::PermanentLiability, v, bound / 2, &[p1]);
+    let b1 = s.propose(v, Signal::PermanentLiability, v, bound / 2, &[cited[0]]);
     let b1_id = b1.value.clone().map_err(|e| format!("{e:?}"))?;
     rows.push(Row {
         what: "propose, signal B (1 cited attestation)",
         gas: ok(b1, "propose B")?,
-        inner: Some(("registry attested", attested)),
+        inner: Some(("registry attested + bonded_stake", plus(attested, stake))),
     });
-    let b2 = s.propose(v, Signal::PermanentLiability, v, bound / 2, &[p2]);
-    let b2_id = b2.value.map_err(|e| format!("{e:?}"))?;
+    let b2_id = s
+        .propose(v, Signal::PermanentLiability, v, bound / 2, &[cited[1]])
+        .value
+        .map_err(|e| format!("{e:?}"))?;
+    let b3_id = s
+        .propose(v, Signal::PermanentLiability, v, bound / 2, &[cited[2]])
+        .value
+        .map_err(|e| format!("{e:?}"))?;
 
     let target = s.score(c).max(160_000);
-    s.score_to(c, target);
+    while !s.score_to(c, target) {
+        net.epoch(&mut s, 4_500);
+    }
     if !s.authority(c, Action::Challenge) {
         return Err("the challenger has no challenge authority".into());
     }
@@ -151,47 +172,51 @@ fn measure() -> Result<Vec<Row>, Error> {
     });
     ok(s.challenge_mint(c, b1_id), "challenge again")?;
     rows.push(Row {
-        what: "resolve, upheld (deposit back, proposer cut)",
+        what: "resolve, upheld (deposit back, proposer's bond slashed)",
         gas: ok(s.resolve_mint(who::resolver(), b1_id, true), "resolve")?,
-        inner: Some(("DYN transfer + record_fault", plus(pay, fault))),
+        inner: Some(("DYN transfer + report_slash", plus(pay, report))),
     });
-
-    // Epochs 39–40 at 1,500; signal A's proposal activates in epoch 40.
-    for _ in 0..2 {
-        s.chain.advance(DAY);
-        net.attest(&mut s, 1_500, Regime::Ephemeral);
-    }
+    // The rest of the worked example's proposer is gone (slashed in full); A and B2 still
+    // activate: they were announced before.
+    ok(s.challenge_mint(c, b3_id), "challenge b3")?;
+    s.chain.advance(mint_credits::DEFAULT_PARAMS.decide_blocks);
     rows.push(Row {
-        what: "activate (mint into a locked credit)",
-        gas: ok(s.activate(who::user(1), 0), "activate")?,
+        what: "expire_challenge (default: cancelled, deposit back)",
+        gas: ok(s.expire_challenge(who::user(1), b3_id), "expire_challenge")?,
+        inner: Some(("DYN transfer", pay)),
+    });
+    rows.push(Row {
+        what: "activate (mint into a locked credit, K obligations)",
+        gas: ok(s.activate(who::user(1), b2_id), "activate")?,
         inner: None,
     });
-    // Epoch 41 at 1,500 (B activates), 42 at 900: release one tranche in 42, burn the rest
-    // in 43.
-    s.chain.advance(DAY);
-    net.attest(&mut s, 1_500, Regime::Ephemeral);
-    ok(s.activate(who::user(1), b2_id), "activate B")?;
-    s.chain.advance(DAY);
-    net.attest(&mut s, 900, Regime::Ephemeral);
+    // Signal A's credit: activated, then its first obligation epoch met, the next missed.
+    let expired = s.activate(who::user(1), 0).value;
+    if expired != Err(mint_credits::MintError::ProposalExpired) {
+        return Err(format!("signal A's proposal should have expired: {expired:?}").into());
+    }
+    rows.push(Row {
+        what: "expire (a proposal past its activation window)",
+        gas: ok(s.expire(who::user(1), 0), "expire")?,
+        inner: None,
+    });
+    let credit = s.credit(b2_id).ok_or("no credit")?;
+    let first = credit.first_epoch;
+    while s.current_epoch() < first {
+        net.epoch(&mut s, 4_500);
+    }
+    net.attest(&mut s, 4_500, Regime::Permanent);
+    s.close_epoch(first + 1);
+    s.bond_new(v, Role::Archival, 100 * ONE_DYN);
     rows.push(Row {
         what: "release (one tranche paid)",
-        gas: ok(s.release(who::user(1), 0), "release")?,
-        inner: Some(("registry capacity + DYN transfer", plus(read, pay))),
+        gas: ok(s.release(who::user(1), b2_id), "release")?,
+        inner: Some(("bonded_stake + capacity + DYN transfer", plus(stake, plus(read, pay)))),
     });
-    s.chain.advance(DAY);
-    net.finalize(&mut s);
     rows.push(Row {
         what: "burn_on_drop (locked remainder burned)",
-        gas: ok(s.burn_on_drop(who::user(1), 0), "burn_on_drop")?,
+        gas: ok(s.burn_on_drop(who::user(1), b2_id), "burn_on_drop")?,
         inner: Some(("registry capacity + DYN burn", plus(read, burn))),
-    });
-    rows.push(Row {
-        what: "report_failure, misreport (burn + proposer cut)",
-        gas: ok(
-            s.report_failure(who::resolver(), b2_id, Failure::Misreport),
-            "report_failure",
-        )?,
-        inner: Some(("DYN burn + record_fault", plus(burn, fault))),
     });
     let mut t = DEFAULT_TUNABLES;
     t.delay_blocks = 5 * DAY;
@@ -200,5 +225,6 @@ fn measure() -> Result<Vec<Row>, Error> {
         gas: ok(s.set_tunables(who::governance(), t), "set_tunables")?,
         inner: None,
     });
+    let _ = Failure::Misreport;
     Ok(rows)
 }

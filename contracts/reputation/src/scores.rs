@@ -24,8 +24,8 @@ pub struct Fault {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Record {
-    /// The score as of `updated_at` (read through [`Registry::score`] for decay).
+pub struct History {
+    /// The score as of `updated_at` (read through [`Scores::score`] for decay).
     pub score: u32,
     /// Block of the last score change: decay runs from here.
     pub updated_at: u32,
@@ -64,75 +64,45 @@ pub fn decay(score: u32, floor: u32, elapsed: u32, half_life: u32) -> u32 {
     floor.saturating_add(excess.saturating_sub(lost))
 }
 
-/// A writer was registered.
-#[ink::event]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WriterAdded {
-    #[ink(topic)]
-    pub writer: AccountId,
-}
-
-/// The writers were fixed for good.
-#[ink::event]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WiringLocked {
-    pub admin: AccountId,
-}
-
-/// A success was recorded (`gain` may be 0 when a cap is reached).
-#[ink::event]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoreRaised {
-    #[ink(topic)]
-    pub account: AccountId,
-    pub writer: AccountId,
-    pub gain: u32,
-    pub score: u32,
-    pub epoch: u32,
-    pub active_epochs: u32,
-}
-
-/// A fault was recorded and the score cut.
-#[ink::event]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoreCut {
-    #[ink(topic)]
-    pub account: AccountId,
-    pub writer: AccountId,
-    pub class: FaultClass,
-    pub before: u32,
-    pub after: u32,
-}
-
-/// Governance moved the parameters (inside the bounds).
-#[ink::event]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamsUpdated {
-    pub params: Params,
-}
-
-/// Any event of the registry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    WriterAdded(WriterAdded),
-    WiringLocked(WiringLocked),
-    ScoreRaised(ScoreRaised),
-    ScoreCut(ScoreCut),
-    ParamsUpdated(ParamsUpdated),
+dynamis_shared::contract_events! {
+    enum ReputationEvent;
+    /// A writer was registered.
+    WriterAdded { #[ink(topic)] writer: AccountId }
+    /// The writers were fixed for good.
+    WiringLocked { admin: AccountId }
+    /// A success was recorded (`gain` may be 0 when a cap is reached).
+    ScoreRaised {
+        #[ink(topic)] account: AccountId,
+        writer: AccountId,
+        gain: u32,
+        score: u32,
+        epoch: u32,
+        active_epochs: u32,
+    }
+    /// A fault was recorded and the score cut.
+    ScoreCut {
+        #[ink(topic)] account: AccountId,
+        writer: AccountId,
+        class: FaultClass,
+        before: u32,
+        after: u32,
+    }
+    /// Governance moved the parameters (inside the bounds).
+    ParamsUpdated { params: Params }
 }
 
 /// The registry's state.
 #[ink::storage_item]
 #[derive(Debug)]
-pub struct Registry {
+pub struct Scores {
     governance: AccountId,
     params: Params,
     bounds: Bounds,
     writers: WiredSet,
-    records: Mapping<AccountId, Record>,
+    records: Mapping<AccountId, History>,
 }
 
-impl Registry {
+impl Scores {
     /// A registry administered (for wiring) by `admin`, tuned by `governance` inside `bounds`.
     pub fn new(
         admin: AccountId,
@@ -176,15 +146,15 @@ impl Registry {
         &mut self,
         caller: AccountId,
         writer: AccountId,
-    ) -> Result<Vec<Event>, ReputationError> {
+    ) -> Result<Vec<ReputationEvent>, ReputationError> {
         self.writers.add(caller, writer)?;
-        Ok(vec![Event::WriterAdded(WriterAdded { writer })])
+        Ok(vec![ReputationEvent::WriterAdded(WriterAdded { writer })])
     }
 
     /// The wiring admin fixes the writers for good.
-    pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<Event>, ReputationError> {
+    pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<ReputationEvent>, ReputationError> {
         let admin = self.writers.lock(caller)?;
-        Ok(vec![Event::WiringLocked(WiringLocked { admin })])
+        Ok(vec![ReputationEvent::WiringLocked(WiringLocked { admin })])
     }
 
     /// Governance sets new parameters, each inside its hard bounds.
@@ -192,24 +162,24 @@ impl Registry {
         &mut self,
         caller: AccountId,
         params: Params,
-    ) -> Result<Vec<Event>, ReputationError> {
+    ) -> Result<Vec<ReputationEvent>, ReputationError> {
         if caller != self.governance {
             return Err(ReputationError::NotGovernance);
         }
         self.bounds.check(&params)?;
         self.params = params;
-        Ok(vec![Event::ParamsUpdated(ParamsUpdated { params })])
+        Ok(vec![ReputationEvent::ParamsUpdated(ParamsUpdated { params })])
     }
 
     /// `account`'s record with its score decayed to block `now`.
-    pub fn history(&self, account: AccountId, now: u32) -> Option<Record> {
+    pub fn history(&self, account: AccountId, now: u32) -> Option<History> {
         self.records.get(account).map(|mut record| {
             record.score = self.decayed(&record, now);
             record
         })
     }
 
-    fn decayed(&self, record: &Record, now: u32) -> u32 {
+    fn decayed(&self, record: &History, now: u32) -> u32 {
         decay(
             record.score,
             self.params.floor,
@@ -241,13 +211,13 @@ impl Registry {
         caller: AccountId,
         account: AccountId,
         now: u32,
-    ) -> Result<Record, ReputationError> {
+    ) -> Result<History, ReputationError> {
         if !self.is_writer(caller) {
             return Err(ReputationError::NotWriter);
         }
-        Ok(self.history(account, now).unwrap_or(Record {
+        Ok(self.history(account, now).unwrap_or(History {
             first_seen: now,
-            ..Record::default()
+            ..History::default()
         }))
     }
 
@@ -258,7 +228,7 @@ impl Registry {
         account: AccountId,
         gain: u32,
         now: u32,
-    ) -> Result<(u32, Vec<Event>), ReputationError> {
+    ) -> Result<(u32, Vec<ReputationEvent>), ReputationError> {
         let mut record = self.writer_record(caller, account, now)?;
         let epoch = now.checked_div(self.params.epoch_blocks).unwrap_or(0);
         if record.active_epochs == 0 || record.last_active_epoch != epoch {
@@ -287,7 +257,7 @@ impl Registry {
             epoch,
             active_epochs: record.active_epochs,
         };
-        Ok((record.score, vec![Event::ScoreRaised(event)]))
+        Ok((record.score, vec![ReputationEvent::ScoreRaised(event)]))
     }
 
     /// A writer records a fault of `account` at block `now`: the score is cut by its class.
@@ -297,7 +267,7 @@ impl Registry {
         account: AccountId,
         class: FaultClass,
         now: u32,
-    ) -> Result<(u32, Vec<Event>), ReputationError> {
+    ) -> Result<(u32, Vec<ReputationEvent>), ReputationError> {
         let mut record = self.writer_record(caller, account, now)?;
         let retain = match class {
             FaultClass::Sla => self.params.retain_after_sla_ppb,
@@ -317,7 +287,7 @@ impl Registry {
             before,
             after: record.score,
         };
-        Ok((record.score, vec![Event::ScoreCut(event)]))
+        Ok((record.score, vec![ReputationEvent::ScoreCut(event)]))
     }
 }
 
@@ -334,8 +304,8 @@ mod tests {
     const GOV: u8 = 2;
     const WRITER: u8 = 3;
 
-    fn registry() -> Registry {
-        let mut r = Registry::new(acc(ADMIN), acc(GOV), DEFAULT_BOUNDS, DEFAULT_PARAMS)
+    fn registry() -> Scores {
+        let mut r = Scores::new(acc(ADMIN), acc(GOV), DEFAULT_BOUNDS, DEFAULT_PARAMS)
             .unwrap_or_else(|e| panic!("{e:?}"));
         r.add_writer(acc(ADMIN), acc(WRITER))
             .unwrap_or_else(|e| panic!("{e:?}"));
@@ -426,7 +396,7 @@ mod tests {
         assert_eq!(after, (u64::from(before) * 8 / 10) as u32);
         assert_eq!(
             events,
-            vec![Event::ScoreCut(ScoreCut {
+            vec![ReputationEvent::ScoreCut(ScoreCut {
                 account: acc(9),
                 writer: acc(WRITER),
                 class: FaultClass::Sla,
