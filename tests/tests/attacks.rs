@@ -160,11 +160,13 @@ fn holding_back_finalisation_does_not_inflate_the_delta() {
     // Epochs 23–29, the prior window of the proposal: never finalised.
     for _ in 0..7 {
         net.attest_unfinalised(&mut s, 3_000, Regime::Ephemeral);
+        let target = s.score(v) + 20_000;
+        s.score_to(v, target);
         s.chain.advance(DAY);
     }
     net.run(&mut s, 10, 4_500, v, 0);
     net.attest(&mut s, 4_500, Regime::Ephemeral);
-    assert!(s.score_to(v, 600_000));
+    assert!(s.authority(v, Action::ProposeMint));
     let id = done(s.propose(v, Signal::CapacityExpansion, v, ONE_DYN, &[])).value;
     assert_eq!(s.proposal(id).expect("proposal").delta, 500);
 }
@@ -228,12 +230,12 @@ fn an_upheld_mint_challenge_slashes_the_proposers_bond() {
     net.run(&mut s, 12, 3_000, beneficiary, 300_000);
     s.bond_new(proposer, Role::Sentry, 500 * ONE_DYN);
     done(s.consent(beneficiary, proposer, true));
+    challenger(&mut s, c);
     let cited = net.attest(&mut s, 3_000, Regime::Session);
     let epoch = s.current_epoch();
     s.close_epoch(epoch);
     net.attest(&mut s, 3_000, Regime::Ephemeral);
     let id = done(s.propose(proposer, Signal::TemporalExpansion, beneficiary, ONE_DYN, &[cited])).value;
-    challenger(&mut s, c);
     done(s.challenge_mint(c, id));
     let called = s.resolve_mint(who::resolver(), id, true);
     let slashes: Vec<SlashReported> = all(&called.events);

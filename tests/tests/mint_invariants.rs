@@ -25,7 +25,7 @@
 //!
 //! Seeds and lengths: `DYNAMIS_SEEDS` (default 3 seeds) and `DYNAMIS_STEPS` (default 120).
 
-use attestations::{ContestResolved, Contested, DataWithheld, ItemAnswered, ItemRequested, Status};
+use attestations::{ContestResolved, DataWithheld, ItemAnswered, ItemRequested, Status};
 use dynamis_proofs::Regime;
 use dynamis_shared::{Role, SlashClass, Transfer};
 use dynamis_tests::{
@@ -84,10 +84,11 @@ impl World {
         let mut params = DEFAULT_PARAMS;
         params.ceilings = CEILINGS;
         let mut s = Suite::with_mint_params(params);
-        let bonds = [EXAMPLE_BOND, EXAMPLE_BOND, 1_000 * ONE_DYN];
+        let bonds = [5 * EXAMPLE_BOND, 5 * EXAMPLE_BOND, 1_000 * ONE_DYN];
         let mut net = Network::with_bonds(&mut s, &bonds).with_data();
         net.also_build = net.accounts()[1..].to_vec();
         net.run_example(&mut s);
+        s.chain.advance(DAY);
         let c = net.verifiers[2].account;
         let target = s.score(c).max(200_000);
         s.score_to(c, target);
@@ -98,7 +99,7 @@ impl World {
             s.give(who, 5_000 * ONE_DYN);
             s.allow_mint(who, u128::MAX / 2);
         }
-        // A coalition at the floor (300 of 40,300 DYN of stake) and a griefing verifier.
+        // A coalition at the floor (300 of 201,300 DYN of stake) and a griefing verifier.
         let coalition: Vec<Verifier> = (11..=13).map(Verifier::new).collect();
         for v in &coalition {
             s.bond_new(v.account, Role::Verifier, 100 * ONE_DYN);
@@ -224,12 +225,26 @@ impl World {
         }
     }
 
+    /// What to ask for against an estimated `bound`: half the time the bound itself (so that
+    /// mints reach the ceilings), else anything up to 1.2 × it (some refused above it).
+    fn amount(&mut self, bound: u128) -> u128 {
+        if self.rng.gen_bool(0.5) {
+            bound.max(1)
+        } else {
+            self.rng.gen_range(1..=bound.max(1) * 6 / 5)
+        }
+    }
+
     /// A beneficiary and a proposer: often itself, sometimes another verifier, consenting or
     /// not.
     fn pair(&mut self) -> (AccountId, AccountId) {
         let n = self.beneficiaries.len();
         let b = self.beneficiaries[self.rng.gen_range(0..n)];
-        let p = self.beneficiaries[self.rng.gen_range(0..n)];
+        let p = if self.rng.gen_bool(0.5) {
+            b
+        } else {
+            self.beneficiaries[self.rng.gen_range(0..n)]
+        };
         if b != p && self.rng.gen_bool(0.3) {
             let allowed = self.rng.gen_bool(0.7);
             let called = self.s.consent(b, p, allowed);
@@ -239,38 +254,37 @@ impl World {
     }
 
     fn act(&mut self) {
-        match self.rng.gen_range(0..20) {
+        match self.rng.gen_range(0..22) {
             // An epoch of work: capacity drifting upward with noise, in a random regime; the
             // builders' reputation rising; the network answering the requests it can.
-            0..=3 => {
-                self.units = (self.units as i64 + self.rng.gen_range(-300..900)).max(300) as u64;
-                let regime = Regime::ALL[self.rng.gen_range(0..4)];
-                let id = self.net.attest(&mut self.s, self.units, regime);
-                self.posted.push((id, regime));
-                for v in self.beneficiaries.clone() {
-                    let target = self.s.score(v).saturating_add(15_000).min(700_000);
-                    self.s.score_to(v, target);
-                }
-                self.s.chain.advance(DAY);
-            }
-            4 => {
+            0..=3 => self.work(),
+            4 | 5 => {
                 let (b, p) = self.pair();
-                let amount = self.rng.gen_range(1..1_200) * ONE_DYN;
+                // Up to 1.2 × the bound of a 150-unit rise: some refused above it.
+                let score = self.s.score(b);
+                let bound = self.s.bound(Signal::CapacityExpansion, 150, score);
+                let amount = self.amount(bound);
                 let called = self.s.propose(p, Signal::CapacityExpansion, b, amount, &[]);
                 self.proposed(called);
             }
-            5 => {
+            6 | 7 => {
                 let signal = [
                     Signal::PermanentLiability,
                     Signal::DomainOnboarding,
                     Signal::TemporalExpansion,
                     Signal::CryptoMigration,
                 ][self.rng.gen_range(0..4)];
+                // One of this regime's attestations (mostly final ones).
                 let of_regime: Vec<u64> = self
                     .posted
-                    .iter()
+                    .clone()
+                    .into_iter()
                     .filter(|(_, r)| *r == signal.regime())
-                    .map(|(id, _)| *id)
+                    .filter(|(id, _)| {
+                        let epoch = self.s.attestation(*id).map_or(0, |r| r.epoch);
+                        self.s.is_final(epoch) || self.rng.gen_bool(0.1)
+                    })
+                    .map(|(id, _)| id)
                     .collect();
                 let Some(&cited) = of_regime.get(self.rng.gen_range(0..of_regime.len().max(1)))
                 else {
@@ -278,18 +292,18 @@ impl World {
                 };
                 let (b, p) = self.pair();
                 let score = self.s.score(b);
-                let bound = self.s.bound(signal, u128::from(self.units / 3), score);
-                let amount = self.rng.gen_range(1..=bound.max(1) * 6 / 5);
+                let bound = self.s.bound(signal, 1_000, score);
+                let amount = self.amount(bound);
                 let called = self.s.propose(p, signal, b, amount, &[cited]);
                 self.proposed(called);
             }
-            6 => {
+            8 => {
                 let id = self.any_id();
                 let c = self.net.verifiers[2].account;
                 let called = self.s.challenge_mint(c, id);
                 let _ = self.see(called, false);
             }
-            7 => {
+            9 => {
                 // The resolver decides (a contested valid signature: not upheld), or stays
                 // silent until the deadlines pass.
                 let (id, upheld) = (self.any_id(), self.rng.gen_bool(0.5));
@@ -300,29 +314,32 @@ impl World {
                     let called = self.s.resolve_contest(who::resolver(), a, false);
                     let _ = self.see(called, false);
                 } else {
-                    self.s.chain.advance(DEFAULT_PARAMS.decide_blocks);
+                    // A week of work goes by.
+                    for _ in 0..7 {
+                        self.work();
+                    }
                 }
             }
-            8 | 9 => {
+            10 | 11 => {
                 let id = self.any_id();
                 let called = self.s.activate(who::user(2), id);
                 let _ = self.see(called, true);
             }
-            10 => {
+            12 => {
                 let id = self.any_id();
                 let called = self.s.release(who::user(2), id);
                 let _ = self.see(called, false);
             }
-            11 => {
+            13 => {
                 let id = self.any_id();
                 let failure = [Failure::Archival, Failure::Misreport][self.rng.gen_range(0..2)];
                 let called = self.s.report_failure(who::resolver(), id, failure);
                 let _ = self.see(called, false);
             }
             // A stranger calls every permissionless message at this block.
-            12 | 13 => self.stranger(),
+            14 | 15 => self.stranger(),
             // The coalition below the threshold posts a million units of its own.
-            14 => {
+            16 => {
                 let a = self
                     .net
                     .attestation(&mut self.s, 1_000_000, Regime::Ephemeral);
@@ -337,15 +354,15 @@ impl World {
                 );
             }
             // The griefer contests a valid item or requests data of an honest attestation.
-            15 => self.grief(),
+            17 => self.grief(),
             // Governance: tunables, in or out of bounds; and it tries to mint and propose.
-            16 => {
+            18 => {
                 let (lo, hi) = (DEFAULT_PARAMS.min, DEFAULT_PARAMS.max);
                 let t = Tunables {
                     delay_blocks: self.rng.gen_range(lo.delay_blocks..=5 * DAY),
                     sustain_epochs: self
                         .rng
-                        .gen_range(lo.sustain_epochs..=hi.sustain_epochs.min(10)),
+                        .gen_range(lo.sustain_epochs..=hi.sustain_epochs.min(8)),
                     tranches: self.rng.gen_range(lo.tranches..=hi.tranches),
                     alpha_ppb: self
                         .rng
@@ -370,7 +387,7 @@ impl World {
                 assert!(self.see(called, false).is_err(), "governance proposed");
             }
             // Locked credits: nobody can move them out of mint_credits.
-            17 => {
+            19 => {
                 let token = self.s.token;
                 let mc = self.s.mint_credits;
                 let thieves = [
@@ -385,7 +402,7 @@ impl World {
                 assert!(self.see(called, false).is_err(), "locked credits moved");
             }
             // Ordinary token traffic and bonding, slashes included (they burn).
-            18 => {
+            20 => {
                 let (a, b) = (
                     who::user(self.rng.gen_range(0..4)),
                     who::user(self.rng.gen_range(0..4)),
@@ -408,6 +425,31 @@ impl World {
                 }
             }
         }
+    }
+
+    /// An epoch of work: ephemeral capacity drifting upward with noise, and half the time a
+    /// batch in another regime too; the builders' reputation rising; then the next epoch.
+    fn work(&mut self) {
+        // Mostly rising (so that sustained increases keep appearing), now and then a dip.
+        let step = if self.rng.gen_bool(0.03) {
+            -(self.units as i64) / 10
+        } else {
+            self.rng.gen_range(150..600)
+        };
+        self.units = (self.units as i64 + step).max(300) as u64;
+        let id = self.net.attest(&mut self.s, self.units, Regime::Ephemeral);
+        self.posted.push((id, Regime::Ephemeral));
+        if self.rng.gen_bool(0.5) {
+            let regime = Regime::ALL[self.rng.gen_range(1..4)];
+            let units = self.rng.gen_range(300..3_000);
+            let id = self.net.attest(&mut self.s, units, regime);
+            self.posted.push((id, regime));
+        }
+        for v in self.beneficiaries.clone() {
+            let target = self.s.score(v).saturating_add(15_000).min(700_000);
+            self.s.score_to(v, target);
+        }
+        self.s.chain.advance(DAY);
     }
 
     /// Every permissionless message, by a stranger, with ids that exist and ids that do not.
