@@ -123,7 +123,18 @@ fn measure() -> Result<Vec<Row>, Error> {
         )
         .value
         .map_err(|e| format!("{e:?}"))?;
+    // A dispute nobody decides: after the resolver's deadline anyone applies the default.
+    let third = s
+        .report(who::reporter(), bob, Role::Archival, SlashClass::Sla(1), [3; 32])
+        .value
+        .map_err(|e| format!("{e:?}"))?;
+    ok(s.dispute(bob, third), "dispute")?;
     s.chain.advance(DEFAULT_PARAMS.dispute_window_blocks);
+    rows.push(Row {
+        what: "expire_dispute (default: the slash stands, deposit back)",
+        gas: ok(s.expire_dispute(carol, third), "expire_dispute")?,
+        inner: Some(("DYN transfer", pay)),
+    });
     // What settling calls, measured alone: burn + transfer (above) + record_fault.
     let fault = ok(
         s.record_fault(who::writer(), who::user(6), FaultClass::Sla),

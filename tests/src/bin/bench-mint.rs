@@ -127,29 +127,28 @@ fn measure() -> Result<Vec<Row>, Error> {
         gas: ok(s.consent(c, v, true), "consent")?,
         inner: None,
     });
-    // Three permanent-regime batches to cite, once their epoch is final.
-    let cited: Vec<u64> = (0..3)
-        .map(|_| net.attest(&mut s, 3_000, Regime::Permanent))
+    // Four permanent-regime batches to cite, once their epoch is final.
+    let cited: Vec<u64> = (0..4)
+        .map(|_| net.attest(&mut s, 1_500, Regime::Permanent))
         .collect();
     s.close_epoch(40);
     net.attest(&mut s, 4_500, Regime::Ephemeral);
     let score = s.score(v);
-    let bound = s.bound(Signal::PermanentLiability, 1_000, score);
-    let b1 = s.propose(v, Signal::PermanentLiability, v, bound / 2, &[cited[0]]);
+    let bound = s.bound(Signal::PermanentLiability, 500, score);
+    let b1 = s.propose(v, Signal::PermanentLiability, v, bound, &[cited[0]]);
     let b1_id = b1.value.clone().map_err(|e| format!("{e:?}"))?;
     rows.push(Row {
         what: "propose, signal B (1 cited attestation)",
         gas: ok(b1, "propose B")?,
         inner: Some(("registry attested + bonded_stake", plus(attested, stake))),
     });
-    let b2_id = s
-        .propose(v, Signal::PermanentLiability, v, bound / 2, &[cited[1]])
-        .value
-        .map_err(|e| format!("{e:?}"))?;
-    let b3_id = s
-        .propose(v, Signal::PermanentLiability, v, bound / 2, &[cited[2]])
-        .value
-        .map_err(|e| format!("{e:?}"))?;
+    let propose_b = |s: &mut Suite, by, cited| {
+        s.propose(by, Signal::PermanentLiability, by, 1, &[cited])
+            .value
+            .map_err(|e| format!("{e:?}"))
+    };
+    let b2_id = propose_b(&mut s, v, cited[1])?;
+    let b4_id = propose_b(&mut s, v, cited[3])?;
 
     let target = s.score(c).max(160_000);
     while !s.score_to(c, target) {
@@ -158,8 +157,24 @@ fn measure() -> Result<Vec<Row>, Error> {
     if !s.authority(c, Action::Challenge) {
         return Err("the challenger has no challenge authority".into());
     }
-    s.give(c, 1_000 * ONE_DYN);
-    s.allow_mint(c, 1_000 * ONE_DYN);
+    // Verifier 2 proposes too (its own share of a cited batch; reputation governance lowers the
+    // proposers' threshold to its floor for it), and its proposal is the one found fraudulent.
+    let mut p = s.rep_params();
+    p.min_score[Action::ProposeMint.index()] = 150_000;
+    p.min_active_epochs[Action::ProposeMint.index()] = 1;
+    ok(
+        s.rep_call::<Result<(), dynamis_shared::ReputationError>>(
+            who::governance(),
+            selector::SET_PARAMS,
+            p,
+        ),
+        "set_params",
+    )?;
+    let b3_id = propose_b(&mut s, c, cited[2])?;
+    for who in [c, v] {
+        s.give(who, 1_000 * ONE_DYN);
+        s.allow_mint(who, 1_000 * ONE_DYN);
+    }
     rows.push(Row {
         what: "challenge (deposit pulled)",
         gas: ok(s.challenge_mint(c, b1_id), "challenge")?,
@@ -170,19 +185,19 @@ fn measure() -> Result<Vec<Row>, Error> {
         gas: ok(s.resolve_mint(who::resolver(), b1_id, false), "resolve")?,
         inner: Some(("DYN burn", burn)),
     });
-    ok(s.challenge_mint(c, b1_id), "challenge again")?;
+    ok(s.challenge_mint(v, b3_id), "challenge b3")?;
     rows.push(Row {
         what: "resolve, upheld (deposit back, proposer's bond slashed)",
-        gas: ok(s.resolve_mint(who::resolver(), b1_id, true), "resolve")?,
+        gas: ok(s.resolve_mint(who::resolver(), b3_id, true), "resolve")?,
         inner: Some(("DYN transfer + report_slash", plus(pay, report))),
     });
-    // The rest of the worked example's proposer is gone (slashed in full); A and B2 still
-    // activate: they were announced before.
-    ok(s.challenge_mint(c, b3_id), "challenge b3")?;
+    // Verifier 2's bond is reserved in full: it co-signs no more.
+    net.verifiers.retain(|x| x.account != c);
+    ok(s.challenge_mint(v, b4_id), "challenge b4")?;
     s.chain.advance(mint_credits::DEFAULT_PARAMS.decide_blocks);
     rows.push(Row {
         what: "expire_challenge (default: cancelled, deposit back)",
-        gas: ok(s.expire_challenge(who::user(1), b3_id), "expire_challenge")?,
+        gas: ok(s.expire_challenge(who::user(1), b4_id), "expire_challenge")?,
         inner: Some(("DYN transfer", pay)),
     });
     rows.push(Row {
@@ -190,7 +205,7 @@ fn measure() -> Result<Vec<Row>, Error> {
         gas: ok(s.activate(who::user(1), b2_id), "activate")?,
         inner: None,
     });
-    // Signal A's credit: activated, then its first obligation epoch met, the next missed.
+    // Signal A's proposal waited past its activation window.
     let expired = s.activate(who::user(1), 0).value;
     if expired != Err(mint_credits::MintError::ProposalExpired) {
         return Err(format!("signal A's proposal should have expired: {expired:?}").into());
