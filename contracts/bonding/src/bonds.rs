@@ -436,8 +436,8 @@ impl Bonds {
         // ppb ≤ 10⁹, so the amount never exceeds what is bonded.
         let amount = mul_ppb(bonded, ppb);
         let from_active = amount.min(stake.active);
-        stake.active = stake.active.saturating_sub(from_active);
-        let mut left = amount.saturating_sub(from_active);
+        stake.active = minus(stake.active, from_active)?;
+        let mut left = minus(amount, from_active)?;
         let mut unbonding_unlock_at = 0;
         for chunk in stake.unbonding.iter_mut().rev() {
             if left == 0 {
@@ -449,7 +449,7 @@ impl Bonds {
             unbonding_unlock_at = unbonding_unlock_at.max(chunk.unlock_at);
         }
         stake.unbonding.retain(|chunk| chunk.amount > 0);
-        let from_unbonding = amount.saturating_sub(from_active);
+        let from_unbonding = minus(amount, from_active)?;
         self.store(offender, role, &stake);
         self.holdings.active = minus(self.holdings.active, from_active)?;
         self.holdings.unbonding = minus(self.holdings.unbonding, from_unbonding)?;
@@ -681,7 +681,7 @@ impl Bonds {
         self.holdings.pending_slash = minus(self.holdings.pending_slash, slash.amount)?;
         // The share is at most 10⁹ ppb (checked at instantiation).
         let reward = mul_ppb(slash.amount, self.params.reporter_share_ppb);
-        let burned = slash.amount.saturating_sub(reward);
+        let burned = minus(slash.amount, reward)?;
         let event = SlashSettled {
             id,
             offender: slash.offender,

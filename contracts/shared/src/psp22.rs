@@ -201,8 +201,10 @@ impl Psp22Ledger {
         Ok(())
     }
 
-    /// Adds `value` to `to`'s balance. Cannot overflow: the sum of all balances is the total
-    /// supply, a u128, and every caller has either debited `value` or added it to the supply.
+    /// Adds `value` to `to`'s balance. It cannot overflow: the balances sum to the total
+    /// supply, a u128 whose every change is checked, and every caller has either debited
+    /// `value` or added it to the supply. (Saturating here is what the PSP22 reference does:
+    /// a checked add would be dead code on every transfer's path.)
     fn credit(&mut self, to: AccountId, value: u128) {
         let credited = self.balance_of(to).saturating_add(value);
         self.set_balance(to, credited);
@@ -332,8 +334,12 @@ impl Psp22Ledger {
             return Ok(Vec::new());
         }
         self.debit(from, value)?;
-        // Cannot underflow: the burned balance was part of the supply.
-        let supply = self.total_supply().saturating_sub(value);
+        // The burned balance was part of the supply: if the supply were smaller, the ledger is
+        // broken and the call reverts instead of hiding it.
+        let supply = self
+            .total_supply()
+            .checked_sub(value)
+            .ok_or_else(|| PSP22Error::Custom(String::from("SupplyUnderflow")))?;
         self.total_supply = supply;
         Ok(transfer_event(Some(from), None, value))
     }
@@ -573,6 +579,21 @@ mod tests {
                 Err(PSP22Error::Custom(String::from("SupplyOverflow")))
             );
             assert_eq!(l.total_supply(), 6);
+        });
+    }
+
+    #[test]
+    fn a_burn_beyond_a_broken_supply_reverts_instead_of_saturating() {
+        run(|| {
+            let a = acc(1);
+            let mut l = ledger_with(a, 100);
+            // A supply that no longer covers the balances: burning is refused.
+            l.total_supply = 10;
+            assert_eq!(
+                l.burn(a, 50),
+                Err(PSP22Error::Custom("SupplyUnderflow".into()))
+            );
+            assert_eq!((l.total_supply(), l.balance_of(a)), (10, 100));
         });
     }
 }
