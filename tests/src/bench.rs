@@ -42,6 +42,30 @@ pub fn ok<T, E: std::fmt::Debug>(
     }
 }
 
+/// The token calls the suite's contracts make, each measured alone in `s`: a transfer, a
+/// burn and a `transfer_from` of 1 DYN (`holder` is funded for them).
+pub struct TokenCalls {
+    pub pay: Figures,
+    pub burn: Figures,
+    pub pull: Figures,
+}
+
+pub fn token_calls(s: &mut crate::suite::Suite, holder: crate::AccountId) -> Result<TokenCalls, Error> {
+    use crate::suite::who;
+    let one = dyn_token::ONE_DYN;
+    let token = s.token;
+    s.give(holder, 10_000 * one);
+    let pay = ok(token.transfer(&mut s.chain, holder, who::user(6), one), "transfer")?;
+    let burn = ok(token.burn(&mut s.chain, holder, one), "burn")?;
+    let spender = who::user(7);
+    ok(token.approve(&mut s.chain, holder, spender, 1_000 * one), "approve")?;
+    let pull = ok(
+        token.transfer_from(&mut s.chain, spender, holder, who::user(8), one),
+        "transfer_from",
+    )?;
+    Ok(TokenCalls { pay, burn, pull })
+}
+
 /// The Markdown table of `rows` (with the share of each message's own work beside its inner
 /// call), then the Wasm sizes.
 pub fn render(rows: &[Row], sizes: &[(&str, usize)], own: &str) -> String {

@@ -187,6 +187,33 @@ impl Suite {
         );
     }
 
+    /// Gives `who` challenge authority (a score of at least 200,000, built a day at a time if
+    /// the epoch's gain cap says so) and 10,000 DYN approved to mint_credits for deposits.
+    pub fn make_challenger(&mut self, who: AccountId) {
+        let target = self.score(who).max(200_000);
+        while !self.score_to(who, target) {
+            self.chain.advance(DAY);
+        }
+        assert!(self.authority(who, dynamis_shared::Action::Challenge));
+        self.give(who, 10_000 * ONE_DYN);
+        self.allow_mint(who, 10_000 * ONE_DYN);
+    }
+
+    /// Reputation governance lowers the proposers' thresholds to their floor (score 150,000,
+    /// one active epoch), so that phase 2 can be reached with a proposer in it.
+    pub fn lenient_proposers(&mut self) {
+        let mut p = self.rep_params();
+        let i = dynamis_shared::Action::ProposeMint.index();
+        p.min_score[i] = 150_000;
+        p.min_active_epochs[i] = 1;
+        let set = self.rep_call::<Result<(), dynamis_shared::ReputationError>>(
+            who::governance(),
+            crate::suite::selector::SET_PARAMS,
+            p,
+        );
+        done(set);
+    }
+
     /// Tops `account`'s score up to exactly `target` (from [`who::writer`], within the
     /// epoch's gain cap); false if the cap leaves too little room.
     pub fn score_to(&mut self, account: AccountId, target: u32) -> bool {

@@ -17,26 +17,7 @@ use dynamis_tests::{
 use dynamis_verifier::{gen::Generator, Batch};
 use mint_credits::{Failure, MintError, ProposalState, Signal, DAY, DEFAULT_PARAMS, ONE_DYN};
 
-fn challenger(s: &mut Suite, who: AccountId) {
-    let target = s.score(who).max(200_000);
-    while !s.score_to(who, target) {
-        s.chain.advance(DAY);
-    }
-    s.give(who, 10_000 * ONE_DYN);
-    s.allow_mint(who, 10_000 * ONE_DYN);
-}
 
-fn lenient_proposers(s: &mut Suite) {
-    let mut p = s.rep_params();
-    p.min_score[Action::ProposeMint.index()] = 150_000;
-    p.min_active_epochs[Action::ProposeMint.index()] = 1;
-    let set = s.rep_call::<Result<(), ReputationError>>(
-        who::governance(),
-        dynamis_tests::suite::selector::SET_PARAMS,
-        p,
-    );
-    done(set);
-}
 
 /// The worked example up to an activated 400-DYN credit (first obligation epoch 44).
 fn activated(s: &mut Suite) -> (Network, AccountId, u64) {
@@ -221,7 +202,7 @@ fn an_unbonded_key_cannot_contest_for_free() {
 #[test]
 fn an_upheld_mint_challenge_slashes_the_proposers_bond() {
     let mut s = Suite::new();
-    lenient_proposers(&mut s);
+    s.lenient_proposers();
     let bonds = [EXAMPLE_BOND, VERIFIER_BOND, VERIFIER_BOND];
     let mut net = Network::with_bonds(&mut s, &bonds);
     let (beneficiary, c) = (net.verifiers[0].account, net.verifiers[1].account);
@@ -230,7 +211,7 @@ fn an_upheld_mint_challenge_slashes_the_proposers_bond() {
     net.run(&mut s, 12, 3_000, beneficiary, 300_000);
     s.bond_new(proposer, Role::Sentry, 500 * ONE_DYN);
     done(s.consent(beneficiary, proposer, true));
-    challenger(&mut s, c);
+    s.make_challenger(c);
     let cited = net.attest(&mut s, 3_000, Regime::Session);
     let epoch = s.current_epoch();
     s.close_epoch(epoch);
@@ -259,7 +240,7 @@ fn an_upheld_mint_challenge_slashes_the_proposers_bond() {
 #[test]
 fn a_front_runner_cannot_cite_a_batch_it_only_relayed() {
     let mut s = Suite::new();
-    lenient_proposers(&mut s);
+    s.lenient_proposers();
     let mut net = Network::new(&mut s, 3);
     let thief = who::user(3);
     net.run(&mut s, 12, 3_000, thief, 300_000);
@@ -301,7 +282,7 @@ fn a_proposer_cannot_name_a_beneficiary_without_its_consent() {
 #[test]
 fn obligations_of_two_credits_add_up() {
     let mut s = Suite::new();
-    lenient_proposers(&mut s);
+    s.lenient_proposers();
     let mut net = Network::with_bonds(&mut s, &[EXAMPLE_BOND, VERIFIER_BOND, VERIFIER_BOND]);
     let v = net.verifiers[0].account;
     net.run(&mut s, 12, 3_000, v, 300_000);
@@ -342,7 +323,7 @@ fn a_silent_resolver_cannot_freeze_a_challenge() {
     let net = Network::example(&mut s);
     let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
     let id = done(s.propose(v, Signal::CapacityExpansion, v, 300 * ONE_DYN, &[])).value;
-    challenger(&mut s, c);
+    s.make_challenger(c);
     let held = s.balance(c);
     done(s.challenge_mint(c, id));
     s.chain.advance(DEFAULT_PARAMS.decide_blocks - 1);

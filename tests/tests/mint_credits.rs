@@ -154,16 +154,6 @@ fn the_readme_worked_example() {
     );
 }
 
-/// Gives `who` challenge authority (score 200,000 and history) and DYN for deposits, approved.
-pub fn challenger(s: &mut Suite, who: AccountId) {
-    let target = s.score(who).max(200_000);
-    while !s.score_to(who, target) {
-        s.chain.advance(DAY);
-    }
-    assert!(s.authority(who, Action::Challenge));
-    s.give(who, 1_000 * ONE_DYN);
-    s.allow_mint(who, 1_000 * ONE_DYN);
-}
 
 /// G2: a challenge suspends the proposal; upheld, it cancels it, returns the deposit and
 /// slashes the proposer's bond in full; only the resolver decides.
@@ -180,7 +170,7 @@ fn an_upheld_challenge_cancels_the_proposal_and_slashes_the_proposer() {
         s.challenge_mint(outsider, id).value,
         Err(MintError::NoAuthority)
     );
-    challenger(&mut s, c);
+    s.make_challenger(c);
     let held = s.balance(c);
     done(s.challenge_mint(c, id));
     let deposit = DEFAULT_TUNABLES.challenge_deposit;
@@ -224,19 +214,6 @@ fn an_upheld_challenge_cancels_the_proposal_and_slashes_the_proposer() {
     assert_eq!(s.mint_totals().minted, [0; 4]);
 }
 
-/// Lowers reputation's proposer thresholds to their floor (score 150,000, one active epoch)
-/// so that phase 2 can be reached with a proposer in it.
-pub fn lenient_proposers(s: &mut Suite) {
-    let mut p = s.rep_params();
-    p.min_score[Action::ProposeMint.index()] = 150_000;
-    p.min_active_epochs[Action::ProposeMint.index()] = 1;
-    let set = s.rep_call::<Result<(), ReputationError>>(
-        who::governance(),
-        dynamis_tests::suite::selector::SET_PARAMS,
-        p,
-    );
-    done(set);
-}
 
 /// Phase 2: signals B–E cite final attestations of their regime (the beneficiary's share)
 /// and mint a quarter of f; a rejected challenge burns its deposit and the proposal resumes; a
@@ -245,13 +222,13 @@ pub fn lenient_proposers(s: &mut Suite) {
 #[test]
 fn phase_2_mints_from_cited_shares_at_a_quarter_of_the_bound() {
     let mut s = Suite::new();
-    lenient_proposers(&mut s);
+    s.lenient_proposers();
     let bonds = [EXAMPLE_BOND, 100 * ONE_DYN, 100 * ONE_DYN];
     let mut net = Network::with_bonds(&mut s, &bonds);
     let (v, c) = (net.verifiers[0].account, net.verifiers[1].account);
     net.run(&mut s, 12, 3_000, v, 300_000);
     assert_eq!(s.phase().0, Phase::Conditional);
-    challenger(&mut s, c);
+    s.make_challenger(c);
     // 3,000 permanent units, co-signed by three: verifier 1's share is 1,000.
     let permanent = net.attest(&mut s, 3_000, Regime::Permanent);
     let epoch = s.current_epoch();
@@ -464,7 +441,7 @@ fn a_contract_outside_the_wiring_cannot_mint_or_slash() {
     s.mint_credits = rogue;
     assert_eq!(s.phase(), (Phase::Measured, 18));
     let id = done(s.propose(v, Signal::CapacityExpansion, v, 300 * ONE_DYN, &[])).value;
-    challenger(&mut s, c);
+    s.make_challenger(c);
     done(s.challenge_mint(c, id));
     let refused = s.resolve_mint(who::resolver(), id, true).value;
     assert_eq!(

@@ -158,21 +158,7 @@ fn measure() -> Result<Vec<Row>, Error> {
     });
 
     // The token calls deposits make, and a slash report, measured alone.
-    let token = s.token;
-    s.give(who::user(5), 10_000 * ONE_DYN);
-    let pay = ok(
-        token.transfer(&mut s.chain, who::user(5), who::user(6), ONE_DYN),
-        "transfer",
-    )?;
-    let burn = ok(token.burn(&mut s.chain, who::user(5), ONE_DYN), "burn")?;
-    ok(
-        token.approve(&mut s.chain, who::user(5), who::user(7), 1_000 * ONE_DYN),
-        "approve",
-    )?;
-    let pull = ok(
-        token.transfer_from(&mut s.chain, who::user(7), who::user(5), who::user(8), ONE_DYN),
-        "transfer_from",
-    )?;
+    let bench::TokenCalls { pay, burn, pull } = bench::token_calls(&mut s, who::user(5))?;
     s.bond_new(who::user(5), Role::Archival, 1_000 * ONE_DYN);
     let report = ok(
         s.report(

@@ -90,22 +90,7 @@ fn measure() -> Result<Vec<Row>, Error> {
         s.bond_call::<Option<u128>>(who::user(1), selector::BONDED_STAKE, (v, Role::Verifier))
             .gas,
     );
-    let token = s.token;
-    s.give(who::user(5), 10_000 * ONE_DYN);
-    let pay = ok(
-        token.transfer(&mut s.chain, who::user(5), who::user(6), ONE_DYN),
-        "transfer",
-    )?;
-    let burn = ok(token.burn(&mut s.chain, who::user(5), ONE_DYN), "burn")?;
-    let spender = who::user(7);
-    ok(
-        token.approve(&mut s.chain, who::user(5), spender, 1_000 * ONE_DYN),
-        "approve",
-    )?;
-    let pull = ok(
-        token.transfer_from(&mut s.chain, spender, who::user(5), who::user(8), ONE_DYN),
-        "transfer_from",
-    )?;
+    let bench::TokenCalls { pay, burn, pull } = bench::token_calls(&mut s, who::user(5))?;
     s.bond_new(who::user(5), Role::Sentry, 1_000 * ONE_DYN);
     let report = ok(
         s.report(who::reporter(), who::user(5), Role::Sentry, SlashClass::Malicious, [0; 32]),
