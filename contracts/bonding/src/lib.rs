@@ -15,6 +15,7 @@
 
 pub mod bonds;
 pub mod params;
+pub mod slashes;
 
 pub use bonds::{
     Bonded, BondingEvent, Chunk, DisputeResolved, Effect, Holdings, ReporterAdded, Slash,
