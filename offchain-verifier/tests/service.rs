@@ -628,3 +628,89 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     running.stop();
     launched.server.abort();
 }
+
+/// A data request on a verifier's own attestation is answered by the service from its store
+/// (else anyone could have it rejected and its co-signers slashed for 10 DYN), and the
+/// attestation goes on to final.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
+    use dynamis_deploy::{calls::call_data, tx::signer, Manifest};
+    use dynamis_verifier::service::chain::{outcome, AttestationError, Chain};
+    let opts = Options {
+        challenge_window: 250,
+        ..options("answer")
+    };
+    let (launched, running, urls) = cluster(&opts, 1, |_| {}).await;
+    let http = reqwest::Client::new();
+    let gen = Generator::new(21, &[Kind::HashChain, Kind::Ed25519], 0.1);
+    let bar = indicatif::ProgressBar::hidden();
+    demo::feed(&http, &urls, &gen, 40, 40, &bar)
+        .await
+        .expect("fed");
+    let chain = &running[0].service.chain;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let record = loop {
+        if let Some(r) = chain.attestation(0).await.expect("chain") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "nothing attested");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(record.status, Status::Pending);
+    // The genesis holder asks for item 3, inside the window.
+    let manifest = Manifest::load(&opts.dir.join("deployment.json")).expect("manifest");
+    let bob = Chain::new(
+        &manifest,
+        &launched.url,
+        signer(demo::GENESIS_SURI).expect("dev key"),
+    )
+    .expect("chain");
+    let deposit = manifest.attestation_params.request_deposit;
+    let approve = call_data(
+        calls::token::APPROVE,
+        (calls::account(bob.attestations), deposit),
+    );
+    bob.transact(bob.token, approve, |_| Ok(()))
+        .await
+        .expect("approved");
+    let before: u128 = bob
+        .query(bob.token, calls::token::TOTAL_SUPPLY, ())
+        .await
+        .expect("supply");
+    let receipt = bob
+        .transact(
+            bob.attestations,
+            call_data(calls::attestations::REQUEST_ITEM, (0u64, 3u64)),
+            |_| Ok(()),
+        )
+        .await
+        .expect("sent");
+    assert_eq!(
+        outcome::<Result<(), AttestationError>>(&receipt),
+        Ok(Ok(())),
+        "requested inside the window"
+    );
+    // The service answers; then it finalises as usual.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let record = chain.attestation(0).await.expect("chain").expect("record");
+        if record.status == Status::Final {
+            assert!(record.requests.is_empty());
+            break;
+        }
+        assert_ne!(record.status, Status::Rejected, "the request went unanswered");
+        assert!(Instant::now() < deadline, "not final: {record:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let open: Option<attestations::Request> = bob
+        .query(bob.attestations, calls::attestations::REQUEST, (0u64, 3u64))
+        .await
+        .expect("query");
+    assert_eq!(open, None);
+    let after: u128 = bob
+        .query(bob.token, calls::token::TOTAL_SUPPLY, ())
+        .await
+        .expect("supply");
+    assert_eq!(after, before - deposit, "the answered request's deposit burned");
+    stop(launched, running);
+}

@@ -186,6 +186,7 @@ pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
     // then are not even looked up.
     let now = s.chain.block().await?;
     let window = s.chain.params.challenge_window_blocks;
+    let answerable = window.saturating_add(s.chain.params.answer_window_blocks);
     for id in s.store.open_batches()? {
         let Some(row) = s.store.batch(id)? else {
             continue;
@@ -193,8 +194,16 @@ pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
         progress |= match row.state.clone() {
             BatchState::Verified => cosign_and_submit(s, id, &row).await?,
             BatchState::Sent { tx } => confirm(s, id, &row, tx).await?,
-            BatchState::Attested { id: att, block, .. } if block.saturating_add(window) < now => {
-                finality(s, id, att).await?
+            BatchState::Attested { id: att, block, .. } => {
+                // Data requests can be open until the window and its answer period are over.
+                let mut moved = false;
+                if block.saturating_add(answerable) >= now {
+                    moved |= answer_requests(s, id, att).await?;
+                }
+                if block.saturating_add(window) < now {
+                    moved |= finality(s, id, att).await?;
+                }
+                moved
             }
             _ => false,
         };
@@ -457,6 +466,59 @@ async fn confirm(
     }
 }
 
+/// Answers every open data request on an own attestation with the item, its verdict and its
+/// inclusion proof, from the store (a batch nobody answers for is rejected and its co-signers
+/// slashed). Whether it answered any.
+async fn answer_requests(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<bool> {
+    let chain = &s.chain;
+    let Some(record) = chain.attestation(att).await? else {
+        return Ok(false);
+    };
+    if record.requests.is_empty() {
+        return Ok(false);
+    }
+    let items = s
+        .store
+        .batch_items(id)?
+        .ok_or_else(|| anyhow::anyhow!("batch {id} has no items"))?;
+    let verdicts: Vec<Verdict> = items
+        .valid
+        .iter()
+        .map(|v| Verdict::of(*v))
+        .collect();
+    let digests = items.digests.clone();
+    let tree = tokio::task::spawn_blocking(move || crate::batch::tree_of(&digests, &verdicts)).await?;
+    let mut answered = false;
+    for index in record.requests {
+        let i = usize::try_from(index)?;
+        let (Some(digest), Some(valid), Some(path)) =
+            (items.digests.get(i), items.valid.get(i), tree.proof(index))
+        else {
+            tracing::error!(batch = id, attestation = att, index, "requested index not in the batch");
+            continue;
+        };
+        let bytes = s.store.items(&[*digest])?;
+        let item = Item::decode(&mut &bytes[0][..])
+            .map_err(|e| anyhow::anyhow!("stored item {index} of batch {id}: {e}"))?;
+        let data = call_data(
+            calls::attestations::ANSWER,
+            (att, index, item, *valid, path),
+        );
+        let receipt = chain.transact(chain.attestations, data, |_| Ok(())).await?;
+        match outcome::<Result<(), AttestationError>>(&receipt) {
+            Ok(Ok(())) => {
+                tracing::info!(batch = id, attestation = att, index, "data request answered");
+                answered = true;
+            }
+            // Someone else answered it meanwhile.
+            Ok(Err(AttestationError::NoRequest)) => {}
+            Ok(Err(e)) => tracing::error!(batch = id, attestation = att, index, "answer refused: {e:?}"),
+            Err(e) => tracing::warn!(batch = id, attestation = att, index, "answer: {e}"),
+        }
+    }
+    Ok(answered)
+}
+
 /// Finalises an own attestation after its challenge window; records its fate.
 async fn finality(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<bool> {
     let chain = &s.chain;
@@ -468,7 +530,9 @@ async fn finality(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<bool> {
             mark_final(s, id, att)?;
             Ok(true)
         }
-        Status::Rejected | Status::Contested => {
+        // A contest may be dismissed: the attestation is then back on its path to final.
+        Status::Contested => Ok(false),
+        Status::Rejected => {
             s.store.set_state(id, BatchState::Rejected { id: att })?;
             inc(&s.metrics.c.attestations_rejected_total, 1);
             tracing::warn!(batch = id, attestation = att, status = ?record.status, "attestation lost");
@@ -493,8 +557,13 @@ async fn finality(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<bool> {
                     mark_final(s, id, att)?;
                     Ok(true)
                 }
-                // Someone else finalised or proved it meanwhile: read it again next pass.
-                Ok(Err(AttestationError::NotPending | AttestationError::WindowOpen)) => Ok(false),
+                // Someone else finalised or proved it meanwhile, or a data request is still
+                // open: read it again next pass.
+                Ok(Err(
+                    AttestationError::NotPending
+                    | AttestationError::WindowOpen
+                    | AttestationError::RequestsOpen,
+                )) => Ok(false),
                 Ok(Err(e)) => anyhow::bail!("finalize {att}: {e:?}"),
                 Err(e) => anyhow::bail!("finalize {att}: {e}"),
             }
