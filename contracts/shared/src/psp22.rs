@@ -333,13 +333,17 @@ impl Psp22Ledger {
         if value == 0 {
             return Ok(Vec::new());
         }
-        self.debit(from, value)?;
-        // The burned balance was part of the supply: if the supply were smaller, the ledger is
-        // broken and the call reverts instead of hiding it.
+        let remaining = self
+            .balance_of(from)
+            .checked_sub(value)
+            .ok_or(PSP22Error::InsufficientBalance)?;
+        // The burned balance is part of the supply: if the supply were smaller, the ledger is
+        // broken and the call fails before anything changes instead of hiding it.
         let supply = self
             .total_supply()
             .checked_sub(value)
             .ok_or_else(|| PSP22Error::Custom(String::from("SupplyUnderflow")))?;
+        self.set_balance(from, remaining);
         self.total_supply = supply;
         Ok(transfer_event(Some(from), None, value))
     }
