@@ -249,7 +249,7 @@ mod attestations {
                 .registry
                 .signers::<Host>(&me, &attestation, &signatures, now)?;
             let mut stakes = Vec::with_capacity(signers.len());
-            for signer in &signers {
+            for (signer, _) in &signers {
                 stakes.push(self.stake(*signer)?);
             }
             let (id, events) = self

@@ -274,15 +274,16 @@ impl Registry {
 
     /// The first half of a submission, everything that needs no other contract: the
     /// attestation is well formed, for an open epoch, of a batch not yet attested, and signed
-    /// over this `contract`'s digest by distinct registered verifiers; returns them. Its cost
-    /// depends on the number of signatures only, never on the batch's item count.
+    /// over this `contract`'s digest by distinct registered verifiers; returns them with their
+    /// registered weights. Its cost depends on the number of signatures only, never on the
+    /// batch's item count.
     pub fn signers<C: Crypto>(
         &self,
         contract: &[u8; 32],
         attestation: &Attestation,
         signatures: &[Signature],
         now: u32,
-    ) -> Result<Vec<AccountId>, AttestationError> {
+    ) -> Result<Vec<(AccountId, u128)>, AttestationError> {
         let current = self.epoch_at(now);
         if attestation.epoch > current {
             return Err(AttestationError::FutureEpoch);
@@ -303,7 +304,7 @@ impl Registry {
             return Err(AttestationError::TooManySignatures);
         }
         let digest = attestation_digest::<C>(contract, attestation);
-        let mut signers: Vec<AccountId> = Vec::with_capacity(signatures.len());
+        let mut signers: Vec<(AccountId, u128)> = Vec::with_capacity(signatures.len());
         for signature in signatures {
             let key =
                 ecdsa_signer::<C>(signature, &digest).ok_or(AttestationError::InvalidSignature)?;
@@ -311,32 +312,34 @@ impl Registry {
                 .owners
                 .get(key)
                 .ok_or(AttestationError::UnknownSigner)?;
-            if signers.contains(&signer) {
+            if signers.iter().any(|(s, _)| *s == signer) {
                 return Err(AttestationError::DuplicateSigner);
             }
-            signers.push(signer);
+            let weight = self.keys.get(signer).map_or(0, |r| r.weight);
+            signers.push((signer, weight));
         }
         Ok(signers)
     }
 
-    /// The second half: `signers` (from [`Self::signers`]) with their verifier bonds now
-    /// (`stakes`, same order, `None` below the floor) must carry the threshold of the
-    /// registered stake, each weighing the smaller of its registered weight and its bond. The
-    /// attestation is recorded and every co-signer credited its share of the capacity.
+    /// The second half: `signers` (from [`Self::signers`], with their registered weights)
+    /// with their verifier bonds now (`stakes`, same order, `None` below the floor) must carry
+    /// the threshold of the registered stake, each weighing the smaller of its registered
+    /// weight and its bond. The attestation is recorded and every co-signer credited its share
+    /// of the capacity.
     pub fn submit(
         &mut self,
         caller: AccountId,
         attestation: &Attestation,
-        signers: Vec<AccountId>,
+        signers: Vec<(AccountId, u128)>,
         stakes: &[Option<u128>],
         now: u32,
     ) -> Result<(u64, Vec<AttestationEvent>), AttestationError> {
         let mut weight = 0u128;
-        for (signer, stake) in signers.iter().zip(stakes) {
+        for ((_, registered), stake) in signers.iter().zip(stakes) {
             let stake = stake.ok_or(AttestationError::UnbondedSigner)?;
-            let registered = self.keys.get(signer).map_or(0, |r| r.weight);
-            weight = plus(weight, stake.min(registered))?;
+            weight = plus(weight, stake.min(*registered))?;
         }
+        let signers: Vec<AccountId> = signers.into_iter().map(|(s, _)| s).collect();
         let enough_signers =
             u32::try_from(signers.len()).unwrap_or(u32::MAX) >= self.params.min_signers;
         if signers.len() != stakes.len() || !enough_signers || weight < self.required_weight() {
