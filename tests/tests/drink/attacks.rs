@@ -6,7 +6,7 @@
 use attestations::{AttestationError, Status};
 use bonding::{SlashReported, SlashStatus};
 use dynamis_proofs::{Attestation, Kind, Regime};
-use dynamis_shared::{Action, PSP22Error, ReputationError, Role, SlashClass};
+use dynamis_shared::{Action, PSP22Error, Role, SlashClass};
 use dynamis_tests::{
     all,
     attest::{Verifier, VERIFIER_BOND},

@@ -3,13 +3,13 @@
 
 use bonding::SlashReported;
 use dynamis_proofs::Regime;
-use dynamis_shared::{Action, BondingError, PSP22Error, ReputationError, Role, SlashClass, SCORE_MAX};
+use dynamis_shared::{Action, BondingError, PSP22Error, Role, SlashClass, SCORE_MAX};
 use dynamis_tests::{
     all, bundle,
     mint::{MintResult, Network, EXAMPLE_BOND},
     only,
     suite::{done, everyone, who, Suite},
-    AccountId, BundleProvider,
+    BundleProvider,
 };
 use mint_credits::{
     Activated, CreditBurned, Failure, MintError, Phase, ProposalState, Proposed, Released,
