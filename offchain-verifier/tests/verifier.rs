@@ -351,3 +351,41 @@ fn scale_files_round_trip_and_skip_a_corrupt_record() {
         Err(input::ReadError::Truncated(20))
     ));
 }
+
+/// A verified batch stands in the order its attestation's counts describe (valid items by
+/// kind, then the invalid ones), so that the contract can check any leaf's place; each item
+/// is found again by its index in the input; the capacity is the counts' units.
+#[test]
+fn a_verified_batch_stands_where_its_counts_say() {
+    let made = Generator::new(31, &Kind::ALL, 0.2).items(0..300, &|| {});
+    let input: Vec<Item> = made.iter().map(|(i, _)| i.clone()).collect();
+    let batch = Batch::verify(input.clone());
+    let attestation = batch.attestation(0, dynamis_proofs::Regime::Session);
+    assert!(attestation.consistent());
+    for (position, item) in batch.items.iter().enumerate() {
+        let slot = match batch.verdicts[position] {
+            Verdict::Valid => dynamis_proofs::Slot::Valid(item.kind()),
+            Verdict::Invalid => dynamis_proofs::Slot::Invalid,
+        };
+        assert_eq!(attestation.slot(position as u64), Some(slot), "{position}");
+        assert_eq!(&input[batch.order[position]], item);
+        assert_eq!(batch.position_of(batch.order[position]), Some(position));
+    }
+    let units: u64 = batch
+        .items
+        .iter()
+        .zip(&batch.verdicts)
+        .filter(|(_, v)| **v == Verdict::Valid)
+        .map(|(i, _)| i.kind().units())
+        .sum();
+    assert_eq!(attestation.capacity(), Some(units));
+    assert_eq!(batch.capacity(), units);
+    // Each verdict is the item's own, whatever its place.
+    let bad: Vec<bool> = batch
+        .order
+        .iter()
+        .map(|&i| made[i].1)
+        .collect();
+    let invalid: Vec<bool> = batch.verdicts.iter().map(|v| *v == Verdict::Invalid).collect();
+    assert_eq!(invalid, bad);
+}
