@@ -442,9 +442,29 @@ async fn plant_fraud(
     Ok((id, data))
 }
 
+/// The most verifier services the demo starts (each its own store, key and port).
+pub const MAX_VERIFIERS: u8 = 16;
+
+/// Options the flow cannot run with, refused before anything starts.
+pub fn check(opts: &Options) -> anyhow::Result<()> {
+    if !(3..=MAX_VERIFIERS).contains(&opts.verifiers) {
+        bail!(
+            "--verifiers must be between 3 and {MAX_VERIFIERS}, not {}: the planted fraud is \
+             co-signed by verifiers 2 to N, who must hold two thirds of the bonded weight \
+             without verifier 1",
+            opts.verifiers
+        );
+    }
+    if !(0.0..=1.0).contains(&opts.bad) {
+        bail!("--bad must be between 0 and 1, not {}", opts.bad);
+    }
+    Ok(())
+}
+
 /// Runs the whole flow and prints what happened.
 pub async fn run(opts: Options) -> anyhow::Result<Report> {
     let started = Instant::now();
+    check(&opts)?;
     if opts.dir.exists() {
         std::fs::remove_dir_all(&opts.dir)
             .with_context(|| format!("clearing {}", opts.dir.display()))?;

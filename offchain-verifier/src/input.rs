@@ -3,12 +3,17 @@
 //! reported with its line (or record) number and skipped; the rest is read on.
 
 use dynamis_proofs::{Hash, Item};
-use scale::{Compact, Decode, Encode};
+use scale::{Compact, Decode, Encode, IoReader};
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read as _, Write};
 
 /// First bytes of a SCALE item file.
 pub const SCALE_MAGIC: &[u8; 6] = b"DYNIT\x01";
+
+/// The longest line or SCALE record read (the largest well-formed item, a 4,096-byte message
+/// or leaf with a 64-hash path, is under 16 KiB as a JSON line): a longer one is reported and
+/// skipped without being held in memory.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
 /// Why one record could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,8 +21,10 @@ pub const SCALE_MAGIC: &[u8; 6] = b"DYNIT\x01";
 pub struct RecordError {
     /// "line" (JSON lines) or "record" (SCALE).
     pub unit: &'static str,
-    /// 1-based.
+    /// 1-based line of the file (JSON lines) or record (SCALE).
     pub number: usize,
+    /// 0-based place among the file's records (as [`Read::records`] counts them).
+    pub record: usize,
     pub reason: String,
 }
 
@@ -30,11 +37,46 @@ pub enum ReadError {
     Truncated(usize),
 }
 
-/// The items read, in order, and the records skipped.
+/// The items read, in order, and the records skipped. A file's records are its non-blank lines
+/// (JSON lines) or its length-prefixed records (SCALE), numbered from 0 in file order, the
+/// malformed ones included: that number is an item's index for `prove` and in the verdicts.
 #[derive(Debug, Default)]
 pub struct Read {
     pub items: Vec<Item>,
+    /// The record number of each of `items`.
+    pub records: Vec<usize>,
     pub errors: Vec<RecordError>,
+    /// Records in the input, well-formed or not.
+    pub count: usize,
+}
+
+impl Read {
+    fn push(&mut self, unit: &'static str, number: usize, parsed: Result<Item, String>) {
+        let record = self.count;
+        self.count += 1;
+        match parsed {
+            Ok(item) => {
+                self.items.push(item);
+                self.records.push(record);
+            }
+            Err(reason) => self.errors.push(RecordError {
+                unit,
+                number,
+                record,
+                reason,
+            }),
+        }
+    }
+
+    /// Where record `record` of the input is among `items`, if it was well formed.
+    pub fn item_of(&self, record: usize) -> Option<usize> {
+        self.records.binary_search(&record).ok()
+    }
+
+    /// Why record `record` was skipped, if it was.
+    pub fn error_of(&self, record: usize) -> Option<&RecordError> {
+        self.errors.iter().find(|e| e.record == record)
+    }
 }
 
 /// Hex strings (`0x…`) for byte arrays, vectors and hash lists in JSON.
@@ -206,22 +248,61 @@ pub fn to_json(item: &Item) -> String {
     serde_json::to_string(&JsonItem::from(item)).unwrap_or_default()
 }
 
-/// Reads JSON lines; blank lines are skipped.
-pub fn read_jsonl(input: impl BufRead) -> Result<Read, ReadError> {
+/// Reads one line (without its `\n`, or `\r\n`) into `line`, keeping at most `max` bytes;
+/// `None` at the end of the input, else whether the line was longer than `max` (the rest of
+/// it is consumed, not kept).
+fn next_line(
+    input: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(any.then_some(too_long));
+        }
+        any = true;
+        let (chunk, end) = match buf.iter().position(|b| *b == b'\n') {
+            Some(at) => (&buf[..at], Some(at + 1)),
+            None => (buf, None),
+        };
+        if line.len() + chunk.len() <= max {
+            line.extend_from_slice(chunk);
+        } else {
+            too_long = true;
+        }
+        let used = end.unwrap_or(buf.len());
+        input.consume(used);
+        if end.is_some() {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+/// Reads JSON lines, streaming; blank lines are skipped. A line that is not UTF-8, not an
+/// item, or longer than [`MAX_RECORD_BYTES`] is reported by its number and the rest is read.
+pub fn read_jsonl(mut input: impl BufRead) -> Result<Read, ReadError> {
     let mut read = Read::default();
-    for (n, line) in input.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_json(&line) {
-            Ok(item) => read.items.push(item),
-            Err(reason) => read.errors.push(RecordError {
-                unit: "line",
-                number: n + 1,
-                reason,
-            }),
-        }
+    let mut line = Vec::new();
+    let mut number = 0;
+    while let Some(too_long) = next_line(&mut input, &mut line, MAX_RECORD_BYTES)? {
+        number += 1;
+        let parsed = if too_long {
+            Err(format!("longer than {MAX_RECORD_BYTES} bytes"))
+        } else {
+            match std::str::from_utf8(&line) {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => parse_json(text),
+                Err(e) => Err(format!("not UTF-8 (byte {})", e.valid_up_to() + 1)),
+            }
+        };
+        read.push("line", number, parsed);
     }
     Ok(read)
 }
@@ -237,39 +318,51 @@ pub fn decode_item(mut bytes: &[u8]) -> Result<Item, String> {
     Ok(item)
 }
 
-/// Reads a SCALE item file (after its magic header).
+/// Reads a SCALE item file held in memory (its magic header optional).
 pub fn read_scale(bytes: &[u8]) -> Result<Read, ReadError> {
-    let mut rest = bytes.strip_prefix(SCALE_MAGIC.as_slice()).unwrap_or(bytes);
+    read_scale_records(bytes.strip_prefix(SCALE_MAGIC.as_slice()).unwrap_or(bytes))
+}
+
+/// Reads SCALE records (after the magic header), streaming. A record that is not an item or
+/// longer than [`MAX_RECORD_BYTES`] is reported and skipped; a truncated one ends the read.
+pub fn read_scale_records(mut input: impl BufRead) -> Result<Read, ReadError> {
     let mut read = Read::default();
     let mut number = 0;
-    while !rest.is_empty() {
+    while !input.fill_buf()?.is_empty() {
         number += 1;
-        let len = Compact::<u32>::decode(&mut rest).map_err(|_| ReadError::Truncated(number))?;
-        let len = len.0 as usize;
-        if rest.len() < len {
-            return Err(ReadError::Truncated(number));
-        }
-        let (body, tail) = rest.split_at(len);
-        rest = tail;
-        match decode_item(body) {
-            Ok(item) => read.items.push(item),
-            Err(reason) => read.errors.push(RecordError {
-                unit: "record",
-                number,
-                reason,
-            }),
-        }
+        let len = Compact::<u32>::decode(&mut IoReader(&mut input))
+            .map_err(|_| ReadError::Truncated(number))?;
+        let len = u64::from(len.0);
+        let mut body = Vec::new();
+        let parsed = if len > MAX_RECORD_BYTES as u64 {
+            let skipped = std::io::copy(&mut (&mut input).take(len), &mut std::io::sink())?;
+            if skipped < len {
+                return Err(ReadError::Truncated(number));
+            }
+            Err(format!("{len} bytes, more than {MAX_RECORD_BYTES}"))
+        } else {
+            (&mut input).take(len).read_to_end(&mut body)?;
+            if (body.len() as u64) < len {
+                return Err(ReadError::Truncated(number));
+            }
+            decode_item(&body)
+        };
+        read.push("record", number, parsed);
     }
     Ok(read)
 }
 
-/// Reads a file in whichever format it is in (SCALE files start with [`SCALE_MAGIC`]).
+/// Reads a file in whichever format it is in (SCALE files start with [`SCALE_MAGIC`]),
+/// streaming it: only the items are held, never the whole file.
 pub fn read_file(path: &std::path::Path) -> Result<Read, ReadError> {
-    let bytes = std::fs::read(path)?;
-    if bytes.starts_with(SCALE_MAGIC) {
-        read_scale(&bytes)
+    let file = std::fs::File::open(path)?;
+    let mut input = std::io::BufReader::with_capacity(1 << 20, file);
+    let head = input.fill_buf()?;
+    if head.starts_with(SCALE_MAGIC) {
+        input.consume(SCALE_MAGIC.len());
+        read_scale_records(input)
     } else {
-        read_jsonl(bytes.as_slice())
+        read_jsonl(input)
     }
 }
 

@@ -10,7 +10,7 @@ use dynamis_verifier::{
     Batch, Kind,
 };
 use indicatif::ProgressBar;
-use std::{path::PathBuf, time::Instant};
+use std::{io::Write, path::PathBuf, time::Instant};
 use tracing::{info, warn};
 
 #[derive(Parser)]
@@ -117,7 +117,7 @@ fn kind_of(name: &str) -> Result<Kind> {
         })
 }
 
-fn read(file: &PathBuf) -> Result<Vec<dynamis_verifier::Item>> {
+fn read(file: &PathBuf) -> Result<input::Read> {
     let read = input::read_file(file).with_context(|| format!("reading {}", file.display()))?;
     for error in &read.errors {
         warn!(file = %file.display(), "skipped {error}");
@@ -128,7 +128,7 @@ fn read(file: &PathBuf) -> Result<Vec<dynamis_verifier::Item>> {
             read.errors.len()
         );
     }
-    Ok(read.items)
+    Ok(read)
 }
 
 fn main() -> Result<()> {
@@ -209,7 +209,9 @@ fn main() -> Result<()> {
             runtime()?.block_on(demo::run(opts))?;
         }
         Command::Verify { file, verdicts } => {
-            let items = read(&file)?;
+            let read = read(&file)?;
+            let (items, records, errors, count) =
+                (read.items, read.records, read.errors, read.count);
             let started = Instant::now();
             let spinner = ProgressBar::new_spinner();
             spinner.set_message(format!("verifying {} items", items.len()));
@@ -240,33 +242,51 @@ fn main() -> Result<()> {
                 rayon::current_num_threads()
             );
             if let Some(path) = verdicts {
-                // In the file's order (the batch puts valid items first, by kind).
-                let mut by_input = vec![dynamis_verifier::Verdict::Invalid; batch.verdicts.len()];
+                // One line per record of the file, in its order (the batch has its own order:
+                // valid items first, by kind); a malformed record says why.
+                let mut by_record: Vec<Result<bool, String>> = vec![Ok(false); count];
                 for (position, input) in batch.order.iter().enumerate() {
-                    by_input[*input] = batch.verdicts[position];
+                    if let Some(slot) = records.get(*input).and_then(|r| by_record.get_mut(*r)) {
+                        *slot = Ok(batch.verdicts[position] == dynamis_verifier::Verdict::Valid);
+                    }
                 }
-                let mut out = String::new();
-                for (i, v) in by_input.iter().enumerate() {
-                    out.push_str(&format!(
-                        "{{\"index\":{i},\"valid\":{}}}\n",
-                        *v == dynamis_verifier::Verdict::Valid
-                    ));
+                for error in errors {
+                    if let Some(slot) = by_record.get_mut(error.record) {
+                        *slot = Err(error.to_string());
+                    }
                 }
-                std::fs::write(&path, out)
+                let file = std::fs::File::create(&path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                let mut out = std::io::BufWriter::new(file);
+                for (index, verdict) in by_record.iter().enumerate() {
+                    let line = match verdict {
+                        Ok(valid) => serde_json::json!({ "index": index, "valid": valid }),
+                        Err(reason) => {
+                            serde_json::json!({ "index": index, "valid": false, "malformed": reason })
+                        }
+                    };
+                    writeln!(out, "{line}")?;
+                }
+                out.flush()
                     .with_context(|| format!("writing {}", path.display()))?;
             }
         }
         Command::Prove { file, index } => {
-            let items = read(&file)?;
-            let batch = Batch::verify(items);
-            // `index` counts the file's well-formed records; the batch has its own order.
-            let position = usize::try_from(index)
-                .ok()
-                .and_then(|i| batch.position_of(i));
-            let Some((position, proof)) =
-                position.and_then(|p| Some((p, batch.proof(p as u64)?)))
+            let read = read(&file)?;
+            // `index` counts the file's records, malformed ones included; the batch has its
+            // own order.
+            let record = usize::try_from(index).unwrap_or(usize::MAX);
+            if let Some(error) = read.error_of(record) {
+                bail!("record {index} is malformed ({error}): it has no place in the batch");
+            }
+            let count = read.count;
+            let item = read.item_of(record);
+            let batch = Batch::verify(read.items);
+            let Some((position, proof)) = item
+                .and_then(|i| batch.position_of(i))
+                .and_then(|p| Some((p, batch.proof(p as u64)?)))
             else {
-                bail!("no item {index}: the batch has {} items", batch.len());
+                bail!("no record {index}: the file has {count} records");
             };
             let item = input::to_json(&batch.items[position]);
             println!(

@@ -232,8 +232,10 @@ fn every_item_proof_verifies_with_the_shared_rules() {
     assert!(batch.proof(batch.len()).is_none());
 }
 
+/// The generator's labels are the shared rules' verdicts (the chain's own check, compared with
+/// the compiled contract in `tests/tests/drink/attestations.rs`).
 #[test]
-fn hash_checkable_verdicts_equal_the_on_chain_check() {
+fn the_generators_labels_are_the_shared_checks_verdicts() {
     let made = Generator::new(5, &[Kind::Ecdsa, Kind::Inclusion, Kind::HashChain], 0.3)
         .items(0..300, &|| {});
     for (item, bad) in made {
@@ -305,6 +307,140 @@ fn malformed_json_lines_are_reported_by_number_and_the_rest_is_read() {
     assert!(reasons[4].contains("ChainLength"), "{}", reasons[4]);
     assert!(reasons[5].contains("missing field"), "{}", reasons[5]);
     assert_eq!(read.errors[0].to_string().split(':').next(), Some("line 2"));
+}
+
+#[test]
+fn a_line_that_is_not_utf8_or_too_long_is_reported_and_the_rest_is_read() {
+    let good = input::to_json(&Item::HashChain {
+        start: [1; 32],
+        count: 1,
+        end: [2; 32],
+    });
+    let mut text = Vec::new();
+    text.extend(good.as_bytes());
+    text.extend(b"\n{\"kind\":\"hash_chain\",\xff\xfe}\n");
+    text.extend(b"\n");
+    text.extend(vec![b'x'; input::MAX_RECORD_BYTES + 1]);
+    text.extend(b"\r\n");
+    text.extend(good.as_bytes());
+    text.extend(b"\r\n");
+    text.extend(good.as_bytes());
+    let read = input::read_jsonl(text.as_slice()).expect("read");
+    assert_eq!(read.items.len(), 3);
+    // Lines 1, 2, 4, 5, 6 are records 0–4 (line 3 is blank).
+    assert_eq!(read.count, 5);
+    assert_eq!(read.records, [0, 3, 4]);
+    let errors: Vec<(usize, usize)> = read.errors.iter().map(|e| (e.number, e.record)).collect();
+    assert_eq!(errors, [(2, 1), (4, 2)]);
+    assert_eq!(read.errors[0].reason, "not UTF-8 (byte 22)"); // `{"kind":"hash_chain",` is 21 bytes
+    assert_eq!(
+        read.errors[1].reason,
+        format!("longer than {} bytes", input::MAX_RECORD_BYTES)
+    );
+    assert_eq!(read.item_of(3), Some(1));
+    assert_eq!(read.item_of(1), None);
+    assert_eq!(read.error_of(2).map(|e| e.number), Some(4));
+    assert!(read.error_of(0).is_none());
+}
+
+#[test]
+fn a_file_is_read_streaming_in_either_format_with_records_counted_in_file_order() {
+    let dir = std::env::temp_dir().join(format!("dynamis-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let made = Generator::new(12, &[], 0.0).items(0..6, &|| {});
+    let items: Vec<Item> = made.into_iter().map(|(i, _)| i).collect();
+    // SCALE: record 3 declares more bytes than any item may have; it is skipped unread.
+    let mut writer = input::Writer::new(Vec::new(), input::Format::Scale).expect("writer");
+    for item in &items[..3] {
+        writer.write(item).expect("write");
+    }
+    let mut bytes = writer.finish().expect("finish");
+    let big = input::MAX_RECORD_BYTES as u32 + 1;
+    scale::Encode::encode_to(&scale::Compact(big), &mut bytes);
+    bytes.extend(vec![0u8; big as usize]);
+    let mut tail = input::Writer::new(Vec::new(), input::Format::Scale).expect("writer");
+    for item in &items[3..] {
+        tail.write(item).expect("write");
+    }
+    bytes.extend(&tail.finish().expect("finish")[input::SCALE_MAGIC.len()..]);
+    let path = dir.join("items.scale");
+    std::fs::write(&path, &bytes).expect("write");
+    let read = input::read_file(&path).expect("read");
+    assert_eq!(read.items, items);
+    assert_eq!(read.count, 7);
+    assert_eq!(read.records, [0, 1, 2, 4, 5, 6]);
+    assert_eq!(read.errors.len(), 1);
+    assert_eq!((read.errors[0].number, read.errors[0].record), (4, 3));
+    assert_eq!(
+        read.errors[0].reason,
+        format!("{big} bytes, more than {}", input::MAX_RECORD_BYTES)
+    );
+    // JSON lines, the same items.
+    let lines: Vec<String> = items.iter().map(input::to_json).collect();
+    let path = dir.join("items.jsonl");
+    std::fs::write(&path, lines.join("\n")).expect("write");
+    let read = input::read_file(&path).expect("read");
+    assert_eq!(read.items, items);
+    assert_eq!(read.records, [0, 1, 2, 3, 4, 5]);
+    std::fs::remove_dir_all(&dir).expect("clean");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Random bytes in either format: no panic; every record is an item or an error, once.
+    #[test]
+    fn random_bytes_never_panic_a_reader(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let read = input::read_jsonl(bytes.as_slice()).expect("an in-memory read has no I/O error");
+        prop_assert_eq!(read.items.len() + read.errors.len(), read.count);
+        prop_assert_eq!(read.records.len(), read.items.len());
+        let mut scale_file = input::SCALE_MAGIC.to_vec();
+        scale_file.extend(&bytes);
+        if let Ok(read) = input::read_scale(&scale_file) {
+            prop_assert_eq!(read.items.len() + read.errors.len(), read.count);
+        }
+        let _ = input::decode_item(&bytes);
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = input::parse_json(text);
+        }
+    }
+
+    /// Random JSON objects of the items' shapes (the right fields with byte strings of
+    /// right and wrong lengths, a field left out, an unknown kind): refused with a reason, or
+    /// read as an item that is well formed and writes back to the same item.
+    #[test]
+    fn random_json_items_are_read_or_refused_with_a_reason(
+        kind in prop::sample::select(vec!["ed25519", "sr25519", "ecdsa", "inclusion", "hash_chain", "rsa"]),
+        lengths in proptest::collection::vec(prop::sample::select(vec![0usize, 1, 32, 33, 64, 65, 4097]), 6),
+        fill in any::<u8>(),
+        numbers in proptest::collection::vec(0u64..10_000, 3),
+        drop_field in 0usize..8,
+    ) {
+        let h = |i: usize| serde_json::json!(format!("0x{}", hex::encode(vec![fill; lengths[i]])));
+        let fields: Vec<(&str, serde_json::Value)> = match kind {
+            "ed25519" | "sr25519" | "ecdsa" => vec![("public", h(0)), ("signature", h(1)), ("message", h(2))],
+            "inclusion" => vec![
+                ("leaf", h(3)), ("index", numbers[0].into()), ("size", numbers[1].into()),
+                ("proof", serde_json::json!([h(4)])), ("root", h(5)),
+            ],
+            "hash_chain" => vec![("start", h(0)), ("count", numbers[2].into()), ("end", h(5))],
+            _ => vec![("n", h(0))],
+        };
+        let mut object = serde_json::Map::new();
+        object.insert("kind".into(), kind.into());
+        for (i, (name, value)) in fields.into_iter().enumerate() {
+            if i != drop_field {
+                object.insert(name.into(), value);
+            }
+        }
+        match input::parse_json(&serde_json::Value::Object(object).to_string()) {
+            Ok(item) => {
+                prop_assert!(item.well_formed().is_ok());
+                prop_assert_eq!(input::parse_json(&input::to_json(&item)), Ok(item));
+            }
+            Err(reason) => prop_assert!(!reason.is_empty()),
+        }
+    }
 }
 
 #[test]
@@ -381,11 +517,99 @@ fn a_verified_batch_stands_where_its_counts_say() {
     assert_eq!(attestation.capacity(), Some(units));
     assert_eq!(batch.capacity(), units);
     // Each verdict is the item's own, whatever its place.
-    let bad: Vec<bool> = batch
-        .order
+    let bad: Vec<bool> = batch.order.iter().map(|&i| made[i].1).collect();
+    let invalid: Vec<bool> = batch
+        .verdicts
         .iter()
-        .map(|&i| made[i].1)
+        .map(|v| *v == Verdict::Invalid)
         .collect();
-    let invalid: Vec<bool> = batch.verdicts.iter().map(|v| *v == Verdict::Invalid).collect();
     assert_eq!(invalid, bad);
+}
+
+/// The CLI as a user runs it, on a file with a line that is not UTF-8 and one that is not an
+/// item: `verify` reads on and writes one verdict per record, `prove N` finds the file's
+/// record N (malformed ones count), and options the demo cannot run with are refused cleanly.
+#[test]
+fn the_cli_reads_past_bad_lines_and_indexes_the_files_records() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_dynamis-verifier");
+    let dir = std::env::temp_dir().join(format!("dynamis-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let made = Generator::new(14, &[Kind::HashChain, Kind::Ecdsa], 0.5).items(0..4, &|| {});
+    let mut text = Vec::new();
+    text.extend(input::to_json(&made[0].0).as_bytes());
+    text.extend(b"\n\xff not utf-8\n{\"kind\":\"rsa\"}\n");
+    for (item, _) in &made[1..] {
+        text.extend(input::to_json(item).as_bytes());
+        text.push(b'\n');
+    }
+    let file = dir.join("items.jsonl");
+    std::fs::write(&file, &text).expect("write");
+    let verdicts = dir.join("verdicts.jsonl");
+    let out = Command::new(bin)
+        .args(["verify", file.to_str().expect("path"), "--verdicts"])
+        .arg(&verdicts)
+        .output()
+        .expect("run verify");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 malformed records skipped"));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&verdicts)
+        .expect("verdicts")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 6);
+    // Records 0, 3, 4, 5 are the generated items, with their labels; 1 and 2 are malformed.
+    let expected = [
+        Some(!made[0].1),
+        None,
+        None,
+        Some(!made[1].1),
+        Some(!made[2].1),
+        Some(!made[3].1),
+    ];
+    for (i, (line, want)) in lines.iter().zip(expected).enumerate() {
+        assert_eq!(line["index"], i, "{line}");
+        match want {
+            Some(valid) => {
+                assert_eq!(line["valid"], valid, "{line}");
+                assert!(line.get("malformed").is_none(), "{line}");
+            }
+            None => {
+                assert_eq!(line["valid"], false, "{line}");
+                assert!(line["malformed"].is_string(), "{line}");
+            }
+        }
+    }
+    // `prove 4` is the file's record 4 (made[2]), whatever its place in the batch.
+    let out = Command::new(bin)
+        .args(["prove", file.to_str().expect("path"), "4"])
+        .output()
+        .expect("run prove");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let proved: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let item = input::parse_json(&proved["item"].to_string()).expect("item");
+    assert_eq!(item, made[2].0);
+    for (index, words) in [("1", "record 1 is malformed"), ("6", "the file has 6 records")] {
+        let out = Command::new(bin)
+            .args(["prove", file.to_str().expect("path"), index])
+            .output()
+            .expect("run prove");
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(words) && !err.contains("panicked"), "{err}");
+    }
+    for args in [["--verifiers", "0"], ["--verifiers", "2"], ["--bad", "1.5"]] {
+        let out = Command::new(bin)
+            .arg("demo")
+            .args(args)
+            .arg("--dir")
+            .arg(dir.join("demo"))
+            .output()
+            .expect("run demo");
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(args[0]) && !err.contains("panicked"), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).expect("clean");
 }
