@@ -101,6 +101,14 @@ fn error_of(body: &str) -> String {
         .unwrap_or_else(|_| body.to_string())
 }
 
+/// The value of the metric `name` (a counter, no labels) in a Prometheus exposition.
+fn metric(exposition: &str, name: &str) -> Option<u64> {
+    exposition.lines().find_map(|line| {
+        let (key, value) = line.split_once(' ')?;
+        (key == name).then(|| value.trim().parse().ok()).flatten()
+    })
+}
+
 async fn metrics(http: &reqwest::Client, url: &str) -> String {
     let r = http
         .get(format!("{url}/metrics"))
@@ -188,12 +196,15 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
             "application/json",
             vec![b' '; 65 * 1024],
             413,
-            "",
+            "length limit exceeded",
         ),
     ];
+    // Every 4xx answer below is one refusal the metrics must count.
+    let mut refusals = 0u64;
     for (class, content_type, body, status, words) in cases {
         let (got, text) = post(&http, format!("{url}/items"), content_type, body).await;
         assert_eq!(got, status, "{class}: {text}");
+        refusals += 1;
         assert!(
             error_of(&text).contains(words),
             "{class}: reason {text:?} lacks {words:?}"
@@ -211,6 +222,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     )
     .await;
     assert_eq!(got, 400, "{text}");
+    refusals += 1;
     assert!(error_of(&text).contains("line 4"), "{text}");
     // Too many items in one bulk.
     let many: String = (0..51)
@@ -224,6 +236,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     )
     .await;
     assert_eq!(got, 413, "{text}");
+    refusals += 1;
     // A truncated SCALE body.
     let mut scale_body = SCALE_MAGIC.to_vec();
     scale_body.extend(scale::Compact(500u32).encode());
@@ -236,6 +249,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     )
     .await;
     assert_eq!(got, 400, "{text}");
+    refusals += 1;
     assert!(error_of(&text).contains("truncated"), "{text}");
     // Empty bulk.
     let (got, _) = post(
@@ -246,6 +260,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     )
     .await;
     assert_eq!(got, 400);
+    refusals += 1;
     // Bad digests.
     let r = http
         .get(format!("{url}/items/0xzz"))
@@ -253,12 +268,20 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
         .await
         .expect("get");
     assert_eq!(r.status().as_u16(), 400);
+    refusals += 1;
     let r = http
         .get(format!("{url}/items/0x{}", "00".repeat(32)))
         .send()
         .await
         .expect("get");
     assert_eq!(r.status().as_u16(), 404);
+    refusals += 1;
+    // A route that does not exist: the service's JSON 404.
+    let r = http.get(format!("{url}/admin")).send().await.expect("get");
+    assert_eq!(r.status().as_u16(), 404);
+    let text = r.text().await.unwrap_or_default();
+    assert_eq!(error_of(&text), "no such route", "{text}");
+    refusals += 1;
 
     // Nothing of the above was stored, not even the good lines of the refused bulk.
     let s = stats(&http, url).await;
@@ -271,10 +294,23 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
             .await
             .expect("get");
         assert_eq!(r.status().as_u16(), 404);
+        refusals += 1;
     }
+    // Malformed JSON to the co-signing route is axum's rejection, answered and counted as ours.
+    let (got, text) = post(
+        &http,
+        format!("{url}/cosign"),
+        "application/json",
+        "{\"epoch\":",
+    )
+    .await;
+    assert_eq!(got, 400, "{text}");
+    assert!(serde_json::from_str::<ApiError>(&text).is_ok(), "{text}");
+    refusals += 1;
     let metrics = metrics(&http, url).await;
-    assert!(
-        metrics.contains("dynamis_verifier_requests_refused_total 1"),
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_requests_refused_total"),
+        Some(refusals),
         "{metrics}"
     );
 
@@ -483,10 +519,8 @@ async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
     assert_eq!(s.accepted(), accepted, "{s:?}");
     assert!(s.verified > 0, "{s:?}");
     let metrics = metrics(&http, &urls[0]).await;
-    assert!(
-        !metrics.contains("dynamis_verifier_chain_errors_total 0\n"),
-        "{metrics}"
-    );
+    let errors = metric(&metrics, "dynamis_verifier_chain_errors_total");
+    assert!(errors.is_some_and(|n| n > 0), "{metrics}");
     // The chain comes up at that address.
     let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
     let server = tokio::spawn(dynamis_deploy::gateway::serve(
@@ -621,8 +655,9 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     roots.sort_unstable();
     assert_eq!(on_chain, roots, "each batch attested exactly once");
     let metrics = metrics(&http, &urls[0]).await;
-    assert!(
-        metrics.contains("dynamis_verifier_attestations_resent_total 1\n"),
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_attestations_resent_total"),
+        Some(1),
         "{metrics}"
     );
     running.stop();
@@ -698,7 +733,11 @@ async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
             assert!(record.requests.is_empty());
             break;
         }
-        assert_ne!(record.status, Status::Rejected, "the request went unanswered");
+        assert_ne!(
+            record.status,
+            Status::Rejected,
+            "the request went unanswered"
+        );
         assert!(Instant::now() < deadline, "not final: {record:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -711,6 +750,10 @@ async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
         .query(bob.token, calls::token::TOTAL_SUPPLY, ())
         .await
         .expect("supply");
-    assert_eq!(after, before - deposit, "the answered request's deposit burned");
+    assert_eq!(
+        after,
+        before - deposit,
+        "the answered request's deposit burned"
+    );
     stop(launched, running);
 }

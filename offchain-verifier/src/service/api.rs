@@ -20,7 +20,10 @@ use crate::{
 };
 use axum::{
     body::Bytes,
-    extract::{DefaultBodyLimit, Path, State},
+    extract::{
+        rejection::{BytesRejection, JsonRejection, PathRejection},
+        DefaultBodyLimit, Path, State,
+    },
     http::{header::CONTENT_TYPE, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -42,6 +45,17 @@ fn refuse(s: &Service, status: StatusCode, error: impl ToString) -> Response {
         inc(&s.metrics.c.requests_refused_total, 1);
     }
     dynamis_deploy::gateway::refusal(status, error)
+}
+
+/// An extractor's value, or axum's own refusal (a body over the limit, JSON that does not
+/// parse, a bad path) returned as the service's JSON error and counted like every other.
+macro_rules! extracted {
+    ($s:expr, $x:expr) => {
+        match $x {
+            Ok(value) => value,
+            Err(rejection) => return refuse(&$s, rejection.status(), rejection.body_text()),
+        }
+    };
 }
 
 fn internal(s: &Service, e: impl std::fmt::Display) -> Response {
@@ -96,7 +110,8 @@ async fn store_items(
 }
 
 /// `POST /items`: one item as a JSON object.
-async fn post_item(State(s): Shared, body: Bytes) -> Response {
+async fn post_item(State(s): Shared, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = extracted!(s, body);
     let Ok(text) = std::str::from_utf8(&body) else {
         return refuse(&s, StatusCode::BAD_REQUEST, "body is not UTF-8 JSON");
     };
@@ -137,7 +152,12 @@ fn describe(errors: &[RecordError]) -> String {
 
 /// `POST /items/bulk`: JSON lines, or a SCALE item file with `Content-Type:
 /// application/octet-stream`. All or nothing.
-async fn post_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+async fn post_bulk(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = extracted!(s, body);
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -200,7 +220,8 @@ fn parse_digest(s: &Service, text: &str) -> Result<[u8; 32], Response> {
 }
 
 /// `GET /items/{digest}`.
-async fn get_item(State(s): Shared, Path(digest): Path<String>) -> Response {
+async fn get_item(State(s): Shared, digest: Result<Path<String>, PathRejection>) -> Response {
+    let Path(digest) = extracted!(s, digest);
     let digest = match parse_digest(&s, &digest) {
         Ok(d) => d,
         Err(r) => return r,
@@ -269,7 +290,8 @@ async fn get_item(State(s): Shared, Path(digest): Path<String>) -> Response {
 }
 
 /// `GET /batches/{root}`: the items and verdicts behind one of this verifier's roots.
-async fn get_batch(State(s): Shared, Path(root): Path<String>) -> Response {
+async fn get_batch(State(s): Shared, root: Result<Path<String>, PathRejection>) -> Response {
+    let Path(root) = extracted!(s, root);
     let root = match parse_digest(&s, &root) {
         Ok(d) => d,
         Err(r) => return r,
@@ -302,7 +324,11 @@ async fn get_batch(State(s): Shared, Path(root): Path<String>) -> Response {
 
 /// `POST /cosign`: re-verifies a leader's batch and signs its attestation only if this
 /// verifier derives the very same one.
-async fn post_cosign(State(s): Shared, Json(request): Json<CosignRequest>) -> Response {
+async fn post_cosign(
+    State(s): Shared,
+    request: Result<Json<CosignRequest>, JsonRejection>,
+) -> Response {
+    let Json(request) = extracted!(s, request);
     let regime = match super::parse_regime(&request.regime) {
         Ok(r) => r,
         Err(e) => return refuse(&s, StatusCode::BAD_REQUEST, e),
@@ -366,7 +392,11 @@ pub struct AuditRequest {
 }
 
 /// `POST /audit`: checks every item of a batch against an attestation; challenges fraud.
-async fn post_audit(State(s): Shared, Json(request): Json<AuditRequest>) -> Response {
+async fn post_audit(
+    State(s): Shared,
+    request: Result<Json<AuditRequest>, JsonRejection>,
+) -> Response {
+    let Json(request) = extracted!(s, request);
     match audit(&s, request.attestation, request.data, None).await {
         Ok(report) => Json(report).into_response(),
         Err(e @ (AuditError::BadData(_) | AuditError::WrongRoot)) => {
@@ -422,6 +452,11 @@ async fn metrics(State(s): Shared) -> Response {
         .into_response()
 }
 
+/// Any other path: the service's JSON 404, counted.
+async fn no_route(State(s): Shared) -> Response {
+    refuse(&s, StatusCode::NOT_FOUND, "no such route")
+}
+
 pub fn router(s: Arc<Service>) -> Router {
     let limit = s.config.api.max_body_bytes;
     Router::new()
@@ -434,6 +469,7 @@ pub fn router(s: Arc<Service>) -> Router {
         .route("/health", get(health))
         .route("/stats", get(stats))
         .route("/metrics", get(metrics))
+        .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(s)
 }
