@@ -11,7 +11,7 @@ use crate::{
     tx::{Receipt, SignedTx},
 };
 use axum::{
-    extract::{Path, State},
+    extract::{ConnectInfo, Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -113,7 +113,14 @@ async fn query(State(node): State<SandboxNode>, Json(q): Json<Query>) -> Respons
     }
 }
 
-async fn submit(State(node): State<SandboxNode>, Json(tx): Json<SignedTx>) -> Response {
+async fn submit(
+    State(node): State<SandboxNode>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(tx): Json<SignedTx>,
+) -> Response {
+    if let Err(r) = local_only(&peer) {
+        return r;
+    }
     match on_chain(&node, move |l| l.apply(tx)).await {
         Ok(Ok(receipt)) => Json(receipt).into_response(),
         Ok(Err(e @ TxError::BadSignature)) => refusal(StatusCode::BAD_REQUEST, e),
@@ -134,7 +141,14 @@ async fn receipt(State(node): State<SandboxNode>, Path(hash): Path<String>) -> R
     }
 }
 
-async fn advance(State(node): State<SandboxNode>, Json(a): Json<Advance>) -> Response {
+async fn advance(
+    State(node): State<SandboxNode>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(a): Json<Advance>,
+) -> Response {
+    if let Err(r) = local_only(&peer) {
+        return r;
+    }
     match on_chain(&node, move |l| {
         l.chain.advance(a.blocks);
         l.chain.block()
@@ -162,9 +176,47 @@ pub fn router(node: SandboxNode) -> Router {
         .with_state(node)
 }
 
-/// Serves the gateway on `listener` until the process ends.
+/// Serves the gateway on `listener` until the process ends. `/tx` and `/advance` (sending and
+/// moving time on a dev chain) answer only callers on loopback, wherever the gateway listens.
 pub async fn serve(node: SandboxNode, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(node)).await
+    let app = router(node).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).await
+}
+
+/// Refuses a caller that is not on this machine.
+fn local_only(peer: &std::net::SocketAddr) -> Result<(), Response> {
+    if peer.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err(refusal(
+            StatusCode::FORBIDDEN,
+            format!(
+                "{} is not on loopback: this route answers only local callers",
+                peer.ip()
+            ),
+        ))
+    }
+}
+
+/// `--listen` for a dev chain: a loopback address, unless `allow_remote` says otherwise
+/// (its `/info`, `/nonce` and `/query` then face the network; `/tx` and `/advance` still answer
+/// loopback only).
+pub fn check_listen(listen: &str, allow_remote: bool) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<std::net::SocketAddr> = listen
+        .to_socket_addrs()
+        .map_err(|e| format!("--listen {listen}: {e}"))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(format!("--listen {listen}: no address"));
+    }
+    match addrs.iter().find(|a| !a.ip().is_loopback()) {
+        Some(a) if !allow_remote => Err(format!(
+            "--listen {listen} ({}) is not a loopback address: the sandbox is a dev chain; pass --allow-remote to serve it to the network",
+            a.ip()
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Why a gateway request did not give an answer.
@@ -290,5 +342,23 @@ impl Client {
             .send()
             .await;
         Ok(Self::found(Self::answer::<Info>(sent).await?, "advance")?.block)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dev_chain_listens_on_loopback_unless_told_and_moves_only_for_local_callers() {
+        assert_eq!(check_listen("127.0.0.1:0", false), Ok(()));
+        assert_eq!(check_listen("[::1]:0", false), Ok(()));
+        let refused = check_listen("0.0.0.0:9944", false).unwrap_err();
+        assert!(refused.contains("--allow-remote"), "{refused}");
+        assert_eq!(check_listen("0.0.0.0:9944", true), Ok(()));
+        assert!(check_listen("not an address", true).is_err());
+        assert!(local_only(&"127.0.0.1:5000".parse().expect("addr")).is_ok());
+        let remote = local_only(&"192.0.2.7:5000".parse().expect("addr")).unwrap_err();
+        assert_eq!(remote.status(), StatusCode::FORBIDDEN);
     }
 }

@@ -60,6 +60,10 @@ enum Command {
         /// Address the gateway listens on.
         #[arg(long, default_value = "127.0.0.1:9944")]
         listen: String,
+        /// Allow a `--listen` address other than loopback (the dev chain's reads then face
+        /// the network; sending and moving time still answer loopback callers only).
+        #[arg(long)]
+        allow_remote: bool,
         /// Milliseconds per block (0: blocks move only through POST /advance).
         #[arg(long, default_value_t = 1000)]
         block_ms: u64,
@@ -103,8 +107,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Sandbox {
             common,
             listen,
+            allow_remote,
             block_ms,
         } => {
+            dynamis_deploy::gateway::check_listen(&listen, allow_remote)
+                .map_err(anyhow::Error::msg)?;
             let admin = signer(&common.suri).map_err(anyhow::Error::msg)?;
             let plan = plan_of(&common, &admin);
             let launched = launch_sandbox(&listen, Duration::from_millis(block_ms), &admin, &plan)
