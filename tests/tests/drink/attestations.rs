@@ -425,6 +425,49 @@ fn fraud_proofs(seen: &mut Seen) {
     );
 }
 
+/// The off-chain verifier's verdicts on the kinds the chain can check are the compiled
+/// contract's: every item `Batch::verify` marks valid or invalid stands against a challenge of
+/// an honest attestation, and every item it marks invalid, attested alone as valid, is proven
+/// false on-chain.
+#[test]
+fn the_verifiers_verdicts_on_hash_checkable_items_are_the_chains() {
+    let (mut s, v) = setup();
+    let challenger = who::user(7);
+    let made = Generator::new(21, &[Kind::Ecdsa, Kind::Inclusion, Kind::HashChain], 0.3)
+        .items(0..30, &|| {});
+    let batch = Batch::verify(made.into_iter().map(|(i, _)| i).collect());
+    let (id, _) = attested(&mut s, &batch, &[&v[0], &v[1]]);
+    let mut invalid = Vec::new();
+    for index in 0..batch.len() {
+        let item = batch.items[index as usize].clone();
+        let proof = batch.proof(index).expect("proof");
+        assert_eq!(
+            s.challenge(challenger, id, &item, index, &proof.path).value,
+            Err(AttestationError::NoFraud),
+            "item {index}, {:?}",
+            batch.verdicts[index as usize]
+        );
+        if batch.verdicts[index as usize] == Verdict::Invalid {
+            invalid.push(item);
+        }
+    }
+    assert!(invalid.len() >= 5, "{} invalid", invalid.len());
+    assert_eq!(s.attestation(id).expect("record").status, Status::Pending);
+    for item in invalid {
+        let lie = Batch::with_verdicts(vec![item.clone()], vec![Verdict::Valid]);
+        let (lie_id, _) = attested(&mut s, &lie, &[&v[0], &v[1]]);
+        let proof = lie.proof(0).expect("proof");
+        let called = done(s.challenge(challenger, lie_id, &item, 0, &proof.path));
+        let fraud: FraudProven = only(&called.events);
+        assert_eq!((fraud.id, fraud.index), (lie_id, 0));
+        assert_eq!(
+            s.attestation(lie_id).expect("record").status,
+            Status::Rejected
+        );
+        s.top_up(&v[..2]);
+    }
+}
+
 #[test]
 fn a_false_hash_checkable_item_marked_valid_is_proven_and_every_co_signer_slashed() {
     fraud_proofs(&mut Seen::new());
