@@ -143,12 +143,16 @@ pub async fn run(bin: &Path, dir: PathBuf, kills: u32, seed: u64) -> anyhow::Res
         );
         running.push(service::start(config, listener).await?);
     }
-    let config = demo::verifier_config(
+    let mut config = demo::verifier_config(
         &opts,
         1,
         urls[0].trim_start_matches("http://").to_string(),
         demo::peers_of(&urls, 1),
     );
+    // The process reads its keys as an operator's would: from a keystore file (mode 0600).
+    let keystore = dir.join("verifier-1.keys");
+    config.keys.take().context("verifier 1's keys")?.save(&keystore)?;
+    config.keystore = Some(keystore);
     let config_path = dir.join("verifier-1.toml");
     std::fs::write(&config_path, config.to_toml())?;
     let log = dir.join("verifier-1.log");

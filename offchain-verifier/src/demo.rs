@@ -12,7 +12,7 @@ use crate::{
         chain::{outcome, AttestationError, Chain, Status},
         store::Stats,
         watch::{AuditReport, BatchData},
-        Config, Running,
+        Config, Keys, Running,
     },
     verify::verify_all,
     Batch, Kind, Verdict,
@@ -94,8 +94,7 @@ pub fn verifier_config(opts: &Options, i: u8, listen: String, peers: Vec<String>
         listen,
         store: opts.dir.join(format!("verifier-{i}.redb")),
         manifest: opts.dir.join("deployment.json"),
-        account_suri: verifier_suri(i),
-        key_suri: verifier_suri(i),
+        keys: Some(Keys::same(&verifier_suri(i))),
         peers,
         bond_dyn: opts.bond_dyn,
         ..Config::default()

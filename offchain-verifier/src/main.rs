@@ -80,6 +80,12 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Write a keystore file of fresh keys (mode 0600) and print their public halves.
+    Keystore {
+        /// The file to create (an existing one is kept, not overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Generate a test set.
     Gen {
         /// Output file.
@@ -293,6 +299,25 @@ fn main() -> Result<()> {
                 "{{\"item\":{item},\"proof\":{}}}",
                 serde_json::to_string(&proof)?
             );
+        }
+        Command::Keystore { out } => {
+            use sp_core::Pair;
+            let keys = service::Keys::generate();
+            let account = dynamis_deploy::tx::signer(keys.account_suri.expose())
+                .map_err(anyhow::Error::msg)?;
+            let key = sp_core::ecdsa::Pair::from_string(keys.key_suri.expose(), None)
+                .map_err(|e| anyhow::anyhow!("key: {e:?}"))?;
+            keys.save(&out)?;
+            println!("keystore {} written (mode 0600)", out.display());
+            println!(
+                "account      0x{}  (sr25519: fund it with DYN to bond, and with native tokens on a node)",
+                hex::encode(account.public().0)
+            );
+            println!(
+                "co-signing   0x{}  (secp256k1: the service registers it itself)",
+                hex::encode(key.public().0)
+            );
+            println!("serve with: keystore = \"{}\" in the configuration", out.display());
         }
         Command::Gen {
             out,

@@ -574,9 +574,10 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
 
     // The state a crash leaves: two batches, each with its submit transaction stored.
     let manifest = dynamis_deploy::Manifest::load(&config.manifest).expect("manifest");
-    let account = dynamis_deploy::tx::signer(&config.account_suri).expect("key");
+    let keys = config.keys().expect("keys");
+    let account = dynamis_deploy::tx::signer(keys.account_suri.expose()).expect("key");
     let chain = Chain::new(&manifest, &launched.url, account).expect("chain");
-    let key = sp_core::ecdsa::Pair::from_string(&config.key_suri, None).expect("key");
+    let key = sp_core::ecdsa::Pair::from_string(keys.key_suri.expose(), None).expect("key");
     let store = Store::open(&config.store).expect("store");
     let gen = Generator::new(23, &[Kind::HashChain], 0.0);
     let mut roots = Vec::new();

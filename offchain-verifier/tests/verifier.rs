@@ -613,3 +613,83 @@ fn the_cli_reads_past_bad_lines_and_indexes_the_files_records() {
     }
     std::fs::remove_dir_all(&dir).expect("clean");
 }
+
+/// The service's keys come from a keystore file that only its owner can read, or from the
+/// environment; there is no default key, and no secret appears in the printed configuration,
+/// in `Debug`, or in an error about a broken keystore.
+#[test]
+fn keys_come_from_a_private_keystore_or_the_environment_and_are_never_printed() {
+    use dynamis_verifier::service::{config, Config, Keys};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("dynamis-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::env::remove_var(config::ACCOUNT_ENV);
+    std::env::remove_var(config::KEY_ENV);
+    // No key configured: refused, pointing at the keystore.
+    let none = Config::default().keys().unwrap_err().to_string();
+    assert!(none.contains("keystore new"), "{none}");
+
+    let keys = Keys::generate();
+    let phrase = keys.account_suri.expose().to_string();
+    assert_eq!(phrase.split(' ').count(), 12);
+    let path = dir.join("v.keys");
+    keys.save(&path).expect("save");
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // An existing keystore is never overwritten.
+    assert!(Keys::generate().save(&path).is_err());
+    let config = Config {
+        keystore: Some(path.clone()),
+        ..Config::default()
+    };
+    assert_eq!(config.keys().expect("keys"), keys);
+    let printed = config.to_toml();
+    assert!(printed.contains("keystore = ") && !printed.contains(&phrase), "{printed}");
+    let with_keys = Config {
+        keys: Some(keys.clone()),
+        ..Config::default()
+    };
+    assert!(!with_keys.to_toml().contains(&phrase));
+    assert!(!format!("{with_keys:?}").contains(&phrase));
+
+    // Readable by others: refused, without the secret.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let open = config.keys().unwrap_err().to_string();
+    assert!(open.contains("chmod 600") && !open.contains(&phrase), "{open}");
+    // Not a keystore (an unknown field beside a secret): refused, without the secret.
+    let broken = dir.join("broken.keys");
+    std::fs::write(&broken, format!("account_suri = \"{phrase}\"\nkey = \"{phrase}\"\n")).expect("write");
+    std::fs::set_permissions(&broken, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let bad = Keys::load(&broken).unwrap_err().to_string();
+    assert!(bad.contains("not a keystore") && !bad.contains(&phrase), "{bad}");
+    // A keystore in the configuration file itself is refused: secrets have no field there.
+    let inline = format!("account_suri = \"{phrase}\"\n");
+    let config_file = dir.join("inline.toml");
+    std::fs::write(&config_file, inline).expect("write");
+    let inline = Config::load(&config_file).unwrap_err().to_string();
+    assert!(inline.contains("unknown field `account_suri`") && !inline.contains(&phrase), "{inline}");
+
+    // The environment takes precedence; one variable alone is an error.
+    std::env::set_var(config::ACCOUNT_ENV, "//EnvAccount");
+    let half = config.keys().unwrap_err().to_string();
+    assert!(half.contains(config::KEY_ENV), "{half}");
+    std::env::set_var(config::KEY_ENV, "//EnvKey");
+    let from_env = config.keys().expect("keys");
+    assert_eq!(from_env.key_suri.expose(), "//EnvKey");
+    std::env::remove_var(config::ACCOUNT_ENV);
+    std::env::remove_var(config::KEY_ENV);
+
+    // The CLI writes a keystore and prints only public keys.
+    let out_path = dir.join("cli.keys");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dynamis-verifier"))
+        .args(["keystore", "--out"])
+        .arg(&out_path)
+        .output()
+        .expect("run keystore");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = Keys::load(&out_path).expect("written keystore");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("account      0x"), "{stdout}");
+    assert!(!stdout.contains(written.account_suri.expose()) && !stdout.contains(written.key_suri.expose()));
+    std::fs::remove_dir_all(&dir).expect("clean");
+}

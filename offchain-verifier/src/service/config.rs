@@ -1,7 +1,118 @@
 //! The service's configuration: a TOML file, every field defaulted, some overridable by flags.
 
+use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// Environment variables that carry the keys (both or neither).
+pub const ACCOUNT_ENV: &str = "DYNAMIS_ACCOUNT_SURI";
+pub const KEY_ENV: &str = "DYNAMIS_KEY_SURI";
+
+/// A secret URI (a phrase or a dev path, with derivations). Never printed: `Debug` shows only
+/// that it is there.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(uri: impl Into<String>) -> Self {
+        Self(uri.into())
+    }
+
+    /// The secret itself, for the key derivation only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The service's two secret keys: the sr25519 account that signs its transactions and the
+/// secp256k1 key it co-signs attestations with (registered in the attestations contract).
+/// As a keystore file: TOML with `account_suri` and `key_suri`, mode 0600.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Keys {
+    pub account_suri: Secret,
+    pub key_suri: Secret,
+}
+
+impl Keys {
+    /// Both keys from one secret URI (the demo's and the tests' dev keys).
+    pub fn same(uri: &str) -> Self {
+        Self {
+            account_suri: Secret::new(uri),
+            key_suri: Secret::new(uri),
+        }
+    }
+
+    /// Fresh keys from new 12-word phrases.
+    pub fn generate() -> Self {
+        use sp_core::Pair;
+        let (_, account, _) = sp_core::sr25519::Pair::generate_with_phrase(None);
+        let (_, key, _) = sp_core::ecdsa::Pair::generate_with_phrase(None);
+        Self {
+            account_suri: Secret::new(account),
+            key_suri: Secret::new(key),
+        }
+    }
+
+    /// Reads a keystore file, refusing one that others than its owner may read or write.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("keystore {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                bail!(
+                    "keystore {}: mode {mode:o} lets others read it; `chmod 600` it (and consider the keys exposed)",
+                    path.display()
+                );
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = meta;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("keystore {}", path.display()))?;
+        // toml's own error quotes the offending line, which may hold a secret: not shown.
+        toml::from_str(&text).map_err(|_| {
+            anyhow::anyhow!(
+                "keystore {}: not a keystore (TOML with the strings account_suri and key_suri, nothing else)",
+                path.display()
+            )
+        })
+    }
+
+    /// Writes a new keystore file, readable by its owner only; an existing file is kept.
+    pub fn save(&self, path: &Path) -> anyhow::Result<()> {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(path)
+            .with_context(|| format!("creating keystore {}", path.display()))?;
+        let quoted = |s: &Secret| toml::Value::String(s.expose().to_string()).to_string();
+        let text = format!(
+            "# dynamis-verifier keystore: keep it private (mode 0600)\naccount_suri = {}\nkey_suri = {}\n",
+            quoted(&self.account_suri),
+            quoted(&self.key_suri)
+        );
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -14,10 +125,13 @@ pub struct Config {
     pub manifest: PathBuf,
     /// Overrides the chain URL of the manifest: `http://…` a sandbox gateway, `ws://…` a node.
     pub chain_url: Option<String>,
-    /// Secret URI of the account that signs transactions (sr25519).
-    pub account_suri: String,
-    /// Secret URI of the co-signing key registered in the attestations contract (secp256k1).
-    pub key_suri: String,
+    /// The keystore file holding the two secret keys (see [`Keys`]); the environment's
+    /// `DYNAMIS_ACCOUNT_SURI` and `DYNAMIS_KEY_SURI` take precedence over it. No secret is
+    /// ever read from or written to this configuration, and there is no default key.
+    pub keystore: Option<PathBuf>,
+    /// Keys handed over in-process (the demo and the tests): never in the TOML.
+    #[serde(skip)]
+    pub keys: Option<Keys>,
     /// Regime the batches are attested in: ephemeral, session, anchored or permanent.
     pub regime: String,
     /// Base URLs of the peer verifiers asked to co-sign.
@@ -73,8 +187,8 @@ impl Default for Config {
             store: PathBuf::from("verifier.redb"),
             manifest: PathBuf::from("deployment.json"),
             chain_url: None,
-            account_suri: "//Verifier1".into(),
-            key_suri: "//Verifier1".into(),
+            keystore: None,
+            keys: None,
             regime: "session".into(),
             peers: Vec::new(),
             bond_dyn: 1_000,
@@ -126,10 +240,48 @@ impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))
+        // The message and its line, not toml's quote of the line (which could hold a secret
+        // put there by mistake).
+        toml::from_str(&text).map_err(|e: toml::de::Error| {
+            let line = e.span().map(|span| {
+                text.get(..span.start)
+                    .map_or(0, |before| before.matches('\n').count())
+                    + 1
+            });
+            match line {
+                Some(line) => {
+                    anyhow::anyhow!("config {} line {line}: {}", path.display(), e.message())
+                }
+                None => anyhow::anyhow!("config {}: {}", path.display(), e.message()),
+            }
+        })
     }
 
+    /// The configuration as TOML: never a secret (the keys are not part of it).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The keys: in-process ones, else the environment's, else the keystore file's.
+    pub fn keys(&self) -> anyhow::Result<Keys> {
+        if let Some(keys) = &self.keys {
+            return Ok(keys.clone());
+        }
+        match (std::env::var(ACCOUNT_ENV), std::env::var(KEY_ENV)) {
+            (Ok(account), Ok(key)) => {
+                return Ok(Keys {
+                    account_suri: Secret::new(account),
+                    key_suri: Secret::new(key),
+                })
+            }
+            (Err(_), Err(_)) => {}
+            _ => bail!("{ACCOUNT_ENV} and {KEY_ENV} go together: one of them is not set"),
+        }
+        match &self.keystore {
+            Some(path) => Keys::load(path),
+            None => bail!(
+                "no keys: set keystore = \"FILE\" in the configuration (`dynamis-verifier keystore new --out FILE` writes one), or {ACCOUNT_ENV} and {KEY_ENV}"
+            ),
+        }
     }
 }

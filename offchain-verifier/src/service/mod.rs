@@ -11,7 +11,7 @@ pub mod pipeline;
 pub mod store;
 pub mod watch;
 
-pub use config::Config;
+pub use config::{Config, Keys, Secret};
 
 use dynamis_deploy::{tx::signer, Manifest};
 use sp_core::{ecdsa, Pair};
@@ -86,8 +86,10 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         (Some(url), _) | (None, Some(url)) => url.clone(),
         (None, None) => anyhow::bail!("no chain URL in the manifest or the configuration"),
     };
-    let account = signer(&config.account_suri).map_err(anyhow::Error::msg)?;
-    let key = ecdsa::Pair::from_string(&config.key_suri, None)
+    let keys = config.keys()?;
+    let account = signer(keys.account_suri.expose())
+        .map_err(|e| anyhow::anyhow!("account_suri: {e}"))?;
+    let key = ecdsa::Pair::from_string(keys.key_suri.expose(), None)
         .map_err(|e| anyhow::anyhow!("key_suri: {e:?}"))?;
     let regime = parse_regime(&config.regime).map_err(anyhow::Error::msg)?;
     let store = {
