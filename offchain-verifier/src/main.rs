@@ -80,6 +80,13 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Ask a running service to put the items of its failed batches back in the queue (the
+    /// operator's route: DYNAMIS_API_TOKEN is sent as its token when set).
+    Requeue {
+        /// The service's base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8101")]
+        service: String,
+    },
     /// Write a keystore file of fresh keys (mode 0600) and print their public halves.
     Keystore {
         /// The file to create (an existing one is kept, not overwritten).
@@ -300,6 +307,31 @@ fn main() -> Result<()> {
                 serde_json::to_string(&proof)?
             );
         }
+        Command::Requeue { service } => {
+            runtime()?.block_on(async move {
+                let url = format!("{}/admin/requeue", service.trim_end_matches('/'));
+                let mut request = reqwest::Client::new().post(&url);
+                if let Ok(token) = std::env::var(service::config::TOKEN_ENV) {
+                    request = request.bearer_auth(token);
+                }
+                let response = request
+                    .send()
+                    .await
+                    .with_context(|| format!("POST {url}"))?;
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                if !status.is_success() {
+                    bail!("{url}: {status}: {text}");
+                }
+                let done: service::api::Requeued = serde_json::from_str(&text)
+                    .with_context(|| format!("{url} answered {text:?}"))?;
+                println!(
+                    "{} failed batch(es), {} item(s) back in the queue",
+                    done.batches, done.items
+                );
+                anyhow::Ok(())
+            })?;
+        }
         Command::Keystore { out } => {
             use sp_core::Pair;
             let keys = service::Keys::generate();
@@ -317,7 +349,11 @@ fn main() -> Result<()> {
                 "co-signing   0x{}  (secp256k1: the service registers it itself)",
                 hex::encode(key.public().0)
             );
-            println!("serve with: keystore = \"{}\" in the configuration", out.display());
+            println!("api token    in the keystore (api_token): clients of the intake and audit routes send Authorization: Bearer <token>");
+            println!(
+                "serve with: keystore = \"{}\" in the configuration",
+                out.display()
+            );
         }
         Command::Gen {
             out,

@@ -95,6 +95,48 @@ async fn post(
     (r.status().as_u16(), r.text().await.unwrap_or_default())
 }
 
+/// The `x-dynamis-peer` header of a request signed with demo verifier `i`'s co-signing key.
+fn signed_by(i: u8, contract: &[u8; 32], method: &str, path: &str, body: &[u8]) -> String {
+    let key = sp_core::ecdsa::Pair::from_string(&demo::verifier_suri(i), None).expect("key");
+    service::auth::sign_request(&key, contract, method, path, body)
+}
+
+/// Batches whatever `store`'s queue holds (up to `max`) as the batcher would, by hand, in
+/// state `Verified`: the batch and its id.
+fn batch_the_queue(store: &service::store::Store, max: usize) -> (dynamis_verifier::Batch, u64) {
+    use service::store::{BatchItems, BatchRow, BatchState};
+    let peeked = store.peek_queue(max, usize::MAX).expect("queue");
+    let seqs: Vec<u64> = peeked.items.iter().map(|e| e.0).collect();
+    let items: Vec<Item> = peeked
+        .items
+        .iter()
+        .map(|(_, _, row)| scale::Decode::decode(&mut &row.item[..]).expect("item"))
+        .collect();
+    let n = items.len();
+    let batch = dynamis_verifier::Batch::verify(items);
+    let row = BatchRow {
+        root: batch.root(),
+        items: batch.len(),
+        valid: batch.valid_per_kind(),
+        regime: dynamis_proofs::Regime::Session,
+        created_ms: 0,
+        state: BatchState::Verified,
+    };
+    let batch_items = BatchItems {
+        valid: batch
+            .verdicts
+            .iter()
+            .map(|v| *v == Verdict::Valid)
+            .collect(),
+        digests: batch.digests.clone(),
+        received_ms: vec![0; n],
+    };
+    let id = store
+        .commit_batch(&seqs, &row, &batch_items)
+        .expect("batch");
+    (batch, id)
+}
+
 fn error_of(body: &str) -> String {
     serde_json::from_str::<ApiError>(body)
         .map(|e| e.error)
@@ -141,6 +183,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     let (launched, running, urls) = cluster(&opts, 1, |c| {
         c.api.max_body_bytes = 64 * 1024;
         c.api.max_bulk_items = 50;
+        c.batch.max_bytes = 32 * 1024;
     })
     .await;
     let http = reqwest::Client::new();
@@ -296,16 +339,38 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
         assert_eq!(r.status().as_u16(), 404);
         refusals += 1;
     }
-    // Malformed JSON to the co-signing route is axum's rejection, answered and counted as ours.
+    // Malformed JSON to the audit route is axum's rejection, answered and counted as ours;
+    // bytes that are no co-signing request are refused by the route itself.
     let (got, text) = post(
         &http,
-        format!("{url}/cosign"),
+        format!("{url}/audit"),
         "application/json",
-        "{\"epoch\":",
+        "{\"attestation\":",
     )
     .await;
     assert_eq!(got, 400, "{text}");
     assert!(serde_json::from_str::<ApiError>(&text).is_ok(), "{text}");
+    refusals += 1;
+    let contract = running[0].service.chain.attestations;
+    let garbage = vec![0xffu8; 16];
+    let r = http
+        .post(format!("{url}/cosign"))
+        .header("content-type", "application/octet-stream")
+        .header(
+            service::auth::PEER_HEADER,
+            signed_by(1, &contract, "POST", "/cosign", &garbage),
+        )
+        .body(garbage)
+        .send()
+        .await
+        .expect("cosign");
+    let got = r.status().as_u16();
+    let text = r.text().await.unwrap_or_default();
+    assert_eq!(got, 400, "{text}");
+    assert!(
+        error_of(&text).contains("not a SCALE co-signing request"),
+        "{text}"
+    );
     refusals += 1;
     let metrics = metrics(&http, url).await;
     assert_eq!(
@@ -424,50 +489,48 @@ async fn a_peer_refuses_to_cosign_what_it_does_not_rederive() {
     let items: Vec<Item> = (0..8).map(|n| gen.item(n).0).collect();
     let batch = dynamis_verifier::Batch::verify(items);
     let honest = CosignRequest {
-        epoch: 0,
-        regime: "session".into(),
-        root: batch.root(),
-        items: batch.len(),
-        valid: batch.valid_per_kind(),
-        encoded: batch
-            .items
-            .iter()
-            .map(|i| hex::encode(i.encode()))
-            .collect(),
+        attestation: batch.attestation(0, dynamis_proofs::Regime::Session),
+        items: batch.items.iter().map(|i| i.encode()).collect(),
     };
-    let r = http
-        .post(format!("{}/cosign", urls[0]))
-        .json(&honest)
-        .send()
-        .await
-        .expect("cosign");
+    let contract = running[0].service.chain.attestations;
+    let cosign = |request: Vec<u8>| {
+        http.post(format!("{}/cosign", urls[0]))
+            .header("content-type", "application/octet-stream")
+            .header(
+                service::auth::PEER_HEADER,
+                signed_by(1, &contract, "POST", "/cosign", &request),
+            )
+            .body(request)
+            .send()
+    };
+    let r = cosign(honest.encode()).await.expect("cosign");
     assert_eq!(r.status().as_u16(), 200);
     // Hash chains claimed as ECDSA signatures: twice the capacity.
-    let mut valid = [0u64; 5];
-    valid[Kind::Ecdsa.index()] = honest.valid[Kind::HashChain.index()];
-    let inflated = CosignRequest {
-        valid,
-        ..honest.clone()
-    };
-    let r = http
-        .post(format!("{}/cosign", urls[0]))
-        .json(&inflated)
-        .send()
-        .await
-        .expect("cosign");
+    let mut inflated = honest.clone();
+    inflated.attestation.valid = [0u64; 5];
+    inflated.attestation.valid[Kind::Ecdsa.index()] =
+        honest.attestation.valid[Kind::HashChain.index()];
+    let r = cosign(inflated.encode()).await.expect("cosign");
     assert_eq!(r.status().as_u16(), 409);
     assert!(error_of(&r.text().await.unwrap_or_default()).contains("disagree"));
     let garbled = CosignRequest {
-        encoded: vec!["0x0102".into()],
-        ..honest
+        items: vec![vec![1, 2]],
+        ..honest.clone()
     };
-    let r = http
-        .post(format!("{}/cosign", urls[0]))
-        .json(&garbled)
-        .send()
-        .await
-        .expect("cosign");
+    let r = cosign(garbled.encode()).await.expect("cosign");
     assert_eq!(r.status().as_u16(), 400);
+    // Bytes after the request, and bytes that are no request at all.
+    let mut trailing = honest.encode();
+    trailing.push(0);
+    let r = cosign(trailing).await.expect("cosign");
+    assert_eq!(r.status().as_u16(), 400);
+    let r = cosign(vec![0xff; 40]).await.expect("cosign");
+    assert_eq!(r.status().as_u16(), 400);
+    let text = r.text().await.unwrap_or_default();
+    assert!(
+        error_of(&text).contains("not a SCALE co-signing request"),
+        "{text}"
+    );
     assert_eq!(stats(&http, &urls[0]).await.cosigned, 1);
     stop(launched, running);
 }
@@ -543,7 +606,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     use dynamis_deploy::calls::call_data;
     use dynamis_verifier::service::{
         chain::Chain,
-        store::{BatchItems, BatchRow, BatchState, Store, StoreError},
+        store::{BatchState, Store, StoreError},
     };
     let opts = Options {
         verifiers: 1,
@@ -581,36 +644,17 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     let store = Store::open(&config.store).expect("store");
     let gen = Generator::new(23, &[Kind::HashChain], 0.0);
     let mut roots = Vec::new();
-    for (b, sent) in [(0u64, false), (1, true)] {
+    // Batch 1 is sent (nonce n); batches 0 and 2 are stored unsent, both signed with nonce
+    // n + 1 (nothing of this account was included in between): after the restart one of them
+    // is sent again as it is, the other finds its nonce taken and is rebuilt.
+    for (b, sent) in [(1u64, true), (0, false), (2, false)] {
         let items: Vec<Item> = (0..16).map(|n| gen.item(100 * b + n).0).collect();
         let keyed: Vec<_> = items
             .iter()
             .map(|i| (dynamis_proofs::item_digest::<Native>(i), i.encode()))
             .collect();
         store.accept(&keyed, 0).expect("accept");
-        let seqs: Vec<u64> = store
-            .peek_queue(16)
-            .expect("queue")
-            .iter()
-            .map(|e| e.0)
-            .collect();
-        let batch = dynamis_verifier::Batch::verify(items);
-        let row = BatchRow {
-            root: batch.root(),
-            items: batch.len(),
-            valid: batch.valid_per_kind(),
-            regime: dynamis_proofs::Regime::Session,
-            created_ms: 0,
-            state: BatchState::Verified,
-        };
-        let batch_items = BatchItems {
-            digests: batch.digests.clone(),
-            valid: vec![true; 16],
-            received_ms: vec![0; 16],
-        };
-        let id = store
-            .commit_batch(&seqs, &row, &batch_items)
-            .expect("batch");
+        let (batch, id) = batch_the_queue(&store, 16);
         let attestation = batch.attestation(
             chain.current_epoch().await.expect("epoch"),
             dynamis_proofs::Regime::Session,
@@ -632,8 +676,9 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
         assert_eq!(result.is_ok(), sent);
         roots.push(batch.root());
     }
-    assert_eq!(chain.id_of_root(roots[0]).await.expect("chain"), None);
-    assert!(chain.id_of_root(roots[1]).await.expect("chain").is_some());
+    assert!(chain.id_of_root(roots[0]).await.expect("chain").is_some());
+    assert_eq!(chain.id_of_root(roots[1]).await.expect("chain"), None);
+    assert_eq!(chain.id_of_root(roots[2]).await.expect("chain"), None);
     drop(store);
 
     // Second life on the same store.
@@ -644,7 +689,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
         .await
         .expect("service");
     let s = drained(&http, &urls[0]).await;
-    assert_eq!((s.r#final, s.failed, s.rejected), (32, 0, 0), "{s:?}");
+    assert_eq!((s.r#final, s.failed, s.rejected), (48, 0, 0), "{s:?}");
     let mut on_chain = Vec::new();
     let mut id = 0;
     while let Some(record) = chain.attestation(id).await.expect("chain") {
@@ -656,9 +701,13 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     roots.sort_unstable();
     assert_eq!(on_chain, roots, "each batch attested exactly once");
     let metrics = metrics(&http, &urls[0]).await;
+    // Exactly one resend that the chain took, one rebuild: both paths ran.
     assert_eq!(
-        metric(&metrics, "dynamis_verifier_attestations_resent_total"),
-        Some(1),
+        (
+            metric(&metrics, "dynamis_verifier_attestations_resent_total"),
+            metric(&metrics, "dynamis_verifier_attestations_rebuilt_total")
+        ),
+        (Some(1), Some(1)),
         "{metrics}"
     );
     running.stop();
@@ -756,5 +805,720 @@ async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
         before - deposit,
         "the answered request's deposit burned"
     );
+    stop(launched, running);
+}
+
+/// One batch whose step fails every time (its item is gone from the store) and one queued
+/// entry that cannot be decoded, both ahead of the good items: neither stops the pipeline.
+/// The bad entry is quarantined and reported, the bad batch is retried on its own backoff, and
+/// every good item reaches a final attestation behind them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failing_batch_or_an_undecodable_row_never_stops_the_others() {
+    use dynamis_verifier::service::store::{BatchItems, BatchRow, BatchState};
+    let opts = options("isolation");
+    let garbage_digest = [0xeeu8; 32];
+    // After every verifier is onboarded, so that verifier 1's stake alone is short of the
+    // threshold and batch 0 needs the items it does not have.
+    let (launched, running, urls) = cluster(&opts, 3, |_| {}).await;
+    let store = &running[0].service.store;
+    // Batch 0: verified, waiting for co-signatures, its item missing from the store.
+    let row = BatchRow {
+        root: [7; 32],
+        items: 1,
+        valid: [0, 0, 0, 0, 1],
+        regime: dynamis_proofs::Regime::Session,
+        created_ms: 0,
+        state: BatchState::Verified,
+    };
+    let items = BatchItems {
+        digests: vec![[9; 32]],
+        valid: vec![true],
+        received_ms: vec![0],
+    };
+    assert_eq!(store.commit_batch(&[], &row, &items).expect("batch"), 0);
+    // Queue entry 0: bytes that are no item.
+    store
+        .accept(&[(garbage_digest, vec![0xff, 0x01])], 0)
+        .expect("accept");
+    let http = reqwest::Client::new();
+    let gen = Generator::new(17, &Kind::ALL, 0.05);
+    let lines: Vec<String> = (0..300).map(|n| to_json(&gen.item(n).0)).collect();
+    let (got, text) = post(
+        &http,
+        format!("{}/items/bulk", urls[0]),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    let accepted = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
+        .expect("bulk")
+        .accepted as u64;
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let s = loop {
+        let s = stats(&http, &urls[0]).await;
+        if s.r#final == accepted {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "good items stuck behind the bad ones: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // The bad batch is still waiting (1 item), the bad entry quarantined, nothing lost.
+    assert_eq!((s.verified, s.quarantined, s.queued), (1, 1, 0), "{s:?}");
+    assert_eq!(s.accepted(), accepted + 2, "{s:?}");
+    let quarantined = running[0].service.store.quarantined().expect("store");
+    assert_eq!(quarantined.len(), 1);
+    assert_eq!(quarantined[0].1, garbage_digest.to_vec());
+    assert!(
+        quarantined[0].2.contains("undecodable"),
+        "{:?}",
+        quarantined[0]
+    );
+    let metrics = metrics(&http, &urls[0]).await;
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_items_quarantined_total"),
+        Some(1)
+    );
+    // Retried on its backoff, not on every pass: a handful of attempts, not hundreds.
+    let errors = metric(&metrics, "dynamis_verifier_batch_errors_total").expect("metric");
+    assert!((1..=40).contains(&errors), "{errors} attempts: {metrics}");
+    stop(launched, running);
+}
+
+/// A stand-in peer that answers every co-signing request with 65 bytes that are no
+/// signature, and counts the requests. Its URL.
+async fn forging_peer(asked: std::sync::Arc<std::sync::atomic::AtomicU64>) -> String {
+    use axum::{routing::post, Json, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = Router::new().route(
+        "/cosign",
+        post(move || {
+            let asked = asked.clone();
+            async move {
+                asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Json(service::pipeline::CosignResponse {
+                    signature: [0x42; 65],
+                    verifier: [1; 32],
+                })
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn peers_and_clients_prove_who_they_are() {
+    use service::auth::PEER_HEADER;
+    let opts = options("auth");
+    let token = "test-token-0123456789";
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let forger = forging_peer(asked.clone()).await;
+    let forger_url = forger.clone();
+    // Verifier 1 takes clients with a token only, and has a forging peer beside verifier 2.
+    let (launched, running, urls) = cluster(&opts, 2, move |c| {
+        if c.store.ends_with("verifier-1.redb") {
+            if let Some(keys) = c.keys.as_mut() {
+                keys.api_token = Some(service::Secret::new(token));
+            }
+            c.peers.insert(0, forger_url.clone());
+        }
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let url = &urls[0];
+    let contract = running[0].service.chain.attestations;
+    let gen = Generator::new(29, &Kind::ALL, 0.0);
+    let item = to_json(&gen.item(0).0);
+    let send = |path: &str, auth: Option<(&'static str, String)>, body: Vec<u8>| {
+        let mut r = http
+            .post(format!("{url}{path}"))
+            .header("content-type", "application/octet-stream");
+        if let Some((name, value)) = auth {
+            r = r.header(name, value);
+        }
+        r.body(body).send()
+    };
+    let status_of = |r: reqwest::Response| async move {
+        let status = r.status().as_u16();
+        (status, error_of(&r.text().await.unwrap_or_default()))
+    };
+
+    // Clients: no token, a wrong one (even from loopback, once a token is configured).
+    let mut client_refusals = 0;
+    for (auth, want) in [
+        (
+            None,
+            "this route takes the API token: Authorization: Bearer <token>",
+        ),
+        (
+            Some(("authorization", "Bearer test-token-0123456780".to_string())),
+            "wrong API token",
+        ),
+        (
+            Some(("authorization", token.to_string())),
+            "this route takes the API token: Authorization: Bearer <token>",
+        ),
+    ] {
+        for path in ["/items", "/items/bulk", "/audit"] {
+            let got = status_of(
+                send(path, auth.clone(), item.clone().into_bytes())
+                    .await
+                    .expect("post"),
+            )
+            .await;
+            assert_eq!(got, (401, want.to_string()), "{path}");
+            client_refusals += 1;
+        }
+    }
+    let r = http
+        .get(format!("{url}/batches/{}", hex::encode([5u8; 32])))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status().as_u16(), 401);
+    client_refusals += 1;
+    assert_eq!(stats(&http, url).await.accepted(), 0);
+
+    // Peers: unsigned, signed by a key no verifier registered, a signature carried over to
+    // another body, one made too long ago.
+    let body = b"any request".to_vec();
+    let stranger = sp_core::ecdsa::Pair::from_string("//Stranger", None).expect("key");
+    let old = {
+        let at = service::now_ms() - 2 * service::auth::MAX_SKEW_MS;
+        let key = sp_core::ecdsa::Pair::from_string(&demo::verifier_suri(2), None).expect("key");
+        let digest = service::auth::request_digest(&contract, "POST", "/cosign", at, &body);
+        format!("{at}:{}", hex::encode(key.sign_prehashed(&digest).0))
+    };
+    let cases = [
+        (
+            None,
+            401,
+            "no x-dynamis-peer header: peer requests are signed with a registered co-signing key",
+        ),
+        (
+            Some(service::auth::sign_request(
+                &stranger, &contract, "POST", "/cosign", &body,
+            )),
+            403,
+            "the signing key is registered by no verifier",
+        ),
+        (
+            Some(signed_by(
+                2,
+                &contract,
+                "POST",
+                "/cosign",
+                b"another request",
+            )),
+            403,
+            "the signing key is registered by no verifier",
+        ),
+        (
+            Some(signed_by(2, &[0; 32], "POST", "/cosign", &body)),
+            403,
+            "the signing key is registered by no verifier",
+        ),
+        (Some(old), 401, ""),
+        (
+            Some("12:zz".to_string()),
+            401,
+            "x-dynamis-peer is not `<milliseconds>:<signature hex>`",
+        ),
+    ];
+    let peer_refusals = cases.len() as u64;
+    for (auth, status, want) in cases {
+        let (got, error) = status_of(
+            send("/cosign", auth.map(|a| (PEER_HEADER, a)), body.clone())
+                .await
+                .expect("post"),
+        )
+        .await;
+        assert_eq!(got, status, "{error}");
+        if want.is_empty() {
+            assert!(error.starts_with("the request was signed "), "{error}");
+        } else {
+            assert_eq!(error, want);
+        }
+    }
+    // Verifier 2's signed request gets past the gate (and is then read: not a request).
+    let (got, error) = status_of(
+        send(
+            "/cosign",
+            Some((
+                PEER_HEADER,
+                signed_by(2, &contract, "POST", "/cosign", &body),
+            )),
+            body.clone(),
+        )
+        .await
+        .expect("post"),
+    )
+    .await;
+    assert_eq!(got, 400, "{error}");
+    assert!(
+        error.starts_with("not a SCALE co-signing request"),
+        "{error}"
+    );
+    let path = format!("/batches/{}", hex::encode([5u8; 32]));
+    let r = http
+        .get(format!("{url}{path}"))
+        .header(PEER_HEADER, signed_by(2, &contract, "GET", &path, b""))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "a peer is let through to the lookup"
+    );
+
+    // Identity: verifier 1 proves its account to verifier 2 over a fresh challenge; a stand-in
+    // that names verifier 1's account cannot.
+    let v1 = running[0].service.chain.me;
+    let proven = service::watch::identify(&running[1].service, url).await;
+    assert_eq!(proven.ok(), Some(v1));
+    let impostor = {
+        use axum::{routing::get, Json, Router};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let at = format!("http://{}", listener.local_addr().expect("addr"));
+        let claim = service::api::Health {
+            status: "ok".into(),
+            account: v1,
+            key: dynamis_verifier::attest::public_key(&running[0].service.key),
+            registered: true,
+            queue: 0,
+            proof: Some(hex::encode(stranger.sign_prehashed(&[0; 32]).0)),
+        };
+        let app = Router::new().route("/health", get(move || async move { Json(claim.clone()) }));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        at
+    };
+    assert!(matches!(
+        service::watch::identify(&running[1].service, &impostor).await,
+        Err(service::watch::Identity::False(_))
+    ));
+
+    // With the token, items go in; the forger's signatures are dropped and counted against it,
+    // and verifier 2's carry every batch to final.
+    let lines: Vec<String> = (0..200).map(|n| to_json(&gen.item(n).0)).collect();
+    let r = http
+        .post(format!("{url}/items/bulk"))
+        .header("content-type", "application/x-ndjson")
+        .header("authorization", format!("Bearer {token}"))
+        .body(lines.join("\n"))
+        .send()
+        .await
+        .expect("bulk");
+    assert_eq!(r.status().as_u16(), 202);
+    let accepted = r
+        .json::<dynamis_verifier::service::api::BulkAccepted>()
+        .await
+        .expect("bulk")
+        .accepted as u64;
+    assert!(accepted >= 190, "{accepted} of 200 were new");
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let s = stats(&http, url).await;
+        if s.r#final == accepted {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not final: {s:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let metrics = metrics(&http, url).await;
+    let forged = asked.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(forged >= 1, "the forger was never asked");
+    assert_eq!(
+        metric(
+            &metrics,
+            &format!("dynamis_verifier_peer_answers_refused_total{{peer=\"{forger}\"}}")
+        ),
+        Some(forged),
+        "{metrics}"
+    );
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_client_auth_refused_total"),
+        Some(client_refusals)
+    );
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_peer_auth_refused_total"),
+        Some(peer_refusals)
+    );
+    stop(launched, running);
+}
+
+/// Opens a connection to `addr` and sends a request's head promising a body it never sends.
+async fn stalled_request(addr: &str, path: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    stream
+}
+
+/// The status line and body of what the server answered on `stream`.
+async fn answer_of(stream: &mut tokio::net::TcpStream) -> (String, String) {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    // One response, small: read until the body's JSON has closed or the server hangs up.
+    while !got.ends_with(b"}") {
+        match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Err(_) => break,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Ok(Err(e)) => panic!("read: {e}"),
+        }
+    }
+    let text = String::from_utf8_lossy(&got).to_string();
+    let status = text.lines().next().unwrap_or_default().to_string();
+    let body = text
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slow_or_greedy_client_is_cut_off_and_told_when_to_come_back() {
+    let opts = options("limits");
+    let (launched, running, urls) = cluster(&opts, 1, |c| {
+        c.api.timeout_ms = 500;
+        c.api.max_concurrent = 2;
+        c.api.max_queue = 20;
+        // Items stay queued: the queue's depth is the test's to set.
+        c.batch.max_wait_ms = 600_000;
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let url = &urls[0];
+    let addr = running[0].addr.to_string();
+
+    // A body that never comes: cut off after the timeout with the service's error.
+    let started = Instant::now();
+    let mut slow = stalled_request(&addr, "/items/bulk").await;
+    let (status, body) = answer_of(&mut slow).await;
+    let waited = started.elapsed();
+    assert!(status.starts_with("HTTP/1.1 408"), "{status}");
+    assert_eq!(error_of(&body), "not answered within 500 ms");
+    assert!(
+        waited >= Duration::from_millis(500) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+
+    // Two stalled requests hold the route's two places: a third is shed at once, told when
+    // to come back; another route is served meanwhile.
+    let mut held = [
+        stalled_request(&addr, "/items").await,
+        stalled_request(&addr, "/items").await,
+    ];
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let item = to_json(&Generator::new(31, &Kind::ALL, 0.0).item(0).0);
+    let r = http
+        .post(format!("{url}/items"))
+        .body(item.clone())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(
+        r.headers()
+            .get("retry-after")
+            .map(|v| v.as_bytes().to_vec()),
+        Some(b"1".to_vec())
+    );
+    assert!(error_of(&r.text().await.unwrap_or_default()).contains("retry shortly"));
+    let r = http
+        .get(format!("{url}/health"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(r.status().as_u16(), 200, "another route is not starved");
+    for stream in &mut held {
+        let (status, _) = answer_of(stream).await;
+        assert!(status.starts_with("HTTP/1.1 408"), "{status}");
+    }
+
+    // Twenty items fill the queue to its limit: the next intake is told to come back after
+    // about one batch's wait (600 s here), and nothing of it is stored.
+    let gen = Generator::new(37, &Kind::ALL, 0.0);
+    let lines: Vec<String> = (0..20).map(|n| to_json(&gen.item(n).0)).collect();
+    let (got, text) = post(
+        &http,
+        format!("{url}/items/bulk"),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    let r = http
+        .post(format!("{url}/items"))
+        .body(item)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 429);
+    assert_eq!(
+        r.headers()
+            .get("retry-after")
+            .map(|v| v.as_bytes().to_vec()),
+        Some(b"600".to_vec())
+    );
+    assert_eq!(stats(&http, url).await.queued, 20);
+    let metrics = metrics(&http, url).await;
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_requests_timed_out_total"),
+        Some(3),
+        "{metrics}"
+    );
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_requests_shed_total"),
+        Some(2),
+        "{metrics}"
+    );
+    stop(launched, running);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failed_batch_is_reported_with_its_reason_and_the_operator_requeues_it() {
+    use dynamis_verifier::service::store::BatchState;
+    let opts = options("requeue");
+    // Items stay queued until the batch is made by hand below.
+    let (launched, running, urls) = cluster(&opts, 1, |c| c.batch.max_wait_ms = 600_000).await;
+    // No kept-alive connections: they would keep the first life's handlers (and its store)
+    // alive after it is stopped.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    let gen = Generator::new(41, &Kind::ALL, 0.1);
+    let lines: Vec<String> = (0..40).map(|n| to_json(&gen.item(n).0)).collect();
+    let (got, text) = post(
+        &http,
+        format!("{}/items/bulk", urls[0]),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    let digests = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
+        .expect("bulk")
+        .digests;
+
+    // The service stops; its queue becomes one batch the chain refused for good.
+    let service = running[0].service.clone();
+    for r in running {
+        r.stop();
+    }
+    let (batch, id) = batch_the_queue(&service.store, 4_096);
+    assert_eq!(batch.len(), 40);
+    let reason = "TooManySignatures (set by the test)".to_string();
+    service
+        .store
+        .set_state(
+            id,
+            BatchState::Failed {
+                reason: reason.clone(),
+            },
+        )
+        .expect("fail");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::sync::Arc::strong_count(&service) > 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the stopped service's tasks hold on"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(service);
+
+    // Restarted on its store: the failure is reported per item, with its reason.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let config = demo::verifier_config(&opts, 1, url.clone(), Vec::new());
+    let restarted = service::start(config, listener).await.expect("restart");
+    demo::await_onboarded(&http, &[url.clone()])
+        .await
+        .expect("onboarded");
+    let status: ItemStatus = get_json(&http, format!("{url}/items/{}", hex::encode(digests[0])))
+        .await
+        .expect("status");
+    assert_eq!(
+        (status.state.as_str(), status.reason.as_deref()),
+        ("failed", Some(reason.as_str()))
+    );
+    assert_eq!(stats(&http, &url).await.failed, 40);
+
+    // The operator's command puts them back; they go final in new batches, once.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_dynamis-verifier"))
+        .args(["requeue", "--service", &url])
+        .output()
+        .await
+        .expect("run requeue");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "1 failed batch(es), 40 item(s) back in the queue"
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let s = loop {
+        let s = stats(&http, &url).await;
+        if s.r#final == 40 {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "not final: {s:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!((s.failed, s.queued, s.accepted()), (0, 0, 40), "{s:?}");
+    let status: ItemStatus = get_json(&http, format!("{url}/items/{}", hex::encode(digests[0])))
+        .await
+        .expect("status");
+    assert_eq!((status.state.as_str(), status.reason), ("final", None));
+    let again: dynamis_verifier::service::api::Requeued = serde_json::from_str(
+        &post(
+            &http,
+            format!("{url}/admin/requeue"),
+            "application/json",
+            "",
+        )
+        .await
+        .1,
+    )
+    .expect("requeue");
+    assert_eq!((again.batches, again.items), (0, 0));
+    let metrics = metrics(&http, &url).await;
+    assert_eq!(
+        metric(&metrics, "dynamis_verifier_items_requeued_total"),
+        Some(40)
+    );
+    restarted.stop();
+    launched.server.abort();
+}
+
+/// A stand-in for a peer that passes every request on to the real one (set later in
+/// `target`) except batch data, which it withholds (404). Its URL.
+async fn withholding_proxy(
+    target: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    withheld: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> String {
+    use axum::{http::Uri, response::IntoResponse, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = Router::new().fallback(move |uri: Uri| {
+        let target = target.lock().expect("lock").clone();
+        let withheld = withheld.clone();
+        async move {
+            if uri.path().starts_with("/batches/") {
+                withheld.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                return (axum::http::StatusCode::NOT_FOUND, "withheld").into_response();
+            }
+            let to = format!("{}{}", target.unwrap_or_default(), uri);
+            match reqwest::get(to).await {
+                Ok(r) => {
+                    let status = axum::http::StatusCode::from_u16(r.status().as_u16())
+                        .unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
+                    (status, r.bytes().await.unwrap_or_default()).into_response()
+                }
+                Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
+            }
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn withheld_batch_data_is_retried_then_requested_on_chain_and_later_audits_go_on() {
+    let opts = Options {
+        // 2 s of window: time for a few retries before the request.
+        challenge_window: 100,
+        ..options("withheld")
+    };
+    let target = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let withheld = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let proxy = withholding_proxy(target.clone(), withheld.clone()).await;
+    // Verifier 3 reaches verifier 1 only through the proxy.
+    let (launched, running, urls) = cluster(&opts, 3, move |c| {
+        if c.store.ends_with("verifier-3.redb") {
+            let v1 = c.peers.remove(0);
+            *target.lock().expect("lock") = Some(v1);
+            c.peers.insert(0, proxy.clone());
+        }
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let gen = Generator::new(43, &Kind::ALL, 0.05);
+    let lines: Vec<String> = (0..100).map(|n| to_json(&gen.item(n).0)).collect();
+    let (got, text) = post(
+        &http,
+        format!("{}/items/bulk", urls[0]),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let s1 = loop {
+        let s = stats(&http, &urls[0]).await;
+        if s.r#final == 100 {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "not final: {s:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Verifier 3 asked for every one of verifier 1's batches, was refused, retried with
+    // backoff (not once per poll), and then asked the chain: one request per attestation, each
+    // answered by verifier 1 (so none was rejected), and nothing is left pending.
+    let m3 = metrics(&http, &urls[2]).await;
+    let fetches = withheld.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        metric(&m3, "dynamis_verifier_audits_withheld_total"),
+        Some(fetches),
+        "{m3}"
+    );
+    assert!(
+        fetches >= 2 * s1.batches && fetches <= 12 * s1.batches,
+        "{fetches} fetches for {} batches",
+        s1.batches
+    );
+    assert_eq!(
+        metric(&m3, "dynamis_verifier_data_requests_total"),
+        Some(s1.batches),
+        "{m3}"
+    );
+    assert_eq!(
+        metric(&m3, "dynamis_verifier_data_withheld_proven_total"),
+        Some(0),
+        "{m3}"
+    );
+    let chain = &running[0].service.chain;
+    for id in 0..s1.batches {
+        let record = chain.attestation(id).await.expect("chain").expect("record");
+        assert_eq!(record.status, Status::Final);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !running[2].service.store.audits().expect("store").is_empty() {
+        assert!(Instant::now() < deadline, "audits left pending");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     stop(launched, running);
 }

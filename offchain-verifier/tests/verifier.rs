@@ -551,7 +551,11 @@ fn the_cli_reads_past_bad_lines_and_indexes_the_files_records() {
         .arg(&verdicts)
         .output()
         .expect("run verify");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 malformed records skipped"));
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&verdicts)
         .expect("verdicts")
@@ -586,11 +590,18 @@ fn the_cli_reads_past_bad_lines_and_indexes_the_files_records() {
         .args(["prove", file.to_str().expect("path"), "4"])
         .output()
         .expect("run prove");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let proved: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let item = input::parse_json(&proved["item"].to_string()).expect("item");
     assert_eq!(item, made[2].0);
-    for (index, words) in [("1", "record 1 is malformed"), ("6", "the file has 6 records")] {
+    for (index, words) in [
+        ("1", "record 1 is malformed"),
+        ("6", "the file has 6 records"),
+    ] {
         let out = Command::new(bin)
             .args(["prove", file.to_str().expect("path"), index])
             .output()
@@ -627,11 +638,23 @@ fn keys_come_from_a_private_keystore_or_the_environment_and_are_never_printed() 
     std::env::remove_var(config::KEY_ENV);
     // No key configured: refused, pointing at the keystore.
     let none = Config::default().keys().unwrap_err().to_string();
-    assert!(none.contains("keystore new"), "{none}");
+    assert!(none.contains("keystore --out"), "{none}");
 
+    std::env::remove_var(config::TOKEN_ENV);
     let keys = Keys::generate();
     let phrase = keys.account_suri.expose().to_string();
     assert_eq!(phrase.split(' ').count(), 12);
+    // A fresh keystore holds an API token (64 hex digits), so its clients need it.
+    let token = keys
+        .api_token
+        .clone()
+        .expect("a token")
+        .expose()
+        .to_string();
+    assert_eq!(
+        (token.len(), token.chars().all(|c| c.is_ascii_hexdigit())),
+        (64, true)
+    );
     let path = dir.join("v.keys");
     keys.save(&path).expect("save");
     let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
@@ -643,8 +666,17 @@ fn keys_come_from_a_private_keystore_or_the_environment_and_are_never_printed() 
         ..Config::default()
     };
     assert_eq!(config.keys().expect("keys"), keys);
+    // The environment's token replaces the keystore's.
+    std::env::set_var(config::TOKEN_ENV, "from-the-environment");
+    let token_env = config.keys().expect("keys").api_token.expect("token");
+    assert_eq!(token_env.expose(), "from-the-environment");
+    std::env::remove_var(config::TOKEN_ENV);
+    assert!(!format!("{:?}", config.keys().expect("keys")).contains(&token));
     let printed = config.to_toml();
-    assert!(printed.contains("keystore = ") && !printed.contains(&phrase), "{printed}");
+    assert!(
+        printed.contains("keystore = ") && !printed.contains(&phrase),
+        "{printed}"
+    );
     let with_keys = Config {
         keys: Some(keys.clone()),
         ..Config::default()
@@ -655,19 +687,32 @@ fn keys_come_from_a_private_keystore_or_the_environment_and_are_never_printed() 
     // Readable by others: refused, without the secret.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let open = config.keys().unwrap_err().to_string();
-    assert!(open.contains("chmod 600") && !open.contains(&phrase), "{open}");
+    assert!(
+        open.contains("chmod 600") && !open.contains(&phrase),
+        "{open}"
+    );
     // Not a keystore (an unknown field beside a secret): refused, without the secret.
     let broken = dir.join("broken.keys");
-    std::fs::write(&broken, format!("account_suri = \"{phrase}\"\nkey = \"{phrase}\"\n")).expect("write");
+    std::fs::write(
+        &broken,
+        format!("account_suri = \"{phrase}\"\nkey = \"{phrase}\"\n"),
+    )
+    .expect("write");
     std::fs::set_permissions(&broken, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let bad = Keys::load(&broken).unwrap_err().to_string();
-    assert!(bad.contains("not a keystore") && !bad.contains(&phrase), "{bad}");
+    assert!(
+        bad.contains("not a keystore") && !bad.contains(&phrase),
+        "{bad}"
+    );
     // A keystore in the configuration file itself is refused: secrets have no field there.
     let inline = format!("account_suri = \"{phrase}\"\n");
     let config_file = dir.join("inline.toml");
     std::fs::write(&config_file, inline).expect("write");
     let inline = Config::load(&config_file).unwrap_err().to_string();
-    assert!(inline.contains("unknown field `account_suri`") && !inline.contains(&phrase), "{inline}");
+    assert!(
+        inline.contains("unknown field `account_suri`") && !inline.contains(&phrase),
+        "{inline}"
+    );
 
     // The environment takes precedence; one variable alone is an error.
     std::env::set_var(config::ACCOUNT_ENV, "//EnvAccount");
@@ -686,10 +731,17 @@ fn keys_come_from_a_private_keystore_or_the_environment_and_are_never_printed() 
         .arg(&out_path)
         .output()
         .expect("run keystore");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let written = Keys::load(&out_path).expect("written keystore");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("account      0x"), "{stdout}");
-    assert!(!stdout.contains(written.account_suri.expose()) && !stdout.contains(written.key_suri.expose()));
+    assert!(
+        !stdout.contains(written.account_suri.expose())
+            && !stdout.contains(written.key_suri.expose())
+    );
     std::fs::remove_dir_all(&dir).expect("clean");
 }

@@ -5,6 +5,7 @@
 //! anything is stored: a bulk submission is stored whole or not at all.
 
 use super::{
+    auth::{self, Refused},
     metrics::inc,
     now_ms,
     pipeline::{CosignRequest, CosignResponse},
@@ -21,21 +22,25 @@ use crate::{
 use axum::{
     body::Bytes,
     extract::{
-        rejection::{BytesRejection, JsonRejection, PathRejection},
-        DefaultBodyLimit, Path, State,
+        rejection::{BytesRejection, PathRejection},
+        ConnectInfo, DefaultBodyLimit, OriginalUri, Path, Query, State,
     },
-    http::{header::CONTENT_TYPE, HeaderMap, StatusCode},
+    http::{
+        header::{CONTENT_TYPE, RETRY_AFTER},
+        HeaderMap, StatusCode,
+    },
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
 use dynamis_deploy::hex::{self, hexa};
 use dynamis_proofs::item_digest;
-use scale::Encode;
+use scale::{Decode, Encode};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::{net::SocketAddr, sync::Arc};
 
 type Shared = State<Arc<Service>>;
+type Caller = ConnectInfo<SocketAddr>;
 
 /// The body of every refusal: `{"error": …}` (the gateway's shape).
 pub use dynamis_deploy::gateway::ApiError;
@@ -56,6 +61,102 @@ macro_rules! extracted {
             Err(rejection) => return refuse(&$s, rejection.status(), rejection.body_text()),
         }
     };
+}
+
+/// An intake or audit caller without the API token (or, with none configured, not on
+/// loopback): refused and counted.
+fn client_refused(s: &Service, from: SocketAddr, headers: &HeaderMap) -> Option<Response> {
+    let refused = auth::client(s.token.as_ref(), from, headers).err()?;
+    inc(&s.metrics.c.client_auth_refused_total, 1);
+    Some(refuse(s, refused.status(), refused))
+}
+
+/// Intake while the queue is deeper than `api.max_queue`: 429, and when to come back (about
+/// one batch's wait).
+fn backpressure(s: &Service) -> Option<Response> {
+    let depth = s
+        .metrics
+        .queue_depth
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let max = s.config.api.max_queue;
+    if depth < max {
+        return None;
+    }
+    inc(&s.metrics.c.requests_shed_total, 1);
+    let after = s.config.batch.max_wait_ms.div_ceil(1_000).max(1);
+    let mut r = refuse(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("{depth} items wait for a batch (at most {max}): retry after {after} s"),
+    );
+    if let Ok(value) = after.to_string().parse() {
+        r.headers_mut().insert(RETRY_AFTER, value);
+    }
+    Some(r)
+}
+
+/// What the timeout and load-shedding layers turned away, as the service's JSON error.
+fn overloaded(s: &Service, e: &tower::BoxError) -> Response {
+    if e.is::<tower::timeout::error::Elapsed>() {
+        inc(&s.metrics.c.requests_timed_out_total, 1);
+        return refuse(
+            s,
+            StatusCode::REQUEST_TIMEOUT,
+            format!("not answered within {} ms", s.config.api.timeout_ms),
+        );
+    }
+    inc(&s.metrics.c.requests_shed_total, 1);
+    let mut r = if e.is::<tower::load_shed::error::Overloaded>() {
+        refuse(
+            s,
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{} requests of this kind are being served: retry shortly",
+                s.config.api.max_concurrent
+            ),
+        )
+    } else {
+        internal(s, e)
+    };
+    r.headers_mut()
+        .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+    r
+}
+
+/// A request's body, read only once the caller and the queue have let it in, and at most
+/// `api.max_body_bytes` of it (413 beyond).
+async fn read_body(s: &Service, body: axum::body::Body) -> Result<Bytes, Response> {
+    let limit = s.config.api.max_body_bytes;
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let e = e.into_inner();
+        if e.is::<http_body_util::LengthLimitError>() {
+            refuse(
+                s,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("length limit exceeded: a body is at most {limit} bytes"),
+            )
+        } else {
+            refuse(s, StatusCode::BAD_REQUEST, format!("reading the body: {e}"))
+        }
+    })
+}
+
+/// An intake request's body, once the caller (token or loopback) and the queue's depth have
+/// let it in.
+async fn admit(
+    s: &Service,
+    from: SocketAddr,
+    headers: &HeaderMap,
+    body: axum::body::Body,
+) -> Result<Bytes, Response> {
+    if let Some(r) = client_refused(s, from, headers).or_else(|| backpressure(s)) {
+        return Err(r);
+    }
+    read_body(s, body).await
+}
+
+fn refused(s: &Service, e: Refused) -> Response {
+    refuse(s, e.status(), e)
 }
 
 fn internal(s: &Service, e: impl std::fmt::Display) -> Response {
@@ -100,6 +201,8 @@ async fn store_items(
             let done: Vec<([u8; 32], bool)> = done;
             let new = done.iter().filter(|(_, fresh)| *fresh).count() as u64;
             inc(&s.metrics.c.items_received_total, new);
+            // The batcher sets the exact depth on its next pass.
+            inc(&s.metrics.queue_depth, new);
             inc(&s.metrics.c.items_duplicate_total, done.len() as u64 - new);
             s.intake.notify_one();
             Ok(done)
@@ -110,8 +213,16 @@ async fn store_items(
 }
 
 /// `POST /items`: one item as a JSON object.
-async fn post_item(State(s): Shared, body: Result<Bytes, BytesRejection>) -> Response {
-    let body = extracted!(s, body);
+async fn post_item(
+    State(s): Shared,
+    ConnectInfo(from): Caller,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let body = match admit(&s, from, &headers, body).await {
+        Ok(body) => body,
+        Err(r) => return r,
+    };
     let Ok(text) = std::str::from_utf8(&body) else {
         return refuse(&s, StatusCode::BAD_REQUEST, "body is not UTF-8 JSON");
     };
@@ -154,10 +265,14 @@ fn describe(errors: &[RecordError]) -> String {
 /// application/octet-stream`. All or nothing.
 async fn post_bulk(
     State(s): Shared,
+    ConnectInfo(from): Caller,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Response {
-    let body = extracted!(s, body);
+    let body = match admit(&s, from, &headers, body).await {
+        Ok(body) => body,
+        Err(r) => return r,
+    };
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -213,6 +328,9 @@ pub struct ItemStatus {
     pub attestation: Option<u64>,
     pub valid: Option<bool>,
     pub proof: Option<crate::InclusionProof>,
+    /// Why its batch failed, when it did (`POST /admin/requeue` puts it back in the queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn parse_digest(s: &Service, text: &str) -> Result<[u8; 32], Response> {
@@ -240,6 +358,7 @@ async fn get_item(State(s): Shared, digest: Result<Path<String>, PathRejection>)
                 attestation: None,
                 valid: None,
                 proof: None,
+                reason: None,
             }));
         };
         let row = s
@@ -271,7 +390,12 @@ async fn get_item(State(s): Shared, digest: Result<Path<String>, PathRejection>)
             | BatchState::Rejected { id } => Some(id),
             _ => None,
         };
+        let reason = match &row.state {
+            BatchState::Failed { reason } => Some(reason.clone()),
+            _ => None,
+        };
         Ok(Some(ItemStatus {
+            reason,
             digest,
             state: row.state.name().into(),
             batch: Some(batch),
@@ -289,8 +413,22 @@ async fn get_item(State(s): Shared, digest: Result<Path<String>, PathRejection>)
     }
 }
 
-/// `GET /batches/{root}`: the items and verdicts behind one of this verifier's roots.
-async fn get_batch(State(s): Shared, root: Result<Path<String>, PathRejection>) -> Response {
+/// `GET /batches/{root}`: the items and verdicts behind one of this verifier's roots, for a
+/// peer (signed request) or a client (as the intake routes).
+async fn get_batch(
+    State(s): Shared,
+    ConnectInfo(from): Caller,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    root: Result<Path<String>, PathRejection>,
+) -> Response {
+    if headers.contains_key(auth::PEER_HEADER) {
+        if let Err(e) = auth::peer(&s, &headers, "GET", uri.path(), b"").await {
+            return refused(&s, e);
+        }
+    } else if let Some(r) = client_refused(&s, from, &headers) {
+        return r;
+    }
     let Path(root) = extracted!(s, root);
     let root = match parse_digest(&s, &root) {
         Ok(d) => d,
@@ -323,20 +461,40 @@ async fn get_batch(State(s): Shared, root: Result<Path<String>, PathRejection>) 
 }
 
 /// `POST /cosign`: re-verifies a leader's batch and signs its attestation only if this
-/// verifier derives the very same one.
+/// verifier derives the very same one. Only a registered verifier's signed request is read.
 async fn post_cosign(
     State(s): Shared,
-    request: Result<Json<CosignRequest>, JsonRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let Json(request) = extracted!(s, request);
-    let regime = match super::parse_regime(&request.regime) {
-        Ok(r) => r,
-        Err(e) => return refuse(&s, StatusCode::BAD_REQUEST, e),
+    let body = extracted!(s, body);
+    if let Err(e) = auth::peer(&s, &headers, "POST", "/cosign", &body).await {
+        inc(&s.metrics.c.cosign_refused_total, 1);
+        return refused(&s, e);
+    }
+    let mut rest = &body[..];
+    let request = match CosignRequest::decode(&mut rest) {
+        Ok(request) if rest.is_empty() => request,
+        Ok(_) => {
+            inc(&s.metrics.c.cosign_refused_total, 1);
+            return refuse(
+                &s,
+                StatusCode::BAD_REQUEST,
+                "bytes after the co-signing request",
+            );
+        }
+        Err(e) => {
+            inc(&s.metrics.c.cosign_refused_total, 1);
+            return refuse(
+                &s,
+                StatusCode::BAD_REQUEST,
+                format!("not a SCALE co-signing request: {e}"),
+            );
+        }
     };
-    let mut items = Vec::with_capacity(request.encoded.len());
-    for (i, text) in request.encoded.iter().enumerate() {
-        let decoded = hex::decode(text).and_then(|bytes| decode_item(&bytes));
-        match decoded {
+    let mut items = Vec::with_capacity(request.items.len());
+    for (i, bytes) in request.items.iter().enumerate() {
+        match decode_item(bytes) {
             Ok(item) => items.push(item),
             Err(e) => {
                 inc(&s.metrics.c.cosign_refused_total, 1);
@@ -344,15 +502,15 @@ async fn post_cosign(
             }
         }
     }
-    let claimed = request.attestation(regime);
-    let ours = match tokio::task::spawn_blocking(move || {
-        Batch::verify(items).attestation(request.epoch, regime)
-    })
-    .await
-    {
-        Ok(a) => a,
-        Err(e) => return internal(&s, e),
-    };
+    let claimed = request.attestation;
+    let (epoch, regime) = (claimed.epoch, claimed.regime);
+    let ours =
+        match tokio::task::spawn_blocking(move || Batch::verify(items).attestation(epoch, regime))
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => return internal(&s, e),
+        };
     if ours != claimed {
         inc(&s.metrics.c.cosign_refused_total, 1);
         return refuse(
@@ -394,9 +552,27 @@ pub struct AuditRequest {
 /// `POST /audit`: checks every item of a batch against an attestation; challenges fraud.
 async fn post_audit(
     State(s): Shared,
-    request: Result<Json<AuditRequest>, JsonRejection>,
+    ConnectInfo(from): Caller,
+    headers: HeaderMap,
+    body: axum::body::Body,
 ) -> Response {
-    let Json(request) = extracted!(s, request);
+    if let Some(r) = client_refused(&s, from, &headers) {
+        return r;
+    }
+    let body = match read_body(&s, body).await {
+        Ok(body) => body,
+        Err(r) => return r,
+    };
+    let request: AuditRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return refuse(
+                &s,
+                StatusCode::BAD_REQUEST,
+                format!("not an audit request: {e}"),
+            )
+        }
+    };
     match audit(&s, request.attestation, request.data, None).await {
         Ok(report) => Json(report).into_response(),
         Err(e @ (AuditError::BadData(_) | AuditError::WrongRoot)) => {
@@ -419,9 +595,31 @@ pub struct Health {
     /// Bonded and registered on-chain (the driver has onboarded).
     pub registered: bool,
     pub queue: u64,
+    /// With `?challenge=<32 bytes hex>`: the co-signing key's signature (hex) over the
+    /// challenge and the account (`auth::health_digest`), proving this service holds the key
+    /// registered for `account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
 }
 
-async fn health(State(s): Shared) -> Response {
+#[derive(Debug, Deserialize)]
+pub struct HealthQuery {
+    pub challenge: Option<String>,
+}
+
+async fn health(
+    State(s): Shared,
+    query: Result<Query<HealthQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Query(query) = extracted!(s, query);
+    let proof = match query.challenge.as_deref().map(hex::decode_array::<32>) {
+        None => None,
+        Some(Ok(challenge)) => {
+            let digest = auth::health_digest(&s.chain.attestations, &challenge, &s.chain.me);
+            Some(hex::encode(s.key.sign_prehashed(&digest).0))
+        }
+        Some(Err(e)) => return refuse(&s, StatusCode::BAD_REQUEST, format!("challenge: {e}")),
+    };
     Json(Health {
         status: "ok".into(),
         account: s.chain.me,
@@ -431,6 +629,7 @@ async fn health(State(s): Shared) -> Response {
             .metrics
             .queue_depth
             .load(std::sync::atomic::Ordering::Relaxed),
+        proof,
     })
     .into_response()
 }
@@ -452,13 +651,60 @@ async fn metrics(State(s): Shared) -> Response {
         .into_response()
 }
 
+/// What `POST /admin/requeue` did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Requeued {
+    pub batches: u64,
+    pub items: u64,
+}
+
+/// `POST /admin/requeue` (an operator: the API token, or loopback without one): the items of
+/// every failed batch go back in the queue and into new batches.
+async fn post_requeue(State(s): Shared, ConnectInfo(from): Caller, headers: HeaderMap) -> Response {
+    if let Some(r) = client_refused(&s, from, &headers) {
+        return r;
+    }
+    let service = s.clone();
+    match tokio::task::spawn_blocking(move || service.store.requeue_failed()).await {
+        Ok(Ok(done)) => {
+            let items = done.iter().map(|(_, n)| n).sum::<u64>();
+            inc(&s.metrics.c.items_requeued_total, items);
+            for (batch, n) in &done {
+                tracing::info!(batch, items = n, "failed batch requeued by the operator");
+            }
+            s.intake.notify_one();
+            Json(Requeued {
+                batches: done.len() as u64,
+                items,
+            })
+            .into_response()
+        }
+        Ok(Err(e)) => internal(&s, e),
+        Err(e) => internal(&s, e),
+    }
+}
+
 /// Any other path: the service's JSON 404, counted.
 async fn no_route(State(s): Shared) -> Response {
     refuse(&s, StatusCode::NOT_FOUND, "no such route")
 }
 
+/// The routes, each behind a timeout (`api.timeout_ms`, the body's reading included: a client
+/// that sends slowly is cut off) and its own concurrency limit (`api.max_concurrent`; one more
+/// is shed with 503, so a flood of one route never starves another, `/cosign` least of all).
 pub fn router(s: Arc<Service>) -> Router {
+    use axum::error_handling::HandleErrorLayer;
     let limit = s.config.api.max_body_bytes;
+    let api = s.config.api;
+    let handler = s.clone();
+    let limits = tower::ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(move |e: tower::BoxError| {
+            let s = handler.clone();
+            async move { overloaded(&s, &e) }
+        }))
+        .load_shed()
+        .concurrency_limit(api.max_concurrent.max(1))
+        .timeout(std::time::Duration::from_millis(api.timeout_ms.max(1)));
     Router::new()
         .route("/items", post(post_item))
         .route("/items/bulk", post(post_bulk))
@@ -466,10 +712,12 @@ pub fn router(s: Arc<Service>) -> Router {
         .route("/batches/:root", get(get_batch))
         .route("/cosign", post(post_cosign))
         .route("/audit", post(post_audit))
+        .route("/admin/requeue", post(post_requeue))
         .route("/health", get(health))
         .route("/stats", get(stats))
         .route("/metrics", get(metrics))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(limits)
         .with_state(s)
 }

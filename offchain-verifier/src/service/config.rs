@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 /// Environment variables that carry the keys (both or neither).
 pub const ACCOUNT_ENV: &str = "DYNAMIS_ACCOUNT_SURI";
 pub const KEY_ENV: &str = "DYNAMIS_KEY_SURI";
+/// The API token clients show (`Authorization: Bearer …`); overrides the keystore's.
+pub const TOKEN_ENV: &str = "DYNAMIS_API_TOKEN";
 
 /// A secret URI (a phrase or a dev path, with derivations). Never printed: `Debug` shows only
 /// that it is there.
@@ -39,6 +41,10 @@ impl std::fmt::Debug for Secret {
 pub struct Keys {
     pub account_suri: Secret,
     pub key_suri: Secret,
+    /// The token clients of the intake and audit routes must show; without one, those routes
+    /// answer loopback callers only.
+    #[serde(default)]
+    pub api_token: Option<Secret>,
 }
 
 impl Keys {
@@ -47,6 +53,7 @@ impl Keys {
         Self {
             account_suri: Secret::new(uri),
             key_suri: Secret::new(uri),
+            api_token: None,
         }
     }
 
@@ -55,9 +62,11 @@ impl Keys {
         use sp_core::Pair;
         let (_, account, _) = sp_core::sr25519::Pair::generate_with_phrase(None);
         let (_, key, _) = sp_core::ecdsa::Pair::generate_with_phrase(None);
+        let token: [u8; 32] = rand::random();
         Self {
             account_suri: Secret::new(account),
             key_suri: Secret::new(key),
+            api_token: Some(Secret::new(hex::encode(token))),
         }
     }
 
@@ -83,7 +92,7 @@ impl Keys {
         // toml's own error quotes the offending line, which may hold a secret: not shown.
         toml::from_str(&text).map_err(|_| {
             anyhow::anyhow!(
-                "keystore {}: not a keystore (TOML with the strings account_suri and key_suri, nothing else)",
+                "keystore {}: not a keystore (TOML with the strings account_suri and key_suri, and optionally api_token, nothing else)",
                 path.display()
             )
         })
@@ -103,11 +112,14 @@ impl Keys {
             .open(path)
             .with_context(|| format!("creating keystore {}", path.display()))?;
         let quoted = |s: &Secret| toml::Value::String(s.expose().to_string()).to_string();
-        let text = format!(
+        let mut text = format!(
             "# dynamis-verifier keystore: keep it private (mode 0600)\naccount_suri = {}\nkey_suri = {}\n",
             quoted(&self.account_suri),
             quoted(&self.key_suri)
         );
+        if let Some(token) = &self.api_token {
+            text.push_str(&format!("api_token = {}\n", quoted(token)));
+        }
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         Ok(())
@@ -149,8 +161,11 @@ pub struct Config {
 pub struct BatchConfig {
     /// A batch closes when it has this many items…
     pub max_items: usize,
-    /// …or when its oldest item has waited this long.
+    /// …or when its oldest item has waited this long…
     pub max_wait_ms: u64,
+    /// …and before its items' encodings pass this many bytes, so that the co-signing request
+    /// (SCALE: the items and a few fields) always fits a peer's `max_body_bytes`.
+    pub max_bytes: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,15 +175,28 @@ pub struct ApiConfig {
     pub max_body_bytes: usize,
     /// Larger bulk submissions are refused with 413.
     pub max_bulk_items: usize,
+    /// A request not answered within this (its body read included) gets 408.
+    pub timeout_ms: u64,
+    /// Requests served at once, per route; one more gets 503 with `Retry-After`.
+    pub max_concurrent: usize,
+    /// Items waiting for a batch above which intake answers 429 with `Retry-After`.
+    pub max_queue: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WatchConfig {
-    /// Items re-checked per attestation of another verifier.
+    /// The fewest items re-checked per attestation of another verifier.
     pub sample: usize,
+    /// The chance (parts per million) that the watchers together find one forged item in a
+    /// batch: each re-checks enough items for it (`watch::sample_size`).
+    pub detect_ppm: u32,
+    /// How many independent watchers that chance counts on (this one included).
+    pub watchers: u32,
     /// Pause between chain polls when there is nothing new.
     pub poll_ms: u64,
+    /// A peer's batch data not received within this counts as withheld (tried again later).
+    pub fetch_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +233,7 @@ impl Default for BatchConfig {
         Self {
             max_items: 4_096,
             max_wait_ms: 2_000,
+            max_bytes: 8 << 20,
         }
     }
 }
@@ -214,6 +243,9 @@ impl Default for ApiConfig {
         Self {
             max_body_bytes: 16 << 20,
             max_bulk_items: 50_000,
+            timeout_ms: 30_000,
+            max_concurrent: 64,
+            max_queue: 200_000,
         }
     }
 }
@@ -222,7 +254,10 @@ impl Default for WatchConfig {
     fn default() -> Self {
         Self {
             sample: 16,
+            detect_ppm: 990_000,
+            watchers: 1,
             poll_ms: 1_000,
+            fetch_timeout_ms: 10_000,
         }
     }
 }
@@ -272,15 +307,21 @@ impl Config {
                 return Ok(Keys {
                     account_suri: Secret::new(account),
                     key_suri: Secret::new(key),
+                    api_token: std::env::var(TOKEN_ENV).ok().map(Secret::new),
                 })
             }
             (Err(_), Err(_)) => {}
             _ => bail!("{ACCOUNT_ENV} and {KEY_ENV} go together: one of them is not set"),
         }
         match &self.keystore {
-            Some(path) => Keys::load(path),
+            Some(path) => Keys::load(path).map(|mut keys| {
+                if let Ok(token) = std::env::var(TOKEN_ENV) {
+                    keys.api_token = Some(Secret::new(token));
+                }
+                keys
+            }),
             None => bail!(
-                "no keys: set keystore = \"FILE\" in the configuration (`dynamis-verifier keystore new --out FILE` writes one), or {ACCOUNT_ENV} and {KEY_ENV}"
+                "no keys: set keystore = \"FILE\" in the configuration (`dynamis-verifier keystore --out FILE` writes one), or {ACCOUNT_ENV} and {KEY_ENV}"
             ),
         }
     }

@@ -4,6 +4,7 @@
 //! attestations are sampled and fraud is challenged.
 
 pub mod api;
+pub mod auth;
 pub mod chain;
 pub mod config;
 pub mod metrics;
@@ -50,6 +51,8 @@ pub struct Service {
     pub chain: chain::Chain,
     /// The co-signing key registered in the attestations contract.
     pub key: ecdsa::Pair,
+    /// The token clients of the intake and audit routes show (none: loopback callers only).
+    pub token: Option<Secret>,
     pub regime: dynamis_proofs::Regime,
     /// Wakes the batcher when items arrive.
     pub intake: Notify,
@@ -86,9 +89,17 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         (Some(url), _) | (None, Some(url)) => url.clone(),
         (None, None) => anyhow::bail!("no chain URL in the manifest or the configuration"),
     };
+    // A peer with the same limits must be able to take this service's co-signing requests.
+    let framing = 1_024usize.saturating_add(config.batch.max_items.saturating_mul(5));
+    anyhow::ensure!(
+        config.batch.max_bytes.saturating_add(framing) <= config.api.max_body_bytes,
+        "batch.max_bytes ({}) and the co-signing request's framing ({framing}) exceed api.max_body_bytes ({}): a request would not fit a peer's limit",
+        config.batch.max_bytes,
+        config.api.max_body_bytes
+    );
     let keys = config.keys()?;
-    let account = signer(keys.account_suri.expose())
-        .map_err(|e| anyhow::anyhow!("account_suri: {e}"))?;
+    let account =
+        signer(keys.account_suri.expose()).map_err(|e| anyhow::anyhow!("account_suri: {e}"))?;
     let key = ecdsa::Pair::from_string(keys.key_suri.expose(), None)
         .map_err(|e| anyhow::anyhow!("key_suri: {e:?}"))?;
     let regime = parse_regime(&config.regime).map_err(anyhow::Error::msg)?;
@@ -106,6 +117,7 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         metrics: metrics::Metrics::default(),
         chain,
         key,
+        token: keys.api_token.clone(),
         regime,
         intake: Notify::new(),
         driver_wake: Notify::new(),
@@ -116,7 +128,8 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     let addr = listener.local_addr()?;
     let router = api::router(service.clone());
     let mut tasks = vec![tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, app).await {
             tracing::error!("API stopped: {e}");
         }
     })];

@@ -10,7 +10,7 @@ use super::{
 use crate::{attest, Batch, Item, Verdict};
 use dynamis_deploy::{calls, calls::call_data, hex::hexa, tx::Receipt};
 use dynamis_proofs::Attestation;
-use scale::Decode;
+use scale::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 use std::{sync::Arc, time::Duration};
 
@@ -59,6 +59,13 @@ pub async fn batcher(s: Arc<Service>) {
     }
 }
 
+/// What closing a batch did: the batch (id, items, valid items), and the queue entries
+/// quarantined on the way.
+struct Closed {
+    batch: Option<(u64, u64, u64)>,
+    quarantined: u64,
+}
+
 /// Verifies and records the next batch if one is due; whether it did.
 pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
     let (queued, oldest) = s.store.queue_state()?;
@@ -72,14 +79,40 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let service = s.clone();
-    let closed = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
+    let max_bytes = s.config.batch.max_bytes.max(1);
+    let closed = tokio::task::spawn_blocking(move || -> anyhow::Result<Closed> {
         let s = service;
-        let entries = s.store.peek_queue(max)?;
-        let mut items = Vec::with_capacity(entries.len());
-        for (seq, _, row) in &entries {
-            let item = Item::decode(&mut &row.item[..])
-                .map_err(|e| anyhow::anyhow!("queued item {seq} undecodable: {e}"))?;
-            items.push(item);
+        let peeked = s.store.peek_queue(max, max_bytes)?;
+        let mut bad = peeked.bad;
+        let mut entries = Vec::with_capacity(peeked.items.len());
+        let mut items = Vec::with_capacity(peeked.items.len());
+        for (seq, digest, row) in peeked.items {
+            match Item::decode(&mut &row.item[..]) {
+                Ok(item) => {
+                    items.push(item);
+                    entries.push((seq, digest, row));
+                }
+                Err(e) => bad.push((seq, digest.to_vec(), format!("item undecodable: {e}"))),
+            }
+        }
+        // An entry that cannot be read never stops the batches behind it: it leaves the
+        // queue for the quarantine table, reported, and the rest is batched.
+        if !bad.is_empty() {
+            s.store.quarantine(&bad)?;
+            for (seq, digest, why) in &bad {
+                tracing::error!(
+                    seq,
+                    digest = %dynamis_deploy::hex::encode(digest),
+                    "queued entry quarantined: {why}"
+                );
+            }
+        }
+        let quarantined = bad.len() as u64;
+        if items.is_empty() {
+            return Ok(Closed {
+                batch: None,
+                quarantined,
+            });
         }
         let batch = Batch::verify(items);
         let row = BatchRow {
@@ -99,14 +132,24 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
                 .collect(),
             digests: batch.digests,
             // In batch order, as the digests.
-            received_ms: batch.order.iter().map(|&i| entries[i].2.received_ms).collect(),
+            received_ms: batch
+                .order
+                .iter()
+                .map(|&i| entries[i].2.received_ms)
+                .collect(),
         };
         let seqs: Vec<u64> = entries.iter().map(|(seq, _, _)| *seq).collect();
         let id = s.store.commit_batch(&seqs, &row, &batch_items)?;
-        Ok((id, row.items, row.valid.iter().sum::<u64>()))
+        Ok(Closed {
+            batch: Some((id, row.items, row.valid.iter().sum::<u64>())),
+            quarantined,
+        })
     })
     .await??;
-    let (id, items, valid) = closed;
+    inc(&s.metrics.c.items_quarantined_total, closed.quarantined);
+    let Some((id, items, valid)) = closed.batch else {
+        return Ok(true);
+    };
     inc(&s.metrics.c.batches_total, 1);
     inc(&s.metrics.c.items_verified_total, items);
     inc(&s.metrics.c.items_rejected_total, items - valid);
@@ -115,18 +158,13 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// What a leader asks a peer to co-sign: the attestation and the batch's items.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// What a leader asks a peer to co-sign, as SCALE (`application/octet-stream`: binary, so a
+/// batch of `max_bytes` fits a peer's body limit): the attestation and the SCALE encodings of
+/// the batch's items, in batch order.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct CosignRequest {
-    pub epoch: u32,
-    pub regime: String,
-    #[serde(with = "hexa")]
-    pub root: [u8; 32],
-    pub items: u64,
-    /// Valid items per kind (`Kind::ALL` order).
-    pub valid: [u64; 5],
-    /// The items' SCALE encodings, in batch order.
-    pub encoded: Vec<String>,
+    pub attestation: Attestation,
+    pub items: Vec<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,30 +175,22 @@ pub struct CosignResponse {
     pub verifier: [u8; 32],
 }
 
-impl CosignRequest {
-    pub fn attestation(&self, regime: dynamis_proofs::Regime) -> Attestation {
-        Attestation {
-            epoch: self.epoch,
-            root: self.root,
-            items: self.items,
-            valid: self.valid,
-            regime,
-        }
-    }
-}
-
-/// Moves every open batch on, forever; failures are retried with backoff.
+/// Moves every open batch on, forever. A failure of the pass itself (the chain unreachable,
+/// onboarding) pauses the driver with backoff; a failure of one batch pauses that batch only
+/// (its own backoff), and the others go on.
 pub async fn driver(s: Arc<Service>) {
     let mut backoff = Backoff::new(s.config.retry.initial_ms, s.config.retry.max_ms);
+    let mut waiting = Waiting::default();
     let idle = Duration::from_millis(s.config.watch.poll_ms.clamp(50, 1_000));
     loop {
-        match drive_once(&s).await {
+        match drive_once(&s, &mut waiting).await {
             Ok(progress) => {
                 backoff.reset();
                 if !progress {
+                    let pause = waiting.soonest().map_or(idle, |d| d.min(idle));
                     tokio::select! {
                         _ = s.driver_wake.notified() => {}
-                        _ = tokio::time::sleep(idle) => {}
+                        _ = tokio::time::sleep(pause) => {}
                     }
                 }
             }
@@ -174,8 +204,51 @@ pub async fn driver(s: Arc<Service>) {
     }
 }
 
-/// One pass over the open batches; whether anything moved.
-pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
+/// Batches whose last step failed, each with its own backoff and the time it may be tried
+/// again.
+#[derive(Default)]
+pub struct Waiting {
+    batches: std::collections::BTreeMap<u64, (Backoff, std::time::Instant)>,
+}
+
+impl Waiting {
+    fn ready(&self, id: u64) -> bool {
+        self.batches
+            .get(&id)
+            .is_none_or(|(_, at)| *at <= std::time::Instant::now())
+    }
+
+    /// Batch `id` failed: the pause before it is tried again.
+    fn failed(&mut self, s: &Service, id: u64) -> Duration {
+        let retry = &s.config.retry;
+        let entry = self.batches.entry(id).or_insert_with(|| {
+            (
+                Backoff::new(retry.initial_ms, retry.max_ms),
+                std::time::Instant::now(),
+            )
+        });
+        let pause = entry.0.next();
+        entry.1 = std::time::Instant::now() + pause;
+        pause
+    }
+
+    fn succeeded(&mut self, id: u64) {
+        self.batches.remove(&id);
+    }
+
+    /// How long until the next waiting batch may be tried.
+    fn soonest(&self) -> Option<Duration> {
+        let now = std::time::Instant::now();
+        self.batches
+            .values()
+            .map(|(_, at)| at.saturating_duration_since(now))
+            .min()
+    }
+}
+
+/// One pass over the open batches; whether anything moved. An error here is the pass's own
+/// (the chain, onboarding); each batch's errors are its own, logged, counted and backed off.
+pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Result<bool> {
     if !s.onboarded.load(std::sync::atomic::Ordering::Relaxed) {
         onboard(s).await?;
         s.onboarded
@@ -185,30 +258,49 @@ pub async fn drive_once(s: &Arc<Service>) -> anyhow::Result<bool> {
     // The block at the start of the pass: attestations whose window cannot have closed by
     // then are not even looked up.
     let now = s.chain.block().await?;
-    let window = s.chain.params.challenge_window_blocks;
-    let answerable = window.saturating_add(s.chain.params.answer_window_blocks);
     for id in s.store.open_batches()? {
+        if !waiting.ready(id) {
+            continue;
+        }
         let Some(row) = s.store.batch(id)? else {
             continue;
         };
-        progress |= match row.state.clone() {
-            BatchState::Verified => cosign_and_submit(s, id, &row).await?,
-            BatchState::Sent { tx } => confirm(s, id, &row, tx).await?,
-            BatchState::Attested { id: att, block, .. } => {
-                // Data requests can be open until the window and its answer period are over.
-                let mut moved = false;
-                if block.saturating_add(answerable) >= now {
-                    moved |= answer_requests(s, id, att).await?;
-                }
-                if block.saturating_add(window) < now {
-                    moved |= finality(s, id, att).await?;
-                }
-                moved
+        match step(s, id, &row, now).await {
+            Ok(moved) => {
+                waiting.succeeded(id);
+                progress |= moved;
             }
-            _ => false,
-        };
+            Err(e) => {
+                inc(&s.metrics.c.batch_errors_total, 1);
+                let pause = waiting.failed(s, id);
+                tracing::warn!(batch = id, "{e:#}; this batch again in {pause:?}");
+            }
+        }
     }
+    // Batches closed during the pass are picked up by the next one.
     Ok(progress)
+}
+
+/// Moves batch `id` one step on; whether it moved.
+async fn step(s: &Arc<Service>, id: u64, row: &BatchRow, now: u32) -> anyhow::Result<bool> {
+    let window = s.chain.params.challenge_window_blocks;
+    let answerable = window.saturating_add(s.chain.params.answer_window_blocks);
+    Ok(match row.state.clone() {
+        BatchState::Verified => cosign_and_submit(s, id, row).await?,
+        BatchState::Sent { tx } => confirm(s, id, row, tx).await?,
+        BatchState::Attested { id: att, block, .. } => {
+            // Data requests can be open until the window and its answer period are over.
+            let mut moved = false;
+            if block.saturating_add(answerable) >= now {
+                moved |= answer_requests(s, id, att).await?;
+            }
+            if block.saturating_add(window) < now {
+                moved |= finality(s, id, att).await?;
+            }
+            moved
+        }
+        _ => false,
+    })
 }
 
 /// Bonds (if allowed) and registers the co-signing key, unless that is done already.
@@ -289,31 +381,47 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
             .ok_or_else(|| anyhow::anyhow!("batch {id} has no items"))?
             .digests;
         let request = CosignRequest {
-            epoch,
-            regime: s.config.regime.clone(),
-            root: row.root,
-            items: row.items,
-            valid: row.valid,
-            encoded: s
-                .store
-                .items(&digests)?
-                .iter()
-                .map(dynamis_deploy::hex::encode)
-                .collect(),
+            attestation: attestation.clone(),
+            items: s.store.items(&digests)?,
         };
+        let body = axum::body::Bytes::from(request.encode());
+        let auth = super::auth::sign_request(&s.key, &chain.attestations, "POST", "/cosign", &body);
         let asks = s
             .config
             .peers
             .iter()
-            .map(|peer| ask_peer(s, peer, &request, &attestation));
-        for answer in futures::future::join_all(asks).await {
+            .map(|peer| ask_peer(s, peer, body.clone(), &auth, &attestation));
+        let answers = futures::future::join_all(asks).await;
+        // Each account counts once, this verifier's own included: a peer relaying another's
+        // signature (or its own twice) adds nothing, and the contract would refuse the batch.
+        let mut counted = std::collections::BTreeSet::from([chain.me]);
+        for (peer, answer) in s.config.peers.iter().zip(answers) {
             match answer {
-                Ok((signature, signer)) if weight < required => {
-                    weight = weight.saturating_add(chain.weight_of(signer).await?);
-                    signatures.push(signature);
+                Ok((signature, signer)) => {
+                    let known = s.peer_accounts.lock().await.get(&signer).cloned();
+                    let foreign = known.as_deref().is_some_and(|url| url != peer.as_str());
+                    if foreign || !counted.insert(signer) {
+                        s.metrics.refuse_peer(peer);
+                        tracing::warn!(
+                            batch = id,
+                            peer = %peer,
+                            signer = %dynamis_deploy::hex::encode(signer),
+                            "co-signature dropped: its signer is another peer or already counted"
+                        );
+                        continue;
+                    }
+                    if weight < required {
+                        weight = weight.saturating_add(chain.weight_of(signer).await?);
+                        signatures.push(signature);
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(batch = id, "co-signature: {e:#}"),
+                Err(PeerAnswer::Bad(e)) => {
+                    s.metrics.refuse_peer(peer);
+                    tracing::warn!(batch = id, peer = %peer, "co-signature dropped: {e:#}");
+                }
+                Err(PeerAnswer::None(e)) => {
+                    tracing::warn!(batch = id, peer = %peer, "no co-signature: {e:#}")
+                }
             }
         }
     }
@@ -337,34 +445,82 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
     }
 }
 
+/// Why a peer gave no co-signature: it refused or could not be reached (`None`), or it
+/// answered with something that is no good signature (`Bad`: counted against the peer).
+enum PeerAnswer {
+    None(anyhow::Error),
+    Bad(anyhow::Error),
+}
+
+/// The most of a peer's answer that is read (a co-signature is a few hundred bytes).
+const MAX_PEER_ANSWER: usize = 64 << 10;
+
+/// A response body, read up to `max` bytes (a peer cannot make this verifier hold more).
+pub async fn read_bounded(mut response: reqwest::Response, max: usize) -> anyhow::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        anyhow::ensure!(
+            body.len().saturating_add(chunk.len()) <= max,
+            "answer longer than {max} bytes"
+        );
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// A peer's co-signature of `attestation` and the account whose registered key made it (the
 /// signature is recovered here, as the contract will: what the peer says it is counts for
-/// nothing).
+/// nothing). The request is signed with this verifier's co-signing key (`auth`).
 async fn ask_peer(
     s: &Service,
     peer: &str,
-    request: &CosignRequest,
+    request: axum::body::Bytes,
+    auth: &str,
     attestation: &Attestation,
-) -> anyhow::Result<([u8; 65], [u8; 32])> {
+) -> Result<([u8; 65], [u8; 32]), PeerAnswer> {
+    let none = |e: anyhow::Error| PeerAnswer::None(e);
+    let bad = |e: anyhow::Error| PeerAnswer::Bad(e);
     let response = s
         .http
         .post(format!("{}/cosign", peer.trim_end_matches('/')))
-        .json(request)
+        .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+        .header(super::auth::PEER_HEADER, auth)
+        .body(request)
         .send()
-        .await?;
+        .await
+        .map_err(|e| none(e.into()))?;
     let status = response.status();
+    let body = read_bounded(response, MAX_PEER_ANSWER)
+        .await
+        .map_err(|e| bad(e.context(format!("{peer}'s answer"))))?;
     if !status.is_success() {
-        let body = response.text().await.unwrap_or_default();
-        anyhow::bail!("{peer} refused ({status}): {body}");
+        let text = String::from_utf8_lossy(&body);
+        return Err(none(anyhow::anyhow!("{peer} refused ({status}): {text}")));
     }
-    let signature = response.json::<CosignResponse>().await?.signature;
-    let key = attest::signer_of(&signature, &s.chain.attestations, attestation)
-        .ok_or_else(|| anyhow::anyhow!("{peer} sent a signature that recovers no key"))?;
+    let signature = serde_json::from_slice::<CosignResponse>(&body)
+        .map_err(|e| bad(anyhow::anyhow!("{peer}'s answer is no co-signature: {e}")))?
+        .signature;
+    let key =
+        attest::signer_of(&signature, &s.chain.attestations, attestation).ok_or_else(|| {
+            bad(anyhow::anyhow!(
+                "{peer} sent a signature that recovers no key"
+            ))
+        })?;
     let signer = s
         .chain
         .owner_of(key)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("{peer} signed with a key no verifier registered"))?;
+        .await
+        .map_err(|e| none(e.into()))?
+        .ok_or_else(|| {
+            bad(anyhow::anyhow!(
+                "{peer} signed with a key no verifier registered"
+            ))
+        })?;
+    if signer == s.chain.me {
+        return Err(bad(anyhow::anyhow!(
+            "{peer} returned this verifier's own signature"
+        )));
+    }
     Ok((signature, signer))
 }
 
@@ -395,14 +551,16 @@ async fn settle_submit(
             | AttestationError::InvalidSignature
             | AttestationError::DuplicateSigner),
         )) => {
-            tracing::warn!(batch = id, "submit refused ({e:?}); co-signing again");
+            // Co-signed again after this batch's backoff, not at once: a refusal that repeats
+            // must not turn into a loop of paid transactions.
             s.store.set_state(id, BatchState::Verified)?;
-            return Ok(true);
+            anyhow::bail!("submit refused ({e:?}); co-signing again");
         }
         Ok(Err(e)) => {
             tracing::error!(batch = id, "submit refused for good: {e:?}");
             let reason = format!("{e:?}");
             s.store.set_state(id, BatchState::Failed { reason })?;
+            inc(&s.metrics.c.items_failed_total, row.items);
             return Ok(true);
         }
         Err(reason) => match s.chain.id_of_root(row.root).await? {
@@ -412,13 +570,13 @@ async fn settle_submit(
             // Refused for a reason the receipt cannot name: co-sign and submit again (a
             // refusal that stands is named then, its block permitting).
             None if receipt.unknown.is_some() && receipt.reverted => {
-                tracing::warn!(batch = id, "submit refused ({reason}); co-signing again");
                 s.store.set_state(id, BatchState::Verified)?;
-                return Ok(true);
+                anyhow::bail!("submit refused ({reason}); co-signing again");
             }
             None => {
                 tracing::error!(batch = id, "submit failed: {reason}");
                 s.store.set_state(id, BatchState::Failed { reason })?;
+                inc(&s.metrics.c.items_failed_total, row.items);
                 return Ok(true);
             }
         },
@@ -448,11 +606,15 @@ async fn confirm(
     if let Some(receipt) = s.chain.receipt(&tx).await? {
         return settle_submit(s, id, row, receipt).await;
     }
-    inc(&s.metrics.c.attestations_resent_total, 1);
     tracing::info!(batch = id, "stored submit transaction sent again");
     match s.chain.resend(&tx).await {
-        Ok(receipt) => settle_submit(s, id, row, receipt).await,
+        Ok(receipt) => {
+            // Counted once the chain took it, not when it was tried.
+            inc(&s.metrics.c.attestations_resent_total, 1);
+            settle_submit(s, id, row, receipt).await
+        }
         Err(ChainError::Client(e)) if !e.is_transient() => {
+            inc(&s.metrics.c.attestations_rebuilt_total, 1);
             // The nonce went to another transaction and this one was never included: it can
             // never be now. Co-sign and submit anew (the contract's duplicate check stays).
             tracing::warn!(
@@ -481,20 +643,22 @@ async fn answer_requests(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<
         .store
         .batch_items(id)?
         .ok_or_else(|| anyhow::anyhow!("batch {id} has no items"))?;
-    let verdicts: Vec<Verdict> = items
-        .valid
-        .iter()
-        .map(|v| Verdict::of(*v))
-        .collect();
+    let verdicts: Vec<Verdict> = items.valid.iter().map(|v| Verdict::of(*v)).collect();
     let digests = items.digests.clone();
-    let tree = tokio::task::spawn_blocking(move || crate::batch::tree_of(&digests, &verdicts)).await?;
+    let tree =
+        tokio::task::spawn_blocking(move || crate::batch::tree_of(&digests, &verdicts)).await?;
     let mut answered = false;
     for index in record.requests {
         let i = usize::try_from(index)?;
         let (Some(digest), Some(valid), Some(path)) =
             (items.digests.get(i), items.valid.get(i), tree.proof(index))
         else {
-            tracing::error!(batch = id, attestation = att, index, "requested index not in the batch");
+            tracing::error!(
+                batch = id,
+                attestation = att,
+                index,
+                "requested index not in the batch"
+            );
             continue;
         };
         let bytes = s.store.items(&[*digest])?;
@@ -507,12 +671,22 @@ async fn answer_requests(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<
         let receipt = chain.transact(chain.attestations, data, |_| Ok(())).await?;
         match outcome::<Result<(), AttestationError>>(&receipt) {
             Ok(Ok(())) => {
-                tracing::info!(batch = id, attestation = att, index, "data request answered");
+                tracing::info!(
+                    batch = id,
+                    attestation = att,
+                    index,
+                    "data request answered"
+                );
                 answered = true;
             }
             // Someone else answered it meanwhile.
             Ok(Err(AttestationError::NoRequest)) => {}
-            Ok(Err(e)) => tracing::error!(batch = id, attestation = att, index, "answer refused: {e:?}"),
+            Ok(Err(e)) => tracing::error!(
+                batch = id,
+                attestation = att,
+                index,
+                "answer refused: {e:?}"
+            ),
             Err(e) => tracing::warn!(batch = id, attestation = att, index, "answer: {e}"),
         }
     }

@@ -28,6 +28,12 @@ const ROOTS: TableDefinition<&[u8], u64> = TableDefinition::new("roots");
 const COSIGNED: TableDefinition<&[u8], &[u8]> = TableDefinition::new("cosigned");
 /// Counters: next intake sequence, next batch id, next attestation id to audit.
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// Queue entries that could not be read or decoded, taken out of the queue so that they
+/// never stop the batcher: sequence → SCALE (digest bytes, reason).
+const QUARANTINE: TableDefinition<u64, &[u8]> = TableDefinition::new("quarantine");
+/// attestation id → [`PendingAudit`]: other verifiers' attestations whose data could not be
+/// had yet, retried with backoff until audited, requested on-chain, or no longer pending.
+const AUDITS: TableDefinition<u64, &[u8]> = TableDefinition::new("audits");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -84,6 +90,9 @@ pub enum BatchState {
     Rejected { id: u64 },
     /// Refused on-chain for a reason retrying cannot fix.
     Failed { reason: String },
+    /// Was failed (`reason`); an operator put its items back in the queue, where they went
+    /// into later batches.
+    Requeued { reason: String },
 }
 
 impl BatchState {
@@ -95,6 +104,7 @@ impl BatchState {
             Self::Final { .. } => "final",
             Self::Rejected { .. } => "rejected",
             Self::Failed { .. } => "failed",
+            Self::Requeued { .. } => "requeued",
         }
     }
 
@@ -124,6 +134,17 @@ pub struct BatchItems {
     pub received_ms: Vec<u64>,
 }
 
+/// An audit that waits: its batch data was withheld, or its submitter unreachable.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct PendingAudit {
+    /// Fetches tried so far.
+    pub attempts: u32,
+    /// Not tried again before this time (ms since the epoch).
+    pub next_ms: u64,
+    /// The index this verifier asked for on-chain (`request_item`), once it did.
+    pub requested: Option<u64>,
+}
+
 /// An attestation this verifier co-signed for a leader.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct CoSigned {
@@ -141,6 +162,10 @@ pub struct Stats {
     pub r#final: u64,
     pub rejected: u64,
     pub failed: u64,
+    /// Queue entries taken out because they could not be read (see the log and
+    /// `items_quarantined_total`).
+    #[serde(default)]
+    pub quarantined: u64,
     pub batches: u64,
     pub cosigned: u64,
 }
@@ -155,11 +180,19 @@ impl Stats {
             + self.r#final
             + self.rejected
             + self.failed
+            + self.quarantined
     }
 }
 
 pub struct Store {
     db: Database,
+}
+
+/// What [`Store::peek_queue`] found.
+#[derive(Debug, Default)]
+pub struct Peeked {
+    pub items: Vec<(u64, [u8; 32], ItemRow)>,
+    pub bad: Vec<(u64, Vec<u8>, String)>,
 }
 
 pub const NEXT_SEQ: &str = "next_seq";
@@ -180,6 +213,8 @@ impl Store {
             w.open_table(ROOTS)?;
             w.open_table(COSIGNED)?;
             w.open_table(META)?;
+            w.open_table(QUARANTINE)?;
+            w.open_table(AUDITS)?;
         }
         w.commit()?;
         Ok(Self { db })
@@ -225,7 +260,12 @@ impl Store {
         let queue = r.open_table(QUEUE)?;
         let len = queue.len()?;
         let oldest = match queue.first()? {
-            Some((_, digest)) => self.item_in(&r, digest.value())?.map(|row| row.received_ms),
+            Some((_, digest)) => match self.item_in(&r, digest.value()) {
+                Ok(row) => row.map(|row| row.received_ms),
+                // Unreadable: due at once, so that the batcher quarantines it.
+                Err(StoreError::Corrupt { .. }) => Some(0),
+                Err(e) => return Err(e),
+            },
             None => None,
         };
         Ok((len, oldest))
@@ -241,22 +281,76 @@ impl Store {
         row.map(|v| decode("items", v.value())).transpose()
     }
 
-    /// Up to `max` queued items, oldest first: (sequence, digest, row).
-    pub fn peek_queue(&self, max: usize) -> Result<Vec<(u64, [u8; 32], ItemRow)>, StoreError> {
+    /// The oldest queued items, up to `max` of them and `max_bytes` of encoded items (at
+    /// least one): (sequence, digest, row); and the entries met on the way that cannot be
+    /// read (sequence, the queued digest bytes, why), for [`Self::quarantine`].
+    pub fn peek_queue(&self, max: usize, max_bytes: usize) -> Result<Peeked, StoreError> {
         let r = self.db.begin_read()?;
         let queue = r.open_table(QUEUE)?;
-        let mut out = Vec::new();
-        for entry in queue.iter()?.take(max) {
+        let mut peeked = Peeked::default();
+        let mut bytes = 0usize;
+        for entry in queue.iter()? {
+            if peeked.items.len() >= max {
+                break;
+            }
             let (seq, digest) = entry?;
-            let digest: [u8; 32] = digest.value().try_into().map_err(|_| StoreError::Corrupt {
-                table: "queue",
-                why: "digest of the wrong length".into(),
-            })?;
-            let row = self.item_in(&r, &digest)?.ok_or(StoreError::Corrupt {
-                table: "queue",
-                why: "queued digest with no item".into(),
-            })?;
-            out.push((seq.value(), digest, row));
+            let (seq, raw) = (seq.value(), digest.value().to_vec());
+            let Ok(digest) = <[u8; 32]>::try_from(raw.as_slice()) else {
+                peeked
+                    .bad
+                    .push((seq, raw, "digest of the wrong length".into()));
+                continue;
+            };
+            let row = match self.item_in(&r, &digest) {
+                Ok(Some(row)) => row,
+                Ok(None) => {
+                    peeked
+                        .bad
+                        .push((seq, raw, "queued digest with no item".into()));
+                    continue;
+                }
+                Err(StoreError::Corrupt { why, .. }) => {
+                    peeked
+                        .bad
+                        .push((seq, raw, format!("item row undecodable: {why}")));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if !peeked.items.is_empty() && bytes.saturating_add(row.item.len()) > max_bytes {
+                break;
+            }
+            bytes = bytes.saturating_add(row.item.len());
+            peeked.items.push((seq, digest, row));
+        }
+        Ok(peeked)
+    }
+
+    /// Takes the entries `bad` (sequence, digest bytes, why) out of the queue into the
+    /// quarantine table, in one commit. Their items stay stored.
+    pub fn quarantine(&self, bad: &[(u64, Vec<u8>, String)]) -> Result<(), StoreError> {
+        let w = self.db.begin_write()?;
+        {
+            let mut queue = w.open_table(QUEUE)?;
+            let mut quarantine = w.open_table(QUARANTINE)?;
+            for (seq, digest, why) in bad {
+                queue.remove(*seq)?;
+                quarantine.insert(*seq, (digest, why).encode().as_slice())?;
+            }
+        }
+        w.commit()?;
+        Ok(())
+    }
+
+    /// The quarantined entries: (sequence, digest bytes, why).
+    pub fn quarantined(&self) -> Result<Vec<(u64, Vec<u8>, String)>, StoreError> {
+        let r = self.db.begin_read()?;
+        let table = r.open_table(QUARANTINE)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (seq, value) = entry?;
+            let (digest, why): (Vec<u8>, String) = decode("quarantine", value.value())?;
+            out.push((seq.value(), digest, why));
         }
         Ok(out)
     }
@@ -393,6 +487,35 @@ impl Store {
         Ok(())
     }
 
+    /// Records (or, with `None`, ends) the pending audit of attestation `id`.
+    pub fn set_audit(&self, id: u64, audit: Option<&PendingAudit>) -> Result<(), StoreError> {
+        let w = self.db.begin_write()?;
+        {
+            let mut table = w.open_table(AUDITS)?;
+            match audit {
+                Some(a) => {
+                    table.insert(id, a.encode().as_slice())?;
+                }
+                None => {
+                    table.remove(id)?;
+                }
+            }
+        }
+        w.commit()?;
+        Ok(())
+    }
+
+    /// Every pending audit, by attestation id.
+    pub fn audits(&self) -> Result<Vec<(u64, PendingAudit)>, StoreError> {
+        let r = self.db.begin_read()?;
+        let mut all = Vec::new();
+        for entry in r.open_table(AUDITS)?.iter()? {
+            let (id, value) = entry?;
+            all.push((id.value(), decode("audits", value.value())?));
+        }
+        Ok(all)
+    }
+
     pub fn meta(&self, key: &str) -> Result<u64, StoreError> {
         let r = self.db.begin_read()?;
         let table = r.open_table(META)?;
@@ -407,11 +530,57 @@ impl Store {
         Ok(())
     }
 
+    /// Puts the items of every failed batch back in the queue, in their batch order, and marks
+    /// those batches requeued, in one commit. Returns (batch id, items) per batch.
+    pub fn requeue_failed(&self) -> Result<Vec<(u64, u64)>, StoreError> {
+        let w = self.db.begin_write()?;
+        let mut done = Vec::new();
+        {
+            let mut batches = w.open_table(BATCHES)?;
+            let mut failed = Vec::new();
+            for entry in batches.iter()? {
+                let (id, value) = entry?;
+                let row: BatchRow = decode("batches", value.value())?;
+                if let BatchState::Failed { reason } = &row.state {
+                    failed.push((id.value(), reason.clone(), row));
+                }
+            }
+            let batch_items = w.open_table(BATCH_ITEMS)?;
+            let mut place = w.open_table(PLACE)?;
+            let mut queue = w.open_table(QUEUE)?;
+            let mut meta = w.open_table(META)?;
+            let mut seq = meta.get(NEXT_SEQ)?.map_or(0, |v| v.value());
+            for (id, reason, mut row) in failed {
+                let items: BatchItems = match batch_items.get(id)? {
+                    Some(v) => decode("batch_items", v.value())?,
+                    None => {
+                        return Err(StoreError::Corrupt {
+                            table: "batch_items",
+                            why: format!("no items of batch {id}"),
+                        })
+                    }
+                };
+                for digest in &items.digests {
+                    place.remove(digest.as_slice())?;
+                    queue.insert(seq, digest.as_slice())?;
+                    seq = seq.saturating_add(1);
+                }
+                row.state = BatchState::Requeued { reason };
+                batches.insert(id, row.encode().as_slice())?;
+                done.push((id, row.items));
+            }
+            meta.insert(NEXT_SEQ, seq)?;
+        }
+        w.commit()?;
+        Ok(done)
+    }
+
     /// Items by state, batches, co-signatures given.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let r = self.db.begin_read()?;
         let mut stats = Stats {
             queued: r.open_table(QUEUE)?.len()?,
+            quarantined: r.open_table(QUARANTINE)?.len()?,
             batches: r.open_table(BATCHES)?.len()?,
             cosigned: r.open_table(COSIGNED)?.len()?,
             ..Stats::default()
@@ -425,6 +594,8 @@ impl Store {
                 BatchState::Final { .. } => &mut stats.r#final,
                 BatchState::Rejected { .. } => &mut stats.rejected,
                 BatchState::Failed { .. } => &mut stats.failed,
+                // Its items are counted where they are now.
+                BatchState::Requeued { .. } => continue,
             };
             *slot += row.items;
         }
