@@ -5,6 +5,7 @@
 
 pub mod attest;
 pub mod batch;
+pub mod client;
 pub mod crash;
 pub mod crypto;
 pub mod demo;

@@ -80,6 +80,31 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Send FILE's items (JSON lines or SCALE) to a running service in chunks, waiting when it
+    /// says it is busy (DYNAMIS_API_TOKEN is sent as its token when set). Refuses a file with
+    /// malformed records unless --skip-malformed.
+    Submit {
+        file: PathBuf,
+        /// The service's base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8101")]
+        service: String,
+        /// Items per request.
+        #[arg(long, default_value_t = 5_000)]
+        chunk: usize,
+        /// Also write every item's digest (hex, one per line, file order) to this file.
+        #[arg(long)]
+        digests: Option<PathBuf>,
+        /// Send the well-formed records of a file that has malformed ones.
+        #[arg(long)]
+        skip_malformed: bool,
+    },
+    /// Print an item's state, verdict and inclusion proof (JSON) from a running service.
+    Status {
+        /// The item's digest (hex), as `submit --digests` writes it.
+        digest: String,
+        #[arg(long, default_value = "http://127.0.0.1:8101")]
+        service: String,
+    },
     /// Ask a running service to put the items of its failed batches back in the queue (the
     /// operator's route: DYNAMIS_API_TOKEN is sent as its token when set).
     Requeue {
@@ -306,6 +331,54 @@ fn main() -> Result<()> {
                 "{{\"item\":{item},\"proof\":{}}}",
                 serde_json::to_string(&proof)?
             );
+        }
+        Command::Submit {
+            file,
+            service,
+            chunk,
+            digests,
+            skip_malformed,
+        } => {
+            let read = read(&file)?;
+            if !read.errors.is_empty() && !skip_malformed {
+                bail!(
+                    "{}: {} malformed record(s), the first {}: nothing sent (fix them, or pass --skip-malformed)",
+                    file.display(),
+                    read.errors.len(),
+                    read.errors[0]
+                );
+            }
+            let token = std::env::var(service::config::TOKEN_ENV).ok();
+            let client = dynamis_verifier::client::Client::new(&service, token)?;
+            let bar = ProgressBar::new(read.items.len() as u64);
+            let done = runtime()?.block_on(client.submit(&read.items, chunk, |n| bar.inc(n)))?;
+            bar.finish_and_clear();
+            if let Some(path) = digests {
+                let mut out = std::io::BufWriter::new(
+                    std::fs::File::create(&path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                );
+                for digest in &done.digests {
+                    writeln!(out, "{}", hex::encode(digest))?;
+                }
+                out.flush()
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            println!(
+                "{} items sent in {} requests: {} accepted, {} duplicates; waited {} times for the service",
+                done.digests.len(),
+                done.requests,
+                done.accepted,
+                done.duplicates,
+                done.waits
+            );
+        }
+        Command::Status { digest, service } => {
+            let digest = dynamis_deploy::hex::decode_array::<32>(&digest)
+                .map_err(|e| anyhow::anyhow!("digest: {e}"))?;
+            let client = dynamis_verifier::client::Client::new(&service, None)?;
+            let status = runtime()?.block_on(client.status(&digest))?;
+            println!("{}", serde_json::to_string(&status)?);
         }
         Command::Requeue { service } => {
             runtime()?.block_on(async move {

@@ -1522,3 +1522,104 @@ async fn withheld_batch_data_is_retried_then_requested_on_chain_and_later_audits
     }
     stop(launched, running);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs() {
+    let opts = options("client");
+    let token = "client-test-token";
+    // A batch closes 1.5 s after its first item (4,096 never come): each chunk after the
+    // first finds the queue full and is told to come back.
+    let (launched, running, urls) = cluster(&opts, 1, |c| {
+        if let Some(keys) = c.keys.as_mut() {
+            keys.api_token = Some(service::Secret::new(token));
+        }
+        c.api.max_queue = 100;
+        c.batch.max_items = 4_096;
+        c.batch.max_wait_ms = 1_500;
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let url = &urls[0];
+    let gen = Generator::new(47, &Kind::ALL, 0.05);
+    let file = opts.dir.join("items.jsonl");
+    let lines: Vec<String> = (0..600).map(|n| to_json(&gen.item(n).0)).collect();
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let digests_file = opts.dir.join("digests.txt");
+    let bin = env!("CARGO_BIN_EXE_dynamis-verifier");
+    let out = tokio::process::Command::new(bin)
+        .arg("submit")
+        .arg(&file)
+        .args(["--service", url, "--chunk", "200", "--digests"])
+        .arg(&digests_file)
+        .env(service::config::TOKEN_ENV, token)
+        .output()
+        .await
+        .expect("run submit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    let numbers: Vec<u64> = printed
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [sent, requests, accepted, duplicates, waits] = numbers[..] else {
+        panic!("{printed}");
+    };
+    assert_eq!((sent, requests, accepted + duplicates), (600, 3, 600), "{printed}");
+    let m = metrics(&http, url).await;
+    assert!(waits >= 2, "{printed}");
+    assert_eq!(metric(&m, "dynamis_verifier_requests_shed_total"), Some(waits), "{m}");
+    // Without the token: refused, nothing sent.
+    let refused = tokio::process::Command::new(bin)
+        .arg("submit")
+        .arg(&file)
+        .args(["--service", url])
+        .env_remove(service::config::TOKEN_ENV)
+        .output()
+        .await
+        .expect("run submit");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("401"), "{}", String::from_utf8_lossy(&refused.stderr));
+    // A file with a malformed record is refused whole, naming it.
+    let broken = opts.dir.join("broken.jsonl");
+    std::fs::write(&broken, format!("{}\nnot json\n", lines[0])).expect("write");
+    let out = tokio::process::Command::new(bin)
+        .arg("submit")
+        .arg(&broken)
+        .args(["--service", url])
+        .env(service::config::TOKEN_ENV, token)
+        .output()
+        .await
+        .expect("run submit");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("1 malformed record(s)") && stderr.contains("nothing sent"), "{stderr}");
+
+    // Every item goes final; `status` prints a proof that holds against the on-chain root.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while stats(&http, url).await.r#final != accepted {
+        assert!(Instant::now() < deadline, "not final");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let digests = std::fs::read_to_string(&digests_file).expect("digests");
+    let first = digests.lines().next().expect("a digest");
+    assert_eq!(digests.lines().count(), 600);
+    let out = tokio::process::Command::new(bin)
+        .args(["status", first, "--service", url])
+        .output()
+        .await
+        .expect("run status");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let status: ItemStatus = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(status.state, "final");
+    let proof = status.proof.expect("proof");
+    let record = running[0]
+        .service
+        .chain
+        .attestation(status.attestation.expect("attestation"))
+        .await
+        .expect("chain")
+        .expect("record");
+    assert_eq!(record.root, proof.root);
+    let leaf = batch_leaf::<Native>(&proof.digest, if proof.valid { Verdict::Valid } else { Verdict::Invalid });
+    assert!(verify_inclusion::<Native>(&leaf, proof.index, proof.size, &proof.path, &record.root));
+    stop(launched, running);
+}
