@@ -34,6 +34,39 @@ const QUARANTINE: TableDefinition<u64, &[u8]> = TableDefinition::new("quarantine
 /// attestation id → [`PendingAudit`]: other verifiers' attestations whose data could not be
 /// had yet, retried with backoff until audited, requested on-chain, or no longer pending.
 const AUDITS: TableDefinition<u64, &[u8]> = TableDefinition::new("audits");
+/// Batch state name → items of the batches in that state, kept in the commit that moves them,
+/// so that `/stats` reads six numbers rather than every batch.
+const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("counts");
+/// Set once `COUNTS` has been filled from the batches (a store older than it is counted once).
+const COUNTS_READY: &str = "counts_ready";
+
+/// The name a state's items are counted under (a requeued batch's items are counted where
+/// they are now).
+fn counted(state: &BatchState) -> Option<&'static str> {
+    match state {
+        BatchState::Requeued { .. } => None,
+        other => Some(other.name()),
+    }
+}
+
+/// Moves `items` from `from`'s count to `to`'s, inside the commit that moves the batch.
+fn shift_counts(
+    w: &redb::WriteTransaction,
+    from: Option<&BatchState>,
+    to: Option<&BatchState>,
+    items: u64,
+) -> Result<(), StoreError> {
+    let mut counts = w.open_table(COUNTS)?;
+    if let Some(key) = from.and_then(counted) {
+        let n = counts.get(key)?.map_or(0, |v| v.value());
+        counts.insert(key, n.saturating_sub(items))?;
+    }
+    if let Some(key) = to.and_then(counted) {
+        let n = counts.get(key)?.map_or(0, |v| v.value());
+        counts.insert(key, n.saturating_add(items))?;
+    }
+    Ok(())
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -215,6 +248,19 @@ impl Store {
             w.open_table(META)?;
             w.open_table(QUARANTINE)?;
             w.open_table(AUDITS)?;
+            w.open_table(COUNTS)?;
+            let ready = w.open_table(META)?.get(COUNTS_READY)?.map_or(0, |v| v.value());
+            if ready == 0 {
+                let mut rows = Vec::new();
+                for entry in w.open_table(BATCHES)?.iter()? {
+                    let row: BatchRow = decode("batches", entry?.1.value())?;
+                    rows.push(row);
+                }
+                for row in &rows {
+                    shift_counts(&w, None, Some(&row.state), row.items)?;
+                }
+                w.open_table(META)?.insert(COUNTS_READY, 1)?;
+            }
         }
         w.commit()?;
         Ok(Self { db })
@@ -379,6 +425,7 @@ impl Store {
                 place.insert(digest.as_slice(), (id, index))?;
             }
             w.open_table(BATCHES)?.insert(id, row.encode().as_slice())?;
+            shift_counts(&w, None, Some(&row.state), row.items)?;
             w.open_table(BATCH_ITEMS)?
                 .insert(id, items.encode().as_slice())?;
             w.open_table(ROOTS)?.insert(row.root.as_slice(), id)?;
@@ -433,6 +480,7 @@ impl Store {
                 }
             };
             let open = state.is_open();
+            shift_counts(&w, Some(&row.state), Some(&state), row.items)?;
             row.state = state;
             table.insert(id, row.encode().as_slice())?;
             let mut open_table = w.open_table(OPEN)?;
@@ -565,7 +613,9 @@ impl Store {
                     queue.insert(seq, digest.as_slice())?;
                     seq = seq.saturating_add(1);
                 }
-                row.state = BatchState::Requeued { reason };
+                let requeued = BatchState::Requeued { reason };
+                shift_counts(&w, Some(&row.state), Some(&requeued), row.items)?;
+                row.state = requeued;
                 batches.insert(id, row.encode().as_slice())?;
                 done.push((id, row.items));
             }
@@ -578,27 +628,121 @@ impl Store {
     /// Items by state, batches, co-signatures given.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let r = self.db.begin_read()?;
-        let mut stats = Stats {
+        let counts = r.open_table(COUNTS)?;
+        let count = |name: &str| -> Result<u64, StoreError> {
+            Ok(counts.get(name)?.map_or(0, |v| v.value()))
+        };
+        Ok(Stats {
             queued: r.open_table(QUEUE)?.len()?,
+            verified: count("verified")?,
+            sent: count("sent")?,
+            attested: count("attested")?,
+            r#final: count("final")?,
+            rejected: count("rejected")?,
+            failed: count("failed")?,
             quarantined: r.open_table(QUARANTINE)?.len()?,
             batches: r.open_table(BATCHES)?.len()?,
             cosigned: r.open_table(COSIGNED)?.len()?,
-            ..Stats::default()
-        };
-        for entry in r.open_table(BATCHES)?.iter()? {
-            let row: BatchRow = decode("batches", entry?.1.value())?;
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The items per state, counted the slow way: every batch read.
+    fn scanned(store: &Store, batches: u64) -> [u64; 6] {
+        let mut n = [0u64; 6];
+        for id in 0..batches {
+            let row = store.batch(id).expect("read").expect("batch");
             let slot = match row.state {
-                BatchState::Verified => &mut stats.verified,
-                BatchState::Sent { .. } => &mut stats.sent,
-                BatchState::Attested { .. } => &mut stats.attested,
-                BatchState::Final { .. } => &mut stats.r#final,
-                BatchState::Rejected { .. } => &mut stats.rejected,
-                BatchState::Failed { .. } => &mut stats.failed,
-                // Its items are counted where they are now.
+                BatchState::Verified => 0,
+                BatchState::Sent { .. } => 1,
+                BatchState::Attested { .. } => 2,
+                BatchState::Final { .. } => 3,
+                BatchState::Rejected { .. } => 4,
+                BatchState::Failed { .. } => 5,
                 BatchState::Requeued { .. } => continue,
             };
-            *slot += row.items;
+            n[slot] += row.items;
         }
-        Ok(stats)
+        n
+    }
+
+    fn kept(s: &Stats) -> [u64; 6] {
+        [s.verified, s.sent, s.attested, s.r#final, s.rejected, s.failed]
+    }
+
+    #[test]
+    fn the_kept_counts_are_the_batches_counted_one_by_one_after_every_move() {
+        let dir = std::env::temp_dir().join(format!("dynamis-counts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("s.redb");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&path).expect("open");
+        let mut rng = 7u64;
+        let mut next = || {
+            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            rng >> 33
+        };
+        let mut batches = 0u64;
+        for step in 0..300u64 {
+            match next() % 4 {
+                0 | 1 => {
+                    let items = 1 + next() % 50;
+                    let row = BatchRow {
+                        root: [step as u8; 32],
+                        items,
+                        valid: [0; 5],
+                        regime: dynamis_proofs::Regime::Session,
+                        created_ms: 0,
+                        state: BatchState::Verified,
+                    };
+                    let digests: Vec<[u8; 32]> = (0..items)
+                        .map(|i| {
+                            let mut d = [0u8; 32];
+                            d[..8].copy_from_slice(&step.to_le_bytes());
+                            d[8..16].copy_from_slice(&i.to_le_bytes());
+                            d
+                        })
+                        .collect();
+                    let batch_items = BatchItems {
+                        valid: vec![true; digests.len()],
+                        received_ms: vec![0; digests.len()],
+                        digests,
+                    };
+                    store.commit_batch(&[], &row, &batch_items).expect("batch");
+                    batches += 1;
+                }
+                2 if batches > 0 => {
+                    let id = next() % batches;
+                    let state = match next() % 5 {
+                        0 => BatchState::Attested { id, block: 1, tx: [0; 32] },
+                        1 => BatchState::Final { id },
+                        2 => BatchState::Rejected { id },
+                        3 => BatchState::Failed { reason: "test".into() },
+                        _ => BatchState::Verified,
+                    };
+                    store.set_state(id, state).expect("move");
+                }
+                _ => {
+                    store.requeue_failed().expect("requeue");
+                }
+            }
+            assert_eq!(kept(&store.stats().expect("stats")), scanned(&store, batches), "step {step}");
+        }
+        // A store whose counts were never kept (older than them) is counted once on opening.
+        {
+            let w = store.db.begin_write().expect("write");
+            w.delete_table(COUNTS).expect("drop counts");
+            w.open_table(META).expect("meta").insert(COUNTS_READY, 0).expect("reset");
+            w.commit().expect("commit");
+        }
+        drop(store);
+        let store = Store::open(&path).expect("reopen");
+        assert_eq!(kept(&store.stats().expect("stats")), scanned(&store, batches));
+        assert!(kept(&store.stats().expect("stats")).iter().sum::<u64>() > 0);
+        std::fs::remove_dir_all(&dir).expect("clean");
     }
 }
