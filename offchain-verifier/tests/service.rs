@@ -549,6 +549,54 @@ async fn sigkill_at_random_moments_loses_no_accepted_item_and_attests_none_twice
     assert_eq!(report.attested_items, report.stored, "{report:?}");
 }
 
+/// The leader killed at each point of an item's way (stored before its 202, batched, co-signed,
+/// its transaction stored, included) and a peer killed as it co-signs: nothing acknowledged is
+/// lost (each item's proof holds against a final on-chain root), nothing attested twice, and
+/// the stored transaction is sent again or rebuilt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_kill_at_each_chosen_point_loses_nothing_and_attests_nothing_twice() {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_dynamis-verifier"));
+    let dir = std::env::temp_dir().join(format!("dynamis-test-points-{}", std::process::id()));
+    let points = [
+        (1, "intake-stored"),
+        (1, "batch-committed"),
+        (1, "cosigned"),
+        (1, "submit-stored"),
+        (1, "submit-included"),
+        (2, "cosign-given"),
+    ];
+    let report = crash::run_points(bin, dir, &points, 7)
+        .await
+        .expect("crash run");
+    println!("{report:?}");
+    assert_eq!(report.kills, 6);
+    assert!(report.acknowledged > 0, "{report:?}");
+    assert_eq!((report.lost, report.duplicates), (0, 0), "{report:?}");
+    assert_eq!(report.r#final, report.acknowledged);
+    assert_eq!(report.attested_items, report.stored, "{report:?}");
+    assert!(
+        report.resent + report.rebuilt >= 1,
+        "the stored transaction was never sent again: {report:?}"
+    );
+}
+
+/// The check above can fail: with the store's fsync skipped (non-durable commits) a SIGKILL
+/// loses acknowledged items, and the crash check reports them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_skipped_fsync_is_caught_by_the_crash_check() {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_dynamis-verifier"));
+    let dir = std::env::temp_dir().join(format!("dynamis-test-nofsync-{}", std::process::id()));
+    let report = crash::run_points(bin, dir, &[(1, "skip-fsync")], 9)
+        .await
+        .expect("crash run");
+    println!("{report:?}");
+    assert!(report.acknowledged > 0, "{report:?}");
+    assert!(
+        report.lost > 0,
+        "a skipped fsync went unnoticed: {report:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
     let opts = Options {
@@ -1555,7 +1603,11 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         .output()
         .await
         .expect("run submit");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed = String::from_utf8_lossy(&out.stdout).to_string();
     let numbers: Vec<u64> = printed
         .split(|c: char| !c.is_ascii_digit())
@@ -1564,10 +1616,18 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
     let [sent, requests, accepted, duplicates, waits] = numbers[..] else {
         panic!("{printed}");
     };
-    assert_eq!((sent, requests, accepted + duplicates), (600, 3, 600), "{printed}");
+    assert_eq!(
+        (sent, requests, accepted + duplicates),
+        (600, 3, 600),
+        "{printed}"
+    );
     let m = metrics(&http, url).await;
     assert!(waits >= 2, "{printed}");
-    assert_eq!(metric(&m, "dynamis_verifier_requests_shed_total"), Some(waits), "{m}");
+    assert_eq!(
+        metric(&m, "dynamis_verifier_requests_shed_total"),
+        Some(waits),
+        "{m}"
+    );
     // Without the token: refused, nothing sent.
     let refused = tokio::process::Command::new(bin)
         .arg("submit")
@@ -1578,7 +1638,11 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         .await
         .expect("run submit");
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("401"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("401"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     // A file with a malformed record is refused whole, naming it.
     let broken = opts.dir.join("broken.jsonl");
     std::fs::write(&broken, format!("{}\nnot json\n", lines[0])).expect("write");
@@ -1591,7 +1655,12 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         .await
         .expect("run submit");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && stderr.contains("1 malformed record(s)") && stderr.contains("nothing sent"), "{stderr}");
+    assert!(
+        !out.status.success()
+            && stderr.contains("1 malformed record(s)")
+            && stderr.contains("nothing sent"),
+        "{stderr}"
+    );
 
     // Every item goes final; `status` prints a proof that holds against the on-chain root.
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -1607,7 +1676,11 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         .output()
         .await
         .expect("run status");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let status: ItemStatus = serde_json::from_slice(&out.stdout).expect("status JSON");
     assert_eq!(status.state, "final");
     let proof = status.proof.expect("proof");
@@ -1619,7 +1692,20 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         .expect("chain")
         .expect("record");
     assert_eq!(record.root, proof.root);
-    let leaf = batch_leaf::<Native>(&proof.digest, if proof.valid { Verdict::Valid } else { Verdict::Invalid });
-    assert!(verify_inclusion::<Native>(&leaf, proof.index, proof.size, &proof.path, &record.root));
+    let leaf = batch_leaf::<Native>(
+        &proof.digest,
+        if proof.valid {
+            Verdict::Valid
+        } else {
+            Verdict::Invalid
+        },
+    );
+    assert!(verify_inclusion::<Native>(
+        &leaf,
+        proof.index,
+        proof.size,
+        &proof.path,
+        &record.root
+    ));
     stop(launched, running);
 }

@@ -193,6 +193,7 @@ async fn store_items(
     let service = s.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let fresh = service.store.accept(&keyed, now_ms())?;
+        super::failpoint::hit("intake-stored");
         Ok::<_, super::store::StoreError>(keyed.into_iter().map(|(d, _)| d).zip(fresh).collect())
     })
     .await;
@@ -534,6 +535,7 @@ async fn post_cosign(
     if let Err(e) = s.store.cosigned(&record) {
         return internal(&s, e);
     }
+    super::failpoint::hit("cosign-given");
     inc(&s.metrics.c.cosign_given_total, 1);
     Json(CosignResponse {
         signature: attest::sign(&s.key, &s.chain.attestations, &ours),

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod chain;
 pub mod config;
+pub mod failpoint;
 pub mod metrics;
 pub mod pipeline;
 pub mod store;

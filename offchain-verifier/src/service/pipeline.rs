@@ -140,6 +140,7 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
         };
         let seqs: Vec<u64> = entries.iter().map(|(seq, _, _)| *seq).collect();
         let id = s.store.commit_batch(&seqs, &row, &batch_items)?;
+        super::failpoint::hit("batch-committed");
         Ok(Closed {
             batch: Some((id, row.items, row.valid.iter().sum::<u64>())),
             quarantined,
@@ -431,15 +432,21 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
             "batch {id}: co-signatures carry {weight} of the {required} stake needed; will ask again"
         );
     }
+    super::failpoint::hit("cosigned");
     let data = call_data(calls::attestations::SUBMIT, (attestation, signatures));
     let store = &s.store;
     let receipt = chain
         .transact(chain.attestations, data, |tx| {
-            store.set_state(id, BatchState::Sent { tx: tx.clone() })
+            store.set_state(id, BatchState::Sent { tx: tx.clone() })?;
+            super::failpoint::hit("submit-stored");
+            Ok(())
         })
         .await;
     match receipt {
-        Ok(receipt) => settle_submit(s, id, row, receipt).await,
+        Ok(receipt) => {
+            super::failpoint::hit("submit-included");
+            settle_submit(s, id, row, receipt).await
+        }
         // Stored but maybe not sent: `confirm` finds out on the next pass.
         Err(e) => Err(e.into()),
     }
@@ -606,11 +613,11 @@ async fn confirm(
     if let Some(receipt) = s.chain.receipt(&tx).await? {
         return settle_submit(s, id, row, receipt).await;
     }
-    tracing::info!(batch = id, "stored submit transaction sent again");
     match s.chain.resend(&tx).await {
         Ok(receipt) => {
             // Counted once the chain took it, not when it was tried.
             inc(&s.metrics.c.attestations_resent_total, 1);
+            tracing::info!(batch = id, "stored submit transaction sent again and included");
             settle_submit(s, id, row, receipt).await
         }
         Err(ChainError::Client(e)) if !e.is_transient() => {

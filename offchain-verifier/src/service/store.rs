@@ -233,6 +233,16 @@ pub const NEXT_BATCH: &str = "next_batch";
 pub const AUDIT_NEXT: &str = "audit_next";
 
 impl Store {
+    /// A write transaction: durable (fsynced when it commits) unless the crash test's
+    /// `skip-fsync` fault is injected.
+    fn write(&self) -> Result<redb::WriteTransaction, StoreError> {
+        let mut w = self.db.begin_write()?;
+        if super::failpoint::skip_fsync() {
+            w.set_durability(redb::Durability::None);
+        }
+        Ok(w)
+    }
+
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let db = Database::create(path)?;
         let w = db.begin_write()?;
@@ -249,7 +259,10 @@ impl Store {
             w.open_table(QUARANTINE)?;
             w.open_table(AUDITS)?;
             w.open_table(COUNTS)?;
-            let ready = w.open_table(META)?.get(COUNTS_READY)?.map_or(0, |v| v.value());
+            let ready = w
+                .open_table(META)?
+                .get(COUNTS_READY)?
+                .map_or(0, |v| v.value());
             if ready == 0 {
                 let mut rows = Vec::new();
                 for entry in w.open_table(BATCHES)?.iter()? {
@@ -273,7 +286,7 @@ impl Store {
         items: &[([u8; 32], Vec<u8>)],
         now_ms: u64,
     ) -> Result<Vec<bool>, StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         let mut fresh = Vec::with_capacity(items.len());
         {
             let mut rows = w.open_table(ITEMS)?;
@@ -375,7 +388,7 @@ impl Store {
     /// Takes the entries `bad` (sequence, digest bytes, why) out of the queue into the
     /// quarantine table, in one commit. Their items stay stored.
     pub fn quarantine(&self, bad: &[(u64, Vec<u8>, String)]) -> Result<(), StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         {
             let mut queue = w.open_table(QUEUE)?;
             let mut quarantine = w.open_table(QUARANTINE)?;
@@ -409,7 +422,7 @@ impl Store {
         row: &BatchRow,
         items: &BatchItems,
     ) -> Result<u64, StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         let id;
         {
             let mut meta = w.open_table(META)?;
@@ -467,7 +480,7 @@ impl Store {
 
     /// Moves batch `id` to `state` in one commit.
     pub fn set_state(&self, id: u64, state: BatchState) -> Result<(), StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         {
             let mut table = w.open_table(BATCHES)?;
             let mut row: BatchRow = match table.get(id)? {
@@ -526,7 +539,7 @@ impl Store {
 
     /// Records an attestation co-signed for a peer (before the signature leaves).
     pub fn cosigned(&self, record: &CoSigned) -> Result<(), StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         w.open_table(COSIGNED)?.insert(
             record.attestation.root.as_slice(),
             record.encode().as_slice(),
@@ -537,7 +550,7 @@ impl Store {
 
     /// Records (or, with `None`, ends) the pending audit of attestation `id`.
     pub fn set_audit(&self, id: u64, audit: Option<&PendingAudit>) -> Result<(), StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         {
             let mut table = w.open_table(AUDITS)?;
             match audit {
@@ -572,7 +585,7 @@ impl Store {
     }
 
     pub fn set_meta(&self, key: &str, value: u64) -> Result<(), StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         w.open_table(META)?.insert(key, value)?;
         w.commit()?;
         Ok(())
@@ -581,7 +594,7 @@ impl Store {
     /// Puts the items of every failed batch back in the queue, in their batch order, and marks
     /// those batches requeued, in one commit. Returns (batch id, items) per batch.
     pub fn requeue_failed(&self) -> Result<Vec<(u64, u64)>, StoreError> {
-        let w = self.db.begin_write()?;
+        let w = self.write()?;
         let mut done = Vec::new();
         {
             let mut batches = w.open_table(BATCHES)?;
@@ -671,7 +684,9 @@ mod tests {
     }
 
     fn kept(s: &Stats) -> [u64; 6] {
-        [s.verified, s.sent, s.attested, s.r#final, s.rejected, s.failed]
+        [
+            s.verified, s.sent, s.attested, s.r#final, s.rejected, s.failed,
+        ]
     }
 
     #[test]
@@ -683,7 +698,9 @@ mod tests {
         let store = Store::open(&path).expect("open");
         let mut rng = 7u64;
         let mut next = || {
-            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             rng >> 33
         };
         let mut batches = 0u64;
@@ -718,10 +735,16 @@ mod tests {
                 2 if batches > 0 => {
                     let id = next() % batches;
                     let state = match next() % 5 {
-                        0 => BatchState::Attested { id, block: 1, tx: [0; 32] },
+                        0 => BatchState::Attested {
+                            id,
+                            block: 1,
+                            tx: [0; 32],
+                        },
                         1 => BatchState::Final { id },
                         2 => BatchState::Rejected { id },
-                        3 => BatchState::Failed { reason: "test".into() },
+                        3 => BatchState::Failed {
+                            reason: "test".into(),
+                        },
                         _ => BatchState::Verified,
                     };
                     store.set_state(id, state).expect("move");
@@ -730,18 +753,28 @@ mod tests {
                     store.requeue_failed().expect("requeue");
                 }
             }
-            assert_eq!(kept(&store.stats().expect("stats")), scanned(&store, batches), "step {step}");
+            assert_eq!(
+                kept(&store.stats().expect("stats")),
+                scanned(&store, batches),
+                "step {step}"
+            );
         }
         // A store whose counts were never kept (older than them) is counted once on opening.
         {
             let w = store.db.begin_write().expect("write");
             w.delete_table(COUNTS).expect("drop counts");
-            w.open_table(META).expect("meta").insert(COUNTS_READY, 0).expect("reset");
+            w.open_table(META)
+                .expect("meta")
+                .insert(COUNTS_READY, 0)
+                .expect("reset");
             w.commit().expect("commit");
         }
         drop(store);
         let store = Store::open(&path).expect("reopen");
-        assert_eq!(kept(&store.stats().expect("stats")), scanned(&store, batches));
+        assert_eq!(
+            kept(&store.stats().expect("stats")),
+            scanned(&store, batches)
+        );
         assert!(kept(&store.stats().expect("stats")).iter().sum::<u64>() > 0);
         std::fs::remove_dir_all(&dir).expect("clean");
     }
