@@ -154,6 +154,26 @@ pub struct Config {
     pub api: ApiConfig,
     pub watch: WatchConfig,
     pub retry: RetryConfig,
+    pub retain: RetainConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetainConfig {
+    /// Finished batches older than this lose their items (rows and counts stay).
+    pub final_ms: u64,
+    /// How often the pruner runs.
+    pub every_ms: u64,
+}
+
+impl Default for RetainConfig {
+    fn default() -> Self {
+        Self {
+            // 30 days: far beyond every challenge window and answer period.
+            final_ms: 30 * 24 * 3_600_000,
+            every_ms: 60_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +244,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             watch: WatchConfig::default(),
             retry: RetryConfig::default(),
+            retain: RetainConfig::default(),
         }
     }
 }

@@ -70,6 +70,7 @@ counters! {
     items_rejected_total: "Items verified invalid.",
     items_final_total: "Items whose attestation became final.",
     items_failed_total: "Items of batches the chain refused for good (GET /items/{digest} names the reason; POST /admin/requeue puts them back).",
+    items_pruned_total: "Items of finished batches dropped after their retention (retain.final_ms).",
     items_requeued_total: "Items of failed batches put back in the queue by an operator.",
     requests_refused_total: "Requests refused as bad input (4xx).",
     batches_total: "Batches closed.",

@@ -137,6 +137,7 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     tasks.push(tokio::spawn(pipeline::batcher(service.clone())));
     tasks.push(tokio::spawn(pipeline::driver(service.clone())));
     tasks.push(tokio::spawn(watch::watcher(service.clone())));
+    tasks.push(tokio::spawn(pipeline::pruner(service.clone())));
     tracing::info!(%addr, account = %dynamis_deploy::hex::encode(service.chain.me), "verifier serving");
     Ok(Running {
         addr,

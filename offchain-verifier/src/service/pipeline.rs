@@ -59,6 +59,29 @@ pub async fn batcher(s: Arc<Service>) {
     }
 }
 
+/// Drops the items of finished batches past their retention, forever (`retain`).
+pub async fn pruner(s: Arc<Service>) {
+    let every = Duration::from_millis(s.config.retain.every_ms.max(100));
+    loop {
+        tokio::time::sleep(every).await;
+        let cutoff = now_ms().saturating_sub(s.config.retain.final_ms);
+        let service = s.clone();
+        match tokio::task::spawn_blocking(move || service.store.prune(cutoff, 1_000)).await {
+            Ok(Ok((0, _))) => {}
+            Ok(Ok((batches, items))) => {
+                inc(&s.metrics.c.items_pruned_total, items);
+                tracing::info!(
+                    batches,
+                    items,
+                    "pruned finished batches past their retention"
+                );
+            }
+            Ok(Err(e)) => tracing::error!("pruning: {e}"),
+            Err(e) => tracing::error!("pruning: {e}"),
+        }
+    }
+}
+
 /// What closing a batch did: the batch (id, items, valid items), and the queue entries
 /// quarantined on the way.
 struct Closed {
@@ -617,7 +640,10 @@ async fn confirm(
         Ok(receipt) => {
             // Counted once the chain took it, not when it was tried.
             inc(&s.metrics.c.attestations_resent_total, 1);
-            tracing::info!(batch = id, "stored submit transaction sent again and included");
+            tracing::info!(
+                batch = id,
+                "stored submit transaction sent again and included"
+            );
             settle_submit(s, id, row, receipt).await
         }
         Err(ChainError::Client(e)) if !e.is_transient() => {

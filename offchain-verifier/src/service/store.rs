@@ -37,6 +37,8 @@ const AUDITS: TableDefinition<u64, &[u8]> = TableDefinition::new("audits");
 /// Batch state name → items of the batches in that state, kept in the commit that moves them,
 /// so that `/stats` reads six numbers rather than every batch.
 const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("counts");
+/// The next batch id the pruner looks at (every batch before it is pruned or was kept on).
+const PRUNE_NEXT: &str = "prune_next";
 /// Set once `COUNTS` has been filled from the batches (a store older than it is counted once).
 const COUNTS_READY: &str = "counts_ready";
 
@@ -638,6 +640,61 @@ impl Store {
         Ok(done)
     }
 
+    /// Drops what finished batches created before `cutoff_ms` keep: a final or rejected
+    /// batch's items, their places and its item list (its row stays: counts and history); a
+    /// requeued batch's item list. Goes in batch order and stops at the first batch that is
+    /// newer, still open, or failed (waiting for the operator), at most `max` batches per
+    /// call. Returns (batches, items) pruned. An item submitted again after its batch was
+    /// pruned is a new item.
+    pub fn prune(&self, cutoff_ms: u64, max: u64) -> Result<(u64, u64), StoreError> {
+        let w = self.write()?;
+        let (mut batches, mut items) = (0u64, 0u64);
+        {
+            let mut meta = w.open_table(META)?;
+            let mut next = meta.get(PRUNE_NEXT)?.map_or(0, |v| v.value());
+            let rows = w.open_table(BATCHES)?;
+            let mut lists = w.open_table(BATCH_ITEMS)?;
+            let mut stored = w.open_table(ITEMS)?;
+            let mut place = w.open_table(PLACE)?;
+            let mut roots = w.open_table(ROOTS)?;
+            while batches < max {
+                let Some(row) = rows.get(next)?.map(|v| v.value().to_vec()) else {
+                    break;
+                };
+                let row: BatchRow = decode("batches", &row)?;
+                if row.created_ms >= cutoff_ms {
+                    break;
+                }
+                let list: Option<BatchItems> = match lists.get(next)? {
+                    Some(v) => Some(decode("batch_items", v.value())?),
+                    None => None,
+                };
+                match row.state {
+                    BatchState::Final { .. } | BatchState::Rejected { .. } => {
+                        for digest in list.iter().flat_map(|l| &l.digests) {
+                            stored.remove(digest.as_slice())?;
+                            place.remove(digest.as_slice())?;
+                            items += 1;
+                        }
+                        // The root names this batch only if no later batch took it.
+                        let ours = roots.get(row.root.as_slice())?.map(|v| v.value()) == Some(next);
+                        if ours {
+                            roots.remove(row.root.as_slice())?;
+                        }
+                    }
+                    BatchState::Requeued { .. } => {}
+                    _ => break,
+                }
+                lists.remove(next)?;
+                batches += 1;
+                next += 1;
+            }
+            meta.insert(PRUNE_NEXT, next)?;
+        }
+        w.commit()?;
+        Ok((batches, items))
+    }
+
     /// Items by state, batches, co-signatures given.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let r = self.db.begin_read()?;
@@ -776,6 +833,86 @@ mod tests {
             scanned(&store, batches)
         );
         assert!(kept(&store.stats().expect("stats")).iter().sum::<u64>() > 0);
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[test]
+    fn pruning_drops_finished_batches_items_in_order_and_waits_at_a_failed_one() {
+        let dir = std::env::temp_dir().join(format!("dynamis-prune-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("p.redb");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&path).expect("open");
+        // Five batches of three items, created at 0, 10, 20, 30, 40 ms.
+        let mut digests = Vec::new();
+        for b in 0..5u8 {
+            let keyed: Vec<([u8; 32], Vec<u8>)> =
+                (0..3u8).map(|i| ([b * 10 + i; 32], vec![b, i])).collect();
+            store.accept(&keyed, 0).expect("accept");
+            let seqs: Vec<u64> = store
+                .peek_queue(3, usize::MAX)
+                .expect("peek")
+                .items
+                .iter()
+                .map(|e| e.0)
+                .collect();
+            let row = BatchRow {
+                root: [100 + b; 32],
+                items: 3,
+                valid: [0; 5],
+                regime: dynamis_proofs::Regime::Session,
+                created_ms: u64::from(b) * 10,
+                state: BatchState::Verified,
+            };
+            let list = BatchItems {
+                digests: keyed.iter().map(|(d, _)| *d).collect(),
+                valid: vec![true; 3],
+                received_ms: vec![0; 3],
+            };
+            let id = store.commit_batch(&seqs, &row, &list).expect("batch");
+            digests.push(list.digests);
+            let state = match b {
+                0 => BatchState::Final { id: 0 },
+                1 => BatchState::Rejected { id: 1 },
+                2 => BatchState::Failed {
+                    reason: "test".into(),
+                },
+                _ => BatchState::Final { id: u64::from(b) },
+            };
+            store.set_state(id, state).expect("state");
+        }
+        let before = store.stats().expect("stats");
+        // Everything older than 35 ms may go: batches 0 and 1 do, the failed batch 2 stops
+        // the pruner (3 waits behind it although it is old enough).
+        assert_eq!(store.prune(35, 100).expect("prune"), (2, 6));
+        for d in digests[0].iter().chain(&digests[1]) {
+            assert_eq!(store.item(d).expect("read"), None);
+            assert_eq!(store.place(d).expect("read"), None);
+        }
+        assert_eq!(store.batch_items(0).expect("read"), None);
+        assert_eq!(store.batch_of_root(&[100; 32]).expect("read"), None);
+        assert!(store.item(&digests[3][0]).expect("read").is_some());
+        // Counts and rows stay.
+        assert_eq!(store.stats().expect("stats"), before);
+        assert!(store.batch(0).expect("read").is_some());
+        // Nothing more while batch 2 waits for the operator.
+        assert_eq!(store.prune(35, 100).expect("prune"), (0, 0));
+        // Requeued, its list goes; batch 3 (30 ms) follows; batch 4 (40 ms) is too new. Batch
+        // 2's items live on in the queue.
+        assert_eq!(store.requeue_failed().expect("requeue").len(), 1);
+        assert_eq!(store.prune(35, 100).expect("prune"), (2, 3));
+        assert!(store.item(&digests[2][0]).expect("read").is_some());
+        assert_eq!(store.item(&digests[3][0]).expect("read"), None);
+        assert!(store.item(&digests[4][0]).expect("read").is_some());
+        // At most `max` per call.
+        assert_eq!(store.prune(u64::MAX, 0).expect("prune"), (0, 0));
+        // A pruned item submitted again is a new item.
+        assert_eq!(
+            store
+                .accept(&[(digests[0][0], vec![0, 0])], 99)
+                .expect("accept"),
+            vec![true]
+        );
         std::fs::remove_dir_all(&dir).expect("clean");
     }
 }
