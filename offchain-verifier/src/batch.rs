@@ -67,6 +67,26 @@ pub fn tree_of(digests: &[Hash], verdicts: &[Verdict]) -> Tree {
     })
 }
 
+/// Every level of the batch tree below its root, leaves first (as [`tree_of`] builds them:
+/// each level the parents of the pairs below, a last odd node carried up): what the store
+/// keeps so that an item's proof is a few reads, not the whole batch.
+pub fn levels_of(digests: &[Hash], valid: &[bool]) -> Vec<Vec<Hash>> {
+    let mut current: Vec<Hash> = digests
+        .par_iter()
+        .zip(valid.par_iter())
+        .map(|(d, v)| {
+            let verdict = if *v { Verdict::Valid } else { Verdict::Invalid };
+            batch_leaf::<Native>(d, verdict)
+        })
+        .collect();
+    let mut levels = Vec::new();
+    while current.len() > 1 {
+        let up = current.par_chunks(2).map(parent::<Native>).collect();
+        levels.push(std::mem::replace(&mut current, up));
+    }
+    levels
+}
+
 impl Batch {
     /// Verifies `items`, puts them in the canonical order and builds their tree.
     pub fn verify(items: Vec<Item>) -> Self {

@@ -338,6 +338,34 @@ fn parse_digest(s: &Service, text: &str) -> Result<[u8; 32], Response> {
     hex::decode_array::<32>(text).map_err(|e| refuse(s, StatusCode::BAD_REQUEST, e))
 }
 
+/// An item's proof from its batch's whole item list (for batches stored before their tree
+/// levels were kept).
+fn rebuilt_proof(
+    s: &Service,
+    batch: u64,
+    index: u64,
+    digest: [u8; 32],
+) -> anyhow::Result<Option<crate::InclusionProof>> {
+    let items = s
+        .store
+        .batch_items(batch)?
+        .ok_or_else(|| anyhow::anyhow!("items of batch {batch} missing"))?;
+    let verdicts: Vec<Verdict> = items
+        .valid
+        .iter()
+        .map(|v| if *v { Verdict::Valid } else { Verdict::Invalid })
+        .collect();
+    let tree = crate::batch::tree_of(&items.digests, &verdicts);
+    Ok(tree.proof(index).map(|path| crate::InclusionProof {
+        index,
+        size: tree.size(),
+        root: tree.root(),
+        digest,
+        valid: usize::try_from(index).ok().and_then(|i| verdicts.get(i)) == Some(&Verdict::Valid),
+        path,
+    }))
+}
+
 /// `GET /items/{digest}`.
 async fn get_item(State(s): Shared, digest: Result<Path<String>, PathRejection>) -> Response {
     let Path(digest) = extracted!(s, digest);
@@ -366,25 +394,20 @@ async fn get_item(State(s): Shared, digest: Result<Path<String>, PathRejection>)
             .store
             .batch(batch)?
             .ok_or_else(|| anyhow::anyhow!("batch {batch} missing"))?;
-        let items = s
-            .store
-            .batch_items(batch)?
-            .ok_or_else(|| anyhow::anyhow!("items of batch {batch} missing"))?;
-        let verdicts: Vec<Verdict> = items
-            .valid
-            .iter()
-            .map(|v| if *v { Verdict::Valid } else { Verdict::Invalid })
-            .collect();
-        let tree = crate::batch::tree_of(&items.digests, &verdicts);
         let index = u64::from(index);
-        let proof = tree.proof(index).map(|path| crate::InclusionProof {
-            index,
-            size: tree.size(),
-            root: tree.root(),
-            digest,
-            valid: verdicts.get(index as usize) == Some(&Verdict::Valid),
-            path,
-        });
+        let proof = match s.store.path(batch, index, row.items, &row.root)? {
+            // The kept levels: a few reads. The item's verdict is the one its leaf hashes.
+            Some((leaf, path)) => Some(crate::InclusionProof {
+                index,
+                size: row.items,
+                root: row.root,
+                digest,
+                valid: leaf == dynamis_proofs::batch_leaf::<Native>(&digest, Verdict::Valid),
+                path,
+            }),
+            // A batch stored before the levels were kept: its tree is rebuilt.
+            None => rebuilt_proof(&s, batch, index, digest)?,
+        };
         let attestation = match row.state {
             BatchState::Attested { id, .. }
             | BatchState::Final { id }

@@ -37,6 +37,9 @@ const AUDITS: TableDefinition<u64, &[u8]> = TableDefinition::new("audits");
 /// Batch state name → items of the batches in that state, kept in the commit that moves them,
 /// so that `/stats` reads six numbers rather than every batch.
 const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("counts");
+/// (batch id, level, index) → node hash: every level of each batch's tree below the root, so
+/// that an item's proof is read off in a few lookups.
+const NODES: TableDefinition<(u64, u8, u32), &[u8]> = TableDefinition::new("nodes");
 /// The next batch id the pruner looks at (every batch before it is pruned or was kept on).
 const PRUNE_NEXT: &str = "prune_next";
 /// Set once `COUNTS` has been filled from the batches (a store older than it is counted once).
@@ -261,6 +264,7 @@ impl Store {
             w.open_table(QUARANTINE)?;
             w.open_table(AUDITS)?;
             w.open_table(COUNTS)?;
+            w.open_table(NODES)?;
             let ready = w
                 .open_table(META)?
                 .get(COUNTS_READY)?
@@ -443,6 +447,23 @@ impl Store {
             shift_counts(&w, None, Some(&row.state), row.items)?;
             w.open_table(BATCH_ITEMS)?
                 .insert(id, items.encode().as_slice())?;
+            let mut nodes = w.open_table(NODES)?;
+            for (level, hashes) in crate::batch::levels_of(&items.digests, &items.valid)
+                .iter()
+                .enumerate()
+            {
+                let level = u8::try_from(level).map_err(|_| StoreError::Corrupt {
+                    table: "nodes",
+                    why: "a tree of more than 255 levels".into(),
+                })?;
+                for (index, hash) in hashes.iter().enumerate() {
+                    let index = u32::try_from(index).map_err(|_| StoreError::Corrupt {
+                        table: "nodes",
+                        why: "a level of more than 2^32 nodes".into(),
+                    })?;
+                    nodes.insert((id, level, index), hash.as_slice())?;
+                }
+            }
             w.open_table(ROOTS)?.insert(row.root.as_slice(), id)?;
             w.open_table(OPEN)?.insert(id, ())?;
         }
@@ -462,6 +483,52 @@ impl Store {
         let table = r.open_table(BATCH_ITEMS)?;
         let row = table.get(id)?;
         row.map(|v| decode("batch_items", v.value())).transpose()
+    }
+
+    /// The leaf hash of the item at `index` of batch `id` (of `size` items, root `root`) and
+    /// its audit path, read from the kept tree levels: `None` when they are not kept (a
+    /// pruned batch, or one stored before the levels were).
+    pub fn path(
+        &self,
+        id: u64,
+        index: u64,
+        size: u64,
+        root: &[u8; 32],
+    ) -> Result<Option<([u8; 32], Vec<[u8; 32]>)>, StoreError> {
+        if index >= size {
+            return Ok(None);
+        }
+        if size == 1 {
+            return Ok(Some((*root, Vec::new())));
+        }
+        let r = self.db.begin_read()?;
+        let nodes = r.open_table(NODES)?;
+        let get = |level: u8, i: u64| -> Result<Option<[u8; 32]>, StoreError> {
+            let Ok(i) = u32::try_from(i) else {
+                return Ok(None);
+            };
+            match nodes.get((id, level, i))? {
+                Some(v) => Ok(<[u8; 32]>::try_from(v.value()).ok()),
+                None => Ok(None),
+            }
+        };
+        let Some(leaf) = get(0, index)? else {
+            return Ok(None);
+        };
+        let (mut i, mut len, mut level, mut path) = (index, size, 0u8, Vec::new());
+        while len > 1 {
+            let sibling = i ^ 1;
+            if sibling < len {
+                match get(level, sibling)? {
+                    Some(hash) => path.push(hash),
+                    None => return Ok(None),
+                }
+            }
+            i >>= 1;
+            len = len.div_ceil(2);
+            level = level.saturating_add(1);
+        }
+        Ok(Some((leaf, path)))
     }
 
     /// The SCALE encodings of `digests`' items, in order.
@@ -657,6 +724,7 @@ impl Store {
             let mut stored = w.open_table(ITEMS)?;
             let mut place = w.open_table(PLACE)?;
             let mut roots = w.open_table(ROOTS)?;
+            let mut nodes = w.open_table(NODES)?;
             while batches < max {
                 let Some(row) = rows.get(next)?.map(|v| v.value().to_vec()) else {
                     break;
@@ -686,6 +754,14 @@ impl Store {
                     _ => break,
                 }
                 lists.remove(next)?;
+                let (mut len, mut level) = (row.items, 0u8);
+                while len > 1 {
+                    for i in 0..u32::try_from(len).unwrap_or(u32::MAX) {
+                        nodes.remove((next, level, i))?;
+                    }
+                    len = len.div_ceil(2);
+                    level = level.saturating_add(1);
+                }
                 batches += 1;
                 next += 1;
             }
@@ -913,6 +989,60 @@ mod tests {
                 .expect("accept"),
             vec![true]
         );
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[test]
+    fn a_kept_path_is_the_trees_own_for_every_item_of_every_size() {
+        let dir = std::env::temp_dir().join(format!("dynamis-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("t.redb");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&path).expect("open");
+        for n in 1..=70u64 {
+            let digests: Vec<[u8; 32]> = (0..n)
+                .map(|i| {
+                    let mut d = [0u8; 32];
+                    d[..8].copy_from_slice(&(n * 1_000 + i).to_le_bytes());
+                    d
+                })
+                .collect();
+            let valid: Vec<bool> = (0..n).map(|i| (i * 7 + n) % 3 != 0).collect();
+            let verdicts: Vec<dynamis_proofs::Verdict> = valid
+                .iter()
+                .map(|v| {
+                    if *v {
+                        dynamis_proofs::Verdict::Valid
+                    } else {
+                        dynamis_proofs::Verdict::Invalid
+                    }
+                })
+                .collect();
+            let tree = crate::batch::tree_of(&digests, &verdicts);
+            let row = BatchRow {
+                root: tree.root(),
+                items: n,
+                valid: [0; 5],
+                regime: dynamis_proofs::Regime::Session,
+                created_ms: 0,
+                state: BatchState::Verified,
+            };
+            let list = BatchItems {
+                digests: digests.clone(),
+                valid: valid.clone(),
+                received_ms: vec![0; digests.len()],
+            };
+            let id = store.commit_batch(&[], &row, &list).expect("batch");
+            for index in 0..n {
+                let (leaf, kept) = store
+                    .path(id, index, n, &row.root)
+                    .expect("read")
+                    .expect("kept");
+                assert_eq!(Some(leaf), tree.leaf(index), "n {n} index {index}");
+                assert_eq!(Some(kept), tree.proof(index), "n {n} index {index}");
+            }
+            assert_eq!(store.path(id, n, n, &row.root).expect("read"), None);
+        }
         std::fs::remove_dir_all(&dir).expect("clean");
     }
 }
