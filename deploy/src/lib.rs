@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod calls;
+pub mod client;
 pub mod devnode;
 pub mod gateway;
 pub mod hex;

@@ -76,6 +76,10 @@ enum Command {
         #[arg(long, default_value = "ws://127.0.0.1:9944")]
         url: String,
     },
+    /// The suite's everyday calls against a deployment (balance, transfer, approve, bond,
+    /// unbond, withdraw, stake, attestation, slash).
+    #[command(flatten)]
+    Call(dynamis_deploy::client::Call),
 }
 
 fn plan_of(common: &Common, admin: &sp_core::sr25519::Pair) -> Plan {
@@ -144,5 +148,6 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Call(call) => dynamis_deploy::client::run(call).await,
     }
 }
