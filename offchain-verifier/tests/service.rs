@@ -137,6 +137,61 @@ fn batch_the_queue(store: &service::store::Store, max: usize) -> (dynamis_verifi
     (batch, id)
 }
 
+/// A one-verifier service whose items stay queued, fed `n` items, then stopped; `craft` turns
+/// its queue into whatever stored state the test needs; then it is started again on the same
+/// store. The restarted service, its URL, the items' digests and what `craft` returned.
+async fn restarted_after<T>(
+    opts: &Options,
+    seed: u64,
+    n: u64,
+    craft: impl FnOnce(&service::store::Store) -> T,
+) -> (dynamis_deploy::Launched, Running, String, Vec<[u8; 32]>, T) {
+    let (launched, running, urls) = cluster(opts, 1, |c| c.batch.max_wait_ms = 600_000).await;
+    // No kept-alive connections: they would keep the first life's handlers (and its store)
+    // alive after it is stopped.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    let gen = Generator::new(seed, &Kind::ALL, 0.1);
+    let lines: Vec<String> = (0..n).map(|i| to_json(&gen.item(i).0)).collect();
+    let (got, text) = post(
+        &http,
+        format!("{}/items/bulk", urls[0]),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    let digests = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
+        .expect("bulk")
+        .digests;
+    let service = running[0].service.clone();
+    for r in running {
+        r.stop();
+    }
+    let crafted = craft(&service.store);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::sync::Arc::strong_count(&service) > 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the stopped service's tasks hold on"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(service);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let config = demo::verifier_config(opts, 1, url.clone(), Vec::new());
+    let restarted = service::start(config, listener).await.expect("restart");
+    demo::await_onboarded(&http, &[url.clone()])
+        .await
+        .expect("onboarded");
+    (launched, restarted, url, digests, crafted)
+}
+
 fn error_of(body: &str) -> String {
     serde_json::from_str::<ApiError>(body)
         .map(|e| e.error)
@@ -1342,65 +1397,19 @@ async fn a_slow_or_greedy_client_is_cut_off_and_told_when_to_come_back() {
 async fn a_failed_batch_is_reported_with_its_reason_and_the_operator_requeues_it() {
     use dynamis_verifier::service::store::BatchState;
     let opts = options("requeue");
-    // Items stay queued until the batch is made by hand below.
-    let (launched, running, urls) = cluster(&opts, 1, |c| c.batch.max_wait_ms = 600_000).await;
-    // No kept-alive connections: they would keep the first life's handlers (and its store)
-    // alive after it is stopped.
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("client");
-    let gen = Generator::new(41, &Kind::ALL, 0.1);
-    let lines: Vec<String> = (0..40).map(|n| to_json(&gen.item(n).0)).collect();
-    let (got, text) = post(
-        &http,
-        format!("{}/items/bulk", urls[0]),
-        "application/x-ndjson",
-        lines.join("\n"),
-    )
-    .await;
-    assert_eq!(got, 202, "{text}");
-    let digests = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
-        .expect("bulk")
-        .digests;
-
-    // The service stops; its queue becomes one batch the chain refused for good.
-    let service = running[0].service.clone();
-    for r in running {
-        r.stop();
-    }
-    let (batch, id) = batch_the_queue(&service.store, 4_096);
-    assert_eq!(batch.len(), 40);
     let reason = "TooManySignatures (set by the test)".to_string();
-    service
-        .store
-        .set_state(
-            id,
-            BatchState::Failed {
-                reason: reason.clone(),
-            },
-        )
-        .expect("fail");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::sync::Arc::strong_count(&service) > 1 {
-        assert!(
-            Instant::now() < deadline,
-            "the stopped service's tasks hold on"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    drop(service);
-
+    // Its queue becomes one batch the chain refused for good.
+    let (launched, restarted, url, digests, ()) = restarted_after(&opts, 41, 40, |store| {
+        let (batch, id) = batch_the_queue(store, 4_096);
+        assert_eq!(batch.len(), 40);
+        let failed = BatchState::Failed {
+            reason: reason.clone(),
+        };
+        store.set_state(id, failed).expect("fail");
+    })
+    .await;
+    let http = reqwest::Client::new();
     // Restarted on its store: the failure is reported per item, with its reason.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let config = demo::verifier_config(&opts, 1, url.clone(), Vec::new());
-    let restarted = service::start(config, listener).await.expect("restart");
-    demo::await_onboarded(&http, &[url.clone()])
-        .await
-        .expect("onboarded");
     let status: ItemStatus = get_json(&http, format!("{url}/items/{}", hex::encode(digests[0])))
         .await
         .expect("status");
@@ -1708,4 +1717,249 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         &record.root
     ));
     stop(launched, running);
+}
+
+/// A program of this workspace, beside the verifier's own binary.
+fn sibling_bin(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_BIN_EXE_dynamis-verifier")).with_file_name(name)
+}
+
+/// Runs a program to its end; its stdout, or a panic with its stderr.
+async fn run_ok(program: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut command = tokio::process::Command::new(program);
+    command.args(args);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().await.expect("run");
+    assert!(
+        out.status.success(),
+        "{} {args:?}: {}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The README's walk, from an empty folder: deploy a sandbox chain, make two verifiers' keys,
+/// fund them from the genesis holder, start each as its own process peering with the other,
+/// submit a file with the first's API token: every item goes final on attestations that both
+/// co-signed, and the CLIs show the balances and the record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_operator_brings_up_two_verifiers_from_an_empty_folder() {
+    use service::Keys;
+    let dir = std::env::temp_dir().join(format!("dynamis-test-walk-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear");
+    }
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = |name: &str| dir.join(name).display().to_string();
+    let deploy = sibling_bin("dynamis-deploy");
+    let verifier = sibling_bin("dynamis-verifier");
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port()
+    };
+    // 1. The chain: `dynamis-deploy sandbox` (//Alice deploys and holds the genesis supply).
+    let gateway = format!("127.0.0.1:{}", free_port());
+    let manifest = path("deployment.json");
+    let _chain = tokio::process::Command::new(&deploy)
+        .args([
+            "sandbox",
+            "--out",
+            &manifest,
+            "--listen",
+            &gateway,
+            "--block-ms",
+            "20",
+        ])
+        .args(["--challenge-window", "10"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sandbox");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !std::path::Path::new(&manifest).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the sandbox never wrote its manifest"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // 2. Two verifiers' keys, each account funded with 2,000 DYN by the genesis holder.
+    let urls: Vec<String> = (0..2)
+        .map(|_| format!("http://127.0.0.1:{}", free_port()))
+        .collect();
+    let mut accounts = Vec::new();
+    for i in 1..=2 {
+        let keys = path(&format!("v{i}.keys"));
+        let printed = run_ok(&verifier, &["keystore", "--out", &keys], &[]).await;
+        let account = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("account      "))
+            .and_then(|l| l.split_whitespace().next())
+            .expect("account line")
+            .to_string();
+        run_ok(
+            &deploy,
+            &[
+                "transfer",
+                &account,
+                "--dyn",
+                "2000",
+                "--manifest",
+                &manifest,
+            ],
+            &[("DYNAMIS_SURI", "//Alice")],
+        )
+        .await;
+        let balance = run_ok(
+            &deploy,
+            &["balance", &account, "--manifest", &manifest],
+            &[],
+        )
+        .await;
+        assert!(balance.starts_with("2000 DYN "), "{balance}");
+        let peer = &urls[2 - i];
+        let config = format!(
+            "listen = \"{}\"\nstore = \"{}\"\nmanifest = \"{manifest}\"\nkeystore = \"{keys}\"\npeers = [\"{peer}\"]\nbond_dyn = 1000\n[batch]\nmax_wait_ms = 200\n[watch]\npoll_ms = 200\n",
+            urls[i - 1].trim_start_matches("http://"),
+            path(&format!("v{i}.redb")),
+        );
+        std::fs::write(dir.join(format!("v{i}.toml")), config).expect("config");
+        accounts.push(account);
+    }
+    // 3. Each verifier started on its own: it bonds, registers its key and serves.
+    let mut services = Vec::new();
+    for i in 1..=2 {
+        services.push(
+            tokio::process::Command::new(&verifier)
+                .args(["serve", "--config", &path(&format!("v{i}.toml"))])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(dir.join(format!("v{i}.log"))).expect("log"))
+                .kill_on_drop(true)
+                .spawn()
+                .expect("serve"),
+        );
+    }
+    let http = reqwest::Client::new();
+    demo::await_onboarded(&http, &urls)
+        .await
+        .expect("both onboarded");
+    for account in &accounts {
+        let balance = run_ok(&deploy, &["balance", account, "--manifest", &manifest], &[]).await;
+        assert!(
+            balance.starts_with("1000 DYN "),
+            "bonded 1,000 of 2,000: {balance}"
+        );
+        let stake = run_ok(&deploy, &["stake", account, "--manifest", &manifest], &[]).await;
+        assert!(stake.contains("active: 1000000000000000000000,"), "{stake}");
+    }
+    // 4. A client submits a file with verifier 1's token; both co-sign every batch.
+    let token = Keys::load(&dir.join("v1.keys"))
+        .expect("keystore")
+        .api_token
+        .expect("a token")
+        .expose()
+        .to_string();
+    let gen = Generator::new(53, &Kind::ALL, 0.05);
+    let lines: Vec<String> = (0..300).map(|n| to_json(&gen.item(n).0)).collect();
+    std::fs::write(dir.join("items.jsonl"), lines.join("\n") + "\n").expect("items");
+    let printed = run_ok(
+        &verifier,
+        &["submit", &path("items.jsonl"), "--service", &urls[0]],
+        &[("DYNAMIS_API_TOKEN", &token)],
+    )
+    .await;
+    let accepted: u64 = printed
+        .split(": ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("accepted count");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let s = loop {
+        let s = stats(&http, &urls[0]).await;
+        if s.r#final == accepted {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "not final: {s:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    println!("verifier 1: {s:?}");
+    assert!(s.batches > 0);
+    assert_eq!(
+        stats(&http, &urls[1]).await.cosigned,
+        s.batches,
+        "verifier 2 co-signed each batch"
+    );
+    for id in 0..s.batches {
+        let record = run_ok(
+            &deploy,
+            &["attestation", &id.to_string(), "--manifest", &manifest],
+            &[],
+        )
+        .await;
+        assert!(record.contains("status: Final"), "{record}");
+    }
+    drop(services);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A batch recorded as attested under an id the chain does not hold (the attestation was
+/// reorganised away, or its transaction replaced): the root decides, the batch is submitted
+/// again, and its items go final on exactly one attestation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_attestation_gone_from_the_chain_is_found_by_its_root_or_submitted_again() {
+    use dynamis_verifier::service::store::BatchState;
+    let opts = options("moved");
+    let (launched, restarted, url, digests, root) = restarted_after(&opts, 59, 30, |store| {
+        let (batch, id) = batch_the_queue(store, 4_096);
+        let gone = BatchState::Attested {
+            id: 7,
+            block: 0,
+            tx: [0; 32],
+        };
+        store.set_state(id, gone).expect("state");
+        batch.root()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while stats(&http, &url).await.r#final != digests.len() as u64 {
+        assert!(Instant::now() < deadline, "not final");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let chain = &restarted.service.chain;
+    let id = chain
+        .id_of_root(root)
+        .await
+        .expect("chain")
+        .expect("attested");
+    assert_eq!(
+        chain
+            .attestation(id)
+            .await
+            .expect("chain")
+            .expect("record")
+            .status,
+        Status::Final
+    );
+    assert_eq!(
+        chain.attestation(1).await.expect("chain"),
+        None,
+        "one attestation in all"
+    );
+    let m = metrics(&http, &url).await;
+    assert_eq!(
+        metric(&m, "dynamis_verifier_attestations_moved_total"),
+        Some(1),
+        "{m}"
+    );
+    restarted.stop();
+    launched.server.abort();
 }

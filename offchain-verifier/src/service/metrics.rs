@@ -82,6 +82,7 @@ counters! {
     attestations_rejected_total: "Own attestations proven false or contested.",
     attestations_resent_total: "Stored submit transactions sent again after a restart or error, and included.",
     attestations_rebuilt_total: "Stored submit transactions whose nonce went to another: co-signed and submitted anew.",
+    attestations_moved_total: "Own attestations whose recorded id no longer named the batch's root (a reorg or a replaced transaction): found under another id, or submitted again.",
     attestations_audited_total: "Other verifiers' attestations sampled.",
     challenges_won_total: "Challenges that proved fraud.",
     challenges_refused_total: "Challenges the contract refused.",

@@ -319,7 +319,7 @@ async fn step(s: &Arc<Service>, id: u64, row: &BatchRow, now: u32) -> anyhow::Re
                 moved |= answer_requests(s, id, att).await?;
             }
             if block.saturating_add(window) < now {
-                moved |= finality(s, id, att).await?;
+                moved |= finality(s, id, row, att).await?;
             }
             moved
         }
@@ -727,9 +727,52 @@ async fn answer_requests(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<
 }
 
 /// Finalises an own attestation after its challenge window; records its fate.
-async fn finality(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<bool> {
+async fn finality(s: &Arc<Service>, id: u64, row: &BatchRow, att: u64) -> anyhow::Result<bool> {
     let chain = &s.chain;
-    let Some(record) = chain.attestation(att).await? else {
+    let record = chain.attestation(att).await?;
+    // The record must be this batch's: after a reorg (or a replaced transaction) the id may
+    // name another batch's attestation, or none. The root decides: found under another id,
+    // that is the batch's; found nowhere, the batch is co-signed and submitted again.
+    if record.as_ref().map(|r| r.root) != Some(row.root) {
+        inc(&s.metrics.c.attestations_moved_total, 1);
+        return match chain.id_of_root(row.root).await? {
+            Some(other) => {
+                let block = chain
+                    .attestation(other)
+                    .await?
+                    .map_or(0, |r| r.submitted_at);
+                tracing::warn!(
+                    batch = id,
+                    was = att,
+                    now = other,
+                    "the batch's attestation is under another id"
+                );
+                let tx = match &row.state {
+                    BatchState::Attested { tx, .. } => *tx,
+                    _ => [0; 32],
+                };
+                s.store.set_state(
+                    id,
+                    BatchState::Attested {
+                        id: other,
+                        block,
+                        tx,
+                    },
+                )?;
+                Ok(true)
+            }
+            None => {
+                tracing::warn!(
+                    batch = id,
+                    attestation = att,
+                    "the batch's attestation is gone from the chain: submitting it again"
+                );
+                s.store.set_state(id, BatchState::Verified)?;
+                Ok(true)
+            }
+        };
+    }
+    let Some(record) = record else {
         anyhow::bail!("attestation {att} of batch {id} is not on chain");
     };
     match record.status {
