@@ -121,6 +121,35 @@ async fn stream(
     }
 }
 
+/// The items streamed to verifier 1 across its lives, and those it acknowledged.
+struct Feed {
+    gen: Arc<Generator>,
+    next: Arc<Mutex<u64>>,
+    acked: Arc<Mutex<HashSet<[u8; 32]>>>,
+}
+
+impl Feed {
+    fn new(seed: u64) -> Self {
+        Self {
+            gen: Arc::new(Generator::new(seed, &Kind::ALL, 0.02)),
+            next: Arc::new(Mutex::new(0)),
+            acked: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    /// Streams items to verifier 1 until the task is aborted.
+    fn start(&self, rig: &Rig) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(stream(
+            rig.http.clone(),
+            rig.urls[0].clone(),
+            self.gen.clone(),
+            self.next.clone(),
+            self.acked.clone(),
+            100,
+        ))
+    }
+}
+
 /// A sandbox chain, verifiers 1 and 2 as processes of `bin` (started and killed by the test),
 /// verifier 3 in this process.
 struct Rig {
@@ -290,23 +319,13 @@ pub async fn run(bin: &Path, dir: PathBuf, kills: u32, seed: u64) -> anyhow::Res
     let started = Instant::now();
     let rig = Rig::new(&dir).await?;
     let peer = rig.start(bin, 2, "").await?;
-    let url = rig.urls[0].clone();
-    let gen = Arc::new(Generator::new(seed, &Kind::ALL, 0.02));
-    let next = Arc::new(Mutex::new(0u64));
-    let acked = Arc::new(Mutex::new(HashSet::new()));
+    let feed = Feed::new(seed);
     let mut rng = StdRng::seed_from_u64(seed);
     let mut report = CrashReport::default();
     let progress = demo::bar(u64::from(kills), "kills");
     for _ in 0..kills {
         let mut child = rig.start(bin, 1, "").await?;
-        let feeder = tokio::spawn(stream(
-            rig.http.clone(),
-            url.clone(),
-            gen.clone(),
-            next.clone(),
-            acked.clone(),
-            100,
-        ));
+        let feeder = feed.start(&rig);
         tokio::time::sleep(Duration::from_millis(rng.gen_range(50..1_500))).await;
         child.start_kill()?;
         let _ = child.wait().await;
@@ -317,7 +336,7 @@ pub async fn run(bin: &Path, dir: PathBuf, kills: u32, seed: u64) -> anyhow::Res
     progress.finish();
     // The last restart: drain everything to finality.
     let child = rig.start(bin, 1, "").await?;
-    let mut report = rig.check(&acked, report).await?;
+    let mut report = rig.check(&feed.acked, report).await?;
     drop((child, peer));
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -340,10 +359,7 @@ pub async fn run_points(
         Some(rig.start(bin, 1, "").await?),
         Some(rig.start(bin, 2, "").await?),
     ];
-    let url = rig.urls[0].clone();
-    let gen = Arc::new(Generator::new(seed, &Kind::ALL, 0.02));
-    let next = Arc::new(Mutex::new(0u64));
-    let acked = Arc::new(Mutex::new(HashSet::new()));
+    let feed = Feed::new(seed);
     let mut report = CrashReport::default();
     let progress = demo::bar(points.len() as u64, "crash points");
     for &(i, point) in points {
@@ -357,14 +373,7 @@ pub async fn run_points(
             let _ = old.wait().await;
         }
         let mut child = rig.start(bin, i, point).await?;
-        let feeder = tokio::spawn(stream(
-            rig.http.clone(),
-            url.clone(),
-            gen.clone(),
-            next.clone(),
-            acked.clone(),
-            100,
-        ));
+        let feeder = feed.start(&rig);
         if point == "skip-fsync" {
             tokio::time::sleep(Duration::from_millis(1_500)).await;
             child.start_kill()?;
@@ -380,7 +389,7 @@ pub async fn run_points(
         progress.inc(1);
     }
     progress.finish();
-    let mut report = rig.check(&acked, report).await?;
+    let mut report = rig.check(&feed.acked, report).await?;
     drop(children);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

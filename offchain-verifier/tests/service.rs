@@ -232,6 +232,19 @@ async fn drained(http: &reqwest::Client, url: &str) -> Stats {
     }
 }
 
+/// Waits (at most `secs`) until `url` counts `n` items final; its statistics then.
+async fn final_at(http: &reqwest::Client, url: &str, n: u64, secs: u64) -> Stats {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let s = stats(http, url).await;
+        if s.r#final == n {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "{n} items not final: {s:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
     let opts = options("bad-input");
@@ -957,18 +970,8 @@ async fn a_failing_batch_or_an_undecodable_row_never_stops_the_others() {
     let accepted = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
         .expect("bulk")
         .accepted as u64;
-    let deadline = Instant::now() + Duration::from_secs(240);
-    let s = loop {
-        let s = stats(&http, &urls[0]).await;
-        if s.r#final == accepted {
-            break s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "good items stuck behind the bad ones: {s:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    // Good items are not stuck behind the bad ones.
+    let s = final_at(&http, &urls[0], accepted, 240).await;
     // The bad batch is still waiting (1 item), the bad entry quarantined, nothing lost.
     assert_eq!((s.verified, s.quarantined, s.queued), (1, 1, 0), "{s:?}");
     assert_eq!(s.accepted(), accepted + 2, "{s:?}");
@@ -1228,15 +1231,7 @@ async fn peers_and_clients_prove_who_they_are() {
         .expect("bulk")
         .accepted as u64;
     assert!(accepted >= 190, "{accepted} of 200 were new");
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
-        let s = stats(&http, url).await;
-        if s.r#final == accepted {
-            break;
-        }
-        assert!(Instant::now() < deadline, "not final: {s:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    final_at(&http, url, accepted, 180).await;
     let metrics = metrics(&http, url).await;
     let forged = asked.load(std::sync::atomic::Ordering::SeqCst);
     assert!(forged >= 1, "the forger was never asked");
@@ -1434,15 +1429,7 @@ async fn a_failed_batch_is_reported_with_its_reason_and_the_operator_requeues_it
         String::from_utf8_lossy(&out.stdout).trim(),
         "1 failed batch(es), 40 item(s) back in the queue"
     );
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let s = loop {
-        let s = stats(&http, &url).await;
-        if s.r#final == 40 {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "not final: {s:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let s = final_at(&http, &url, 40, 120).await;
     assert_eq!((s.failed, s.queued, s.accepted()), (0, 0, 40), "{s:?}");
     let status: ItemStatus = get_json(&http, format!("{url}/items/{}", hex::encode(digests[0])))
         .await
@@ -1533,15 +1520,7 @@ async fn withheld_batch_data_is_retried_then_requested_on_chain_and_later_audits
     )
     .await;
     assert_eq!(got, 202, "{text}");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let s1 = loop {
-        let s = stats(&http, &urls[0]).await;
-        if s.r#final == 100 {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "not final: {s:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let s1 = final_at(&http, &urls[0], 100, 120).await;
     // Verifier 3 asked for every one of verifier 1's batches, was refused, retried with
     // backoff (not once per poll), and then asked the chain: one request per attestation, each
     // answered by verifier 1 (so none was rejected), and nothing is left pending.
@@ -1672,11 +1651,7 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
     );
 
     // Every item goes final; `status` prints a proof that holds against the on-chain root.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while stats(&http, url).await.r#final != accepted {
-        assert!(Instant::now() < deadline, "not final");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    final_at(&http, url, accepted, 120).await;
     let digests = std::fs::read_to_string(&digests_file).expect("digests");
     let first = digests.lines().next().expect("a digest");
     assert_eq!(digests.lines().count(), 600);
@@ -1881,15 +1856,7 @@ async fn an_operator_brings_up_two_verifiers_from_an_empty_folder() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .expect("accepted count");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let s = loop {
-        let s = stats(&http, &urls[0]).await;
-        if s.r#final == accepted {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "not final: {s:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let s = final_at(&http, &urls[0], accepted, 120).await;
     println!("verifier 1: {s:?}");
     assert!(s.batches > 0);
     assert_eq!(
@@ -1929,11 +1896,7 @@ async fn an_attestation_gone_from_the_chain_is_found_by_its_root_or_submitted_ag
     })
     .await;
     let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while stats(&http, &url).await.r#final != digests.len() as u64 {
-        assert!(Instant::now() < deadline, "not final");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    final_at(&http, &url, digests.len() as u64, 120).await;
     let chain = &restarted.service.chain;
     let id = chain
         .id_of_root(root)
