@@ -74,10 +74,7 @@ fn client_refused(s: &Service, from: SocketAddr, headers: &HeaderMap) -> Option<
 /// Intake while the queue is deeper than `api.max_queue`: 429, and when to come back (about
 /// one batch's wait).
 fn backpressure(s: &Service) -> Option<Response> {
-    let depth = s
-        .metrics
-        .queue_depth
-        .load(std::sync::atomic::Ordering::Relaxed);
+    let depth = u64::try_from(s.metrics.queue_depth.get()).unwrap_or(0);
     let max = s.config.api.max_queue;
     if depth < max {
         return None;
@@ -203,7 +200,9 @@ async fn store_items(
             let new = done.iter().filter(|(_, fresh)| *fresh).count() as u64;
             inc(&s.metrics.c.items_received_total, new);
             // The batcher sets the exact depth on its next pass.
-            inc(&s.metrics.queue_depth, new);
+            s.metrics
+                .queue_depth
+                .inc_by(super::metrics::gauge_value(new));
             inc(&s.metrics.c.items_duplicate_total, done.len() as u64 - new);
             s.intake.notify_one();
             Ok(done)
@@ -650,10 +649,7 @@ async fn health(
         account: s.chain.me,
         key: attest::public_key(&s.key),
         registered: s.onboarded.load(std::sync::atomic::Ordering::Relaxed),
-        queue: s
-            .metrics
-            .queue_depth
-            .load(std::sync::atomic::Ordering::Relaxed),
+        queue: u64::try_from(s.metrics.queue_depth.get()).unwrap_or(0),
         proof,
     })
     .into_response()
@@ -670,7 +666,7 @@ async fn stats(State(s): Shared) -> Response {
 
 async fn metrics(State(s): Shared) -> Response {
     (
-        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         s.metrics.render(),
     )
         .into_response()

@@ -1,62 +1,31 @@
-//! Prometheus metrics, kept as atomics and rendered in the text exposition format.
+//! Prometheus metrics with `prometheus-client`: counters, the queue's depth, per-peer refusals
+//! and the accepted → final latency, exposed in the OpenMetrics text format.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use prometheus_client::{
+    encoding::EncodeLabelSet,
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
 
 /// Upper bounds (seconds) of the accepted → final latency histogram.
 const BUCKETS: [f64; 12] = [
     0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 900.0,
 ];
 
-#[derive(Default)]
-pub struct Histogram {
-    counts: [AtomicU64; 12],
-    count: AtomicU64,
-    sum_ms: AtomicU64,
-}
-
-impl Histogram {
-    pub fn observe_ms(&self, ms: u64) {
-        let seconds = ms as f64 / 1000.0;
-        for (bound, slot) in BUCKETS.iter().zip(&self.counts) {
-            if seconds <= *bound {
-                slot.fetch_add(1, Relaxed);
-            }
-        }
-        self.count.fetch_add(1, Relaxed);
-        self.sum_ms.fetch_add(ms, Relaxed);
-    }
-
-    fn render(&self, name: &str, help: &str, out: &mut String) {
-        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} histogram\n"));
-        for (bound, slot) in BUCKETS.iter().zip(&self.counts) {
-            out.push_str(&format!(
-                "{name}_bucket{{le=\"{bound}\"}} {}\n",
-                slot.load(Relaxed)
-            ));
-        }
-        let count = self.count.load(Relaxed);
-        out.push_str(&format!("{name}_bucket{{le=\"+Inf\"}} {count}\n"));
-        out.push_str(&format!(
-            "{name}_sum {}\n{name}_count {count}\n",
-            self.sum_ms.load(Relaxed) as f64 / 1000.0
-        ));
-    }
-}
-
 macro_rules! counters {
     ($($name:ident: $help:literal),* $(,)?) => {
         #[derive(Default)]
-        pub struct Counters { $(pub $name: AtomicU64,)* }
+        pub struct Counters { $(pub $name: Counter,)* }
 
         impl Counters {
-            fn render(&self, out: &mut String) {
+            /// Registers each counter under its name (the `_total` suffix is the format's).
+            fn register(&self, registry: &mut Registry) {
                 $(
-                    let name = concat!("dynamis_verifier_", stringify!($name));
-                    out.push_str(&format!(
-                        "# HELP {name} {}\n# TYPE {name} counter\n{name} {}\n",
+                    registry.register(
+                        stringify!($name).trim_end_matches("_total"),
                         $help,
-                        self.$name.load(Relaxed)
-                    ));
+                        self.$name.clone(),
+                    );
                 )*
             }
         }
@@ -98,56 +67,89 @@ counters! {
     client_auth_refused_total: "Client requests refused: no or a wrong API token, or from outside loopback when none is configured.",
 }
 
-#[derive(Default)]
+/// A peer, by its configured URL.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PeerLabel {
+    pub peer: String,
+}
+
 pub struct Metrics {
     pub c: Counters,
-    pub queue_depth: AtomicU64,
+    /// Items accepted, not yet in a batch.
+    pub queue_depth: Gauge,
+    /// Seconds from an item's acceptance to its attestation's finality.
     pub latency: Histogram,
-    /// Answers refused per peer (by its configured URL): a co-signature that recovers to no
-    /// registered key, to this verifier's own, to a signer already counted, or to an account
-    /// other than the one the peer proved it is; a `/health` whose proof fails.
-    pub peer_refusals: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+    /// Answers refused per peer: a co-signature that recovers to no registered key, to this
+    /// verifier's own, to a signer already counted, or to an account other than the one the
+    /// peer proved it is; a `/health` whose proof fails.
+    pub peer_refusals: Family<PeerLabel, Counter>,
+    registry: Registry,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("dynamis_verifier");
+        let c = Counters::default();
+        c.register(&mut registry);
+        let queue_depth = Gauge::default();
+        registry.register(
+            "queue_depth",
+            "Items accepted, not yet in a batch.",
+            queue_depth.clone(),
+        );
+        let latency = Histogram::new(BUCKETS.into_iter());
+        registry.register(
+            "accepted_to_final_seconds",
+            "Time from an item's acceptance to its attestation's finality.",
+            latency.clone(),
+        );
+        let peer_refusals = Family::<PeerLabel, Counter>::default();
+        registry.register(
+            "peer_answers_refused",
+            "Peer answers refused (bad, foreign or repeated co-signatures; failed identity proofs), by peer.",
+            peer_refusals.clone(),
+        );
+        Self {
+            c,
+            queue_depth,
+            latency,
+            peer_refusals,
+            registry,
+        }
+    }
 }
 
 /// Adds `by` to a counter.
-pub fn inc(counter: &AtomicU64, by: u64) {
-    counter.fetch_add(by, Relaxed);
+pub fn inc(counter: &Counter, by: u64) {
+    counter.inc_by(by);
+}
+
+/// A count as the gauge holds it.
+pub fn gauge_value(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl Metrics {
     /// Counts one refused answer of `peer`.
     pub fn refuse_peer(&self, peer: &str) {
-        if let Ok(mut map) = self.peer_refusals.lock() {
-            let n = map.entry(peer.to_string()).or_insert(0);
-            *n = n.saturating_add(1);
-        }
+        self.peer_refusals
+            .get_or_create(&PeerLabel {
+                peer: peer.to_string(),
+            })
+            .inc();
     }
 
+    /// Records one item's accepted → final time.
+    pub fn observe_ms(&self, ms: u64) {
+        self.latency.observe(ms as f64 / 1000.0);
+    }
+
+    /// The OpenMetrics text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        self.c.render(&mut out);
-        out.push_str(&format!(
-            "# HELP dynamis_verifier_queue_depth Items accepted, not yet in a batch.\n\
-             # TYPE dynamis_verifier_queue_depth gauge\ndynamis_verifier_queue_depth {}\n",
-            self.queue_depth.load(Relaxed)
-        ));
-        out.push_str(
-            "# HELP dynamis_verifier_peer_answers_refused_total Peer answers refused (bad, foreign or repeated co-signatures; failed identity proofs), by peer.\n\
-             # TYPE dynamis_verifier_peer_answers_refused_total counter\n",
-        );
-        if let Ok(map) = self.peer_refusals.lock() {
-            for (peer, n) in map.iter() {
-                let label = peer.replace('\\', "\\\\").replace('"', "\\\"");
-                out.push_str(&format!(
-                    "dynamis_verifier_peer_answers_refused_total{{peer=\"{label}\"}} {n}\n"
-                ));
-            }
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::error!("encoding the metrics: {e}");
         }
-        self.latency.render(
-            "dynamis_verifier_accepted_to_final_seconds",
-            "Time from an item's acceptance to its attestation's finality.",
-            &mut out,
-        );
         out
     }
 }

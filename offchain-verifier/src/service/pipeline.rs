@@ -94,7 +94,7 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
     let (queued, oldest) = s.store.queue_state()?;
     s.metrics
         .queue_depth
-        .store(queued, std::sync::atomic::Ordering::Relaxed);
+        .set(super::metrics::gauge_value(queued));
     let max = s.config.batch.max_items.max(1);
     let waited = oldest.map_or(0, |t| now_ms().saturating_sub(t));
     let due = queued >= max as u64 || (queued > 0 && waited >= s.config.batch.max_wait_ms);
@@ -826,7 +826,7 @@ fn mark_final(s: &Service, id: u64, att: u64) -> anyhow::Result<()> {
     let now = now_ms();
     if let Some(items) = s.store.batch_items(id)? {
         for t in &items.received_ms {
-            s.metrics.latency.observe_ms(now.saturating_sub(*t));
+            s.metrics.observe_ms(now.saturating_sub(*t));
         }
         inc(&s.metrics.c.items_final_total, items.digests.len() as u64);
     }
