@@ -1152,6 +1152,22 @@ async fn peers_and_clients_prove_who_they_are() {
             assert_eq!(error, want);
         }
     }
+    // An unsigned request is refused before its body is read: one whose body never comes is
+    // answered at once, not after the timeout.
+    let started = Instant::now();
+    let mut stalled = stalled_request(&running[0].addr.to_string(), "/cosign").await;
+    let (status, answer) = answer_of(&mut stalled).await;
+    assert!(status.starts_with("HTTP/1.1 401"), "{status}");
+    assert!(
+        error_of(&answer).starts_with("no x-dynamis-peer header"),
+        "{answer}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let peer_refusals = peer_refusals + 1;
     // Verifier 2's signed request gets past the gate (and is then read: not a request).
     let (got, error) = status_of(
         send(

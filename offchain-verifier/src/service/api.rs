@@ -22,8 +22,7 @@ use crate::{
 use axum::{
     body::Bytes,
     extract::{
-        rejection::{BytesRejection, PathRejection},
-        ConnectInfo, DefaultBodyLimit, OriginalUri, Path, Query, State,
+        rejection::PathRejection, ConnectInfo, DefaultBodyLimit, OriginalUri, Path, Query, State,
     },
     http::{
         header::{CONTENT_TYPE, RETRY_AFTER},
@@ -485,12 +484,17 @@ async fn get_batch(
 
 /// `POST /cosign`: re-verifies a leader's batch and signs its attestation only if this
 /// verifier derives the very same one. Only a registered verifier's signed request is read.
-async fn post_cosign(
-    State(s): Shared,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = extracted!(s, body);
+async fn post_cosign(State(s): Shared, headers: HeaderMap, body: axum::body::Body) -> Response {
+    // An unsigned, malformed or stale request is refused before its body is read.
+    if let Err(e) = auth::well_formed(&headers, super::now_ms()) {
+        inc(&s.metrics.c.cosign_refused_total, 1);
+        inc(&s.metrics.c.peer_auth_refused_total, 1);
+        return refused(&s, e);
+    }
+    let body = match read_body(&s, body).await {
+        Ok(body) => body,
+        Err(r) => return r,
+    };
     if let Err(e) = auth::peer(&s, &headers, "POST", "/cosign", &body).await {
         inc(&s.metrics.c.cosign_refused_total, 1);
         return refused(&s, e);
@@ -666,7 +670,10 @@ async fn stats(State(s): Shared) -> Response {
 
 async fn metrics(State(s): Shared) -> Response {
     (
-        [(CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         s.metrics.render(),
     )
         .into_response()

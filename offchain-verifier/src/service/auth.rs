@@ -87,16 +87,9 @@ impl Refused {
     }
 }
 
-/// The co-signing key that signed this request, if the header is well-formed, fresh and its
-/// signature recovers over exactly this method, path and body.
-pub fn signing_key(
-    headers: &HeaderMap,
-    contract: &[u8; 32],
-    method: &str,
-    path: &str,
-    body: &[u8],
-    now: u64,
-) -> Result<[u8; 33], Refused> {
+/// The header's time and signature, if it is there, well-formed and fresh (what can be checked
+/// before the body is read).
+pub fn well_formed(headers: &HeaderMap, now: u64) -> Result<(u64, [u8; 65]), Refused> {
     let value = headers.get(PEER_HEADER).ok_or(Refused::Unsigned)?;
     let text = value.to_str().map_err(|_| Refused::Malformed)?;
     let (at, signature) = text.split_once(':').ok_or(Refused::Malformed)?;
@@ -107,6 +100,20 @@ pub fn signing_key(
     if skew > MAX_SKEW_MS {
         return Err(Refused::Stale(skew));
     }
+    Ok((at, signature))
+}
+
+/// The co-signing key that signed this request, if the header is well-formed, fresh and its
+/// signature recovers over exactly this method, path and body.
+pub fn signing_key(
+    headers: &HeaderMap,
+    contract: &[u8; 32],
+    method: &str,
+    path: &str,
+    body: &[u8],
+    now: u64,
+) -> Result<[u8; 33], Refused> {
+    let (at, signature) = well_formed(headers, now)?;
     dynamis_proofs::ecdsa_signer::<Native>(
         &signature,
         &request_digest(contract, method, path, at, body),
