@@ -55,7 +55,7 @@ fn spawn(bin: &Path, config: &Path, log: &Path, failpoints: &str) -> anyhow::Res
         .create(true)
         .append(true)
         .open(log)?;
-    Ok(Command::new(bin)
+    Command::new(bin)
         .arg("serve")
         .arg("--config")
         .arg(config)
@@ -65,7 +65,7 @@ fn spawn(bin: &Path, config: &Path, log: &Path, failpoints: &str) -> anyhow::Res
         .stderr(log)
         .kill_on_drop(true)
         .spawn()
-        .with_context(|| format!("starting {}", bin.display()))?)
+        .with_context(|| format!("starting {}", bin.display()))
 }
 
 async fn await_up(http: &reqwest::Client, url: &str) -> anyhow::Result<()> {

@@ -155,7 +155,7 @@ fn kind_of(name: &str) -> Result<Kind> {
         })
 }
 
-fn read(file: &PathBuf) -> Result<input::Read> {
+fn read(file: &std::path::Path) -> Result<input::Read> {
     let read = input::read_file(file).with_context(|| format!("reading {}", file.display()))?;
     for error in &read.errors {
         warn!(file = %file.display(), "skipped {error}");

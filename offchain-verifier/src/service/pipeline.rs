@@ -36,7 +36,7 @@ impl Backoff {
         self.next = self.initial;
     }
 
-    pub fn next(&mut self) -> Duration {
+    pub fn next_pause(&mut self) -> Duration {
         let pause = self.next;
         self.next = self.next.saturating_mul(2).min(self.max);
         Duration::from_millis(pause)
@@ -220,7 +220,7 @@ pub async fn driver(s: Arc<Service>) {
             }
             Err(e) => {
                 inc(&s.metrics.c.chain_errors_total, 1);
-                let pause = backoff.next();
+                let pause = backoff.next_pause();
                 tracing::warn!("driver: {e:#}; retrying in {pause:?}");
                 tokio::time::sleep(pause).await;
             }
@@ -251,7 +251,7 @@ impl Waiting {
                 std::time::Instant::now(),
             )
         });
-        let pause = entry.0.next();
+        let pause = entry.0.next_pause();
         entry.1 = std::time::Instant::now() + pause;
         pause
     }

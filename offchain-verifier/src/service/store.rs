@@ -172,6 +172,9 @@ pub struct BatchItems {
     pub received_ms: Vec<u64>,
 }
 
+/// An item's leaf hash and its audit path, bottom up, as the kept tree levels give them.
+pub type KeptPath = ([u8; 32], Vec<[u8; 32]>);
+
 /// An audit that waits: its batch data was withheld, or its submitter unreachable.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct PendingAudit {
@@ -494,7 +497,7 @@ impl Store {
         index: u64,
         size: u64,
         root: &[u8; 32],
-    ) -> Result<Option<([u8; 32], Vec<[u8; 32]>)>, StoreError> {
+    ) -> Result<Option<KeptPath>, StoreError> {
         if index >= size {
             return Ok(None);
         }
