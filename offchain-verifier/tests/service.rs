@@ -154,18 +154,7 @@ async fn restarted_after<T>(
         .build()
         .expect("client");
     let gen = Generator::new(seed, &Kind::ALL, 0.1);
-    let lines: Vec<String> = (0..n).map(|i| to_json(&gen.item(i).0)).collect();
-    let (got, text) = post(
-        &http,
-        format!("{}/items/bulk", urls[0]),
-        "application/x-ndjson",
-        lines.join("\n"),
-    )
-    .await;
-    assert_eq!(got, 202, "{text}");
-    let digests = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
-        .expect("bulk")
-        .digests;
+    let digests = bulk(&http, &urls[0], &gen, n).await.digests;
     let service = running[0].service.clone();
     for r in running {
         r.stop();
@@ -230,6 +219,25 @@ async fn drained(http: &reqwest::Client, url: &str) -> Stats {
         assert!(Instant::now() < deadline, "not drained: {s:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Posts generated items `0..n` to `url` in one bulk request, which must be accepted.
+async fn bulk(
+    http: &reqwest::Client,
+    url: &str,
+    gen: &Generator,
+    n: u64,
+) -> dynamis_verifier::service::api::BulkAccepted {
+    let lines: Vec<String> = (0..n).map(|i| to_json(&gen.item(i).0)).collect();
+    let (got, text) = post(
+        http,
+        format!("{url}/items/bulk"),
+        "application/x-ndjson",
+        lines.join("\n"),
+    )
+    .await;
+    assert_eq!(got, 202, "{text}");
+    serde_json::from_str(&text).expect("bulk answer")
 }
 
 /// Waits (at most `secs`) until `url` counts `n` items final; its statistics then.
@@ -957,18 +965,7 @@ async fn a_failing_batch_or_an_undecodable_row_never_stops_the_others() {
         .expect("accept");
     let http = reqwest::Client::new();
     let gen = Generator::new(17, &Kind::ALL, 0.05);
-    let lines: Vec<String> = (0..300).map(|n| to_json(&gen.item(n).0)).collect();
-    let (got, text) = post(
-        &http,
-        format!("{}/items/bulk", urls[0]),
-        "application/x-ndjson",
-        lines.join("\n"),
-    )
-    .await;
-    assert_eq!(got, 202, "{text}");
-    let accepted = serde_json::from_str::<dynamis_verifier::service::api::BulkAccepted>(&text)
-        .expect("bulk")
-        .accepted as u64;
+    let accepted = bulk(&http, &urls[0], &gen, 300).await.accepted as u64;
     // Good items are not stuck behind the bad ones.
     let s = final_at(&http, &urls[0], accepted, 240).await;
     // The bad batch is still waiting (1 item), the bad entry quarantined, nothing lost.
@@ -1366,15 +1363,7 @@ async fn a_slow_or_greedy_client_is_cut_off_and_told_when_to_come_back() {
     // Twenty items fill the queue to its limit: the next intake is told to come back after
     // about one batch's wait (600 s here), and nothing of it is stored.
     let gen = Generator::new(37, &Kind::ALL, 0.0);
-    let lines: Vec<String> = (0..20).map(|n| to_json(&gen.item(n).0)).collect();
-    let (got, text) = post(
-        &http,
-        format!("{url}/items/bulk"),
-        "application/x-ndjson",
-        lines.join("\n"),
-    )
-    .await;
-    assert_eq!(got, 202, "{text}");
+    bulk(&http, url, &gen, 20).await;
     let r = http
         .post(format!("{url}/items"))
         .body(item)
@@ -1526,15 +1515,7 @@ async fn withheld_batch_data_is_retried_then_requested_on_chain_and_later_audits
     .await;
     let http = reqwest::Client::new();
     let gen = Generator::new(43, &Kind::ALL, 0.05);
-    let lines: Vec<String> = (0..100).map(|n| to_json(&gen.item(n).0)).collect();
-    let (got, text) = post(
-        &http,
-        format!("{}/items/bulk", urls[0]),
-        "application/x-ndjson",
-        lines.join("\n"),
-    )
-    .await;
-    assert_eq!(got, 202, "{text}");
+    bulk(&http, &urls[0], &gen, 100).await;
     let s1 = final_at(&http, &urls[0], 100, 120).await;
     // Verifier 3 asked for every one of verifier 1's batches, was refused, retried with
     // backoff (not once per poll), and then asked the chain: one request per attestation, each
