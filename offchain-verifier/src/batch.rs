@@ -74,10 +74,7 @@ pub fn levels_of(digests: &[Hash], valid: &[bool]) -> Vec<Vec<Hash>> {
     let mut current: Vec<Hash> = digests
         .par_iter()
         .zip(valid.par_iter())
-        .map(|(d, v)| {
-            let verdict = if *v { Verdict::Valid } else { Verdict::Invalid };
-            batch_leaf::<Native>(d, verdict)
-        })
+        .map(|(d, v)| batch_leaf::<Native>(d, Verdict::of(*v)))
         .collect();
     let mut levels = Vec::new();
     while current.len() > 1 {

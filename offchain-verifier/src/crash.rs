@@ -279,11 +279,7 @@ impl Rig {
                 Ok(s) if s.state == "final" => match (s.proof, s.attestation) {
                     (Some(proof), Some(id)) => {
                         let record = chain.attestation(id).await?;
-                        let verdict = if proof.valid {
-                            dynamis_proofs::Verdict::Valid
-                        } else {
-                            dynamis_proofs::Verdict::Invalid
-                        };
+                        let verdict = dynamis_proofs::Verdict::of(proof.valid);
                         let leaf = dynamis_proofs::batch_leaf::<crate::Native>(digest, verdict);
                         record.is_some_and(|r| {
                             r.status == service::chain::Status::Final

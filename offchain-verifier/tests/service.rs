@@ -104,7 +104,6 @@ fn signed_by(i: u8, contract: &[u8; 32], method: &str, path: &str, body: &[u8]) 
 /// Batches whatever `store`'s queue holds (up to `max`) as the batcher would, by hand, in
 /// state `Verified`: the batch and its id.
 fn batch_the_queue(store: &service::store::Store, max: usize) -> (dynamis_verifier::Batch, u64) {
-    use service::store::{BatchItems, BatchRow, BatchState};
     let peeked = store.peek_queue(max, usize::MAX).expect("queue");
     let seqs: Vec<u64> = peeked.items.iter().map(|e| e.0).collect();
     let items: Vec<Item> = peeked
@@ -114,23 +113,8 @@ fn batch_the_queue(store: &service::store::Store, max: usize) -> (dynamis_verifi
         .collect();
     let n = items.len();
     let batch = dynamis_verifier::Batch::verify(items);
-    let row = BatchRow {
-        root: batch.root(),
-        items: batch.len(),
-        valid: batch.valid_per_kind(),
-        regime: dynamis_proofs::Regime::Session,
-        created_ms: 0,
-        state: BatchState::Verified,
-    };
-    let batch_items = BatchItems {
-        valid: batch
-            .verdicts
-            .iter()
-            .map(|v| *v == Verdict::Valid)
-            .collect(),
-        digests: batch.digests.clone(),
-        received_ms: vec![0; n],
-    };
+    let (row, batch_items) =
+        service::store::batch_record(&batch, dynamis_proofs::Regime::Session, 0, vec![0; n]);
     let id = store
         .commit_batch(&seqs, &row, &batch_items)
         .expect("batch");
@@ -1672,14 +1656,7 @@ async fn a_client_submits_a_file_in_chunks_waits_when_told_and_reads_the_proofs(
         .expect("chain")
         .expect("record");
     assert_eq!(record.root, proof.root);
-    let leaf = batch_leaf::<Native>(
-        &proof.digest,
-        if proof.valid {
-            Verdict::Valid
-        } else {
-            Verdict::Invalid
-        },
-    );
+    let leaf = batch_leaf::<Native>(&proof.digest, Verdict::of(proof.valid));
     assert!(verify_inclusion::<Native>(
         &leaf,
         proof.index,

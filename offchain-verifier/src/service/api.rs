@@ -348,11 +348,7 @@ fn rebuilt_proof(
         .store
         .batch_items(batch)?
         .ok_or_else(|| anyhow::anyhow!("items of batch {batch} missing"))?;
-    let verdicts: Vec<Verdict> = items
-        .valid
-        .iter()
-        .map(|v| if *v { Verdict::Valid } else { Verdict::Invalid })
-        .collect();
+    let verdicts: Vec<Verdict> = items.valid.iter().map(|v| Verdict::of(*v)).collect();
     let tree = crate::batch::tree_of(&items.digests, &verdicts);
     Ok(tree.proof(index).map(|path| crate::InclusionProof {
         index,

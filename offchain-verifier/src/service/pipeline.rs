@@ -4,7 +4,7 @@
 use super::{
     chain::{outcome, AttestationError, ChainError, Status},
     now_ms,
-    store::{BatchItems, BatchRow, BatchState},
+    store::{BatchRow, BatchState},
     Service,
 };
 use crate::{attest, Batch, Item, Verdict};
@@ -138,29 +138,14 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
             });
         }
         let batch = Batch::verify(items);
-        let row = BatchRow {
-            root: batch.root(),
-            items: batch.len(),
-            valid: batch.valid_per_kind(),
-            regime: s.regime,
-            created_ms: now_ms(),
-            state: BatchState::Verified,
-        };
-        // The batch is not needed after this: its digests move into the record.
-        let batch_items = BatchItems {
-            valid: batch
-                .verdicts
-                .iter()
-                .map(|v| *v == Verdict::Valid)
-                .collect(),
-            digests: batch.digests,
-            // In batch order, as the digests.
-            received_ms: batch
-                .order
-                .iter()
-                .map(|&i| entries[i].2.received_ms)
-                .collect(),
-        };
+        // In batch order, as the digests.
+        let received = batch
+            .order
+            .iter()
+            .map(|&i| entries[i].2.received_ms)
+            .collect();
+        let (row, batch_items) = super::store::batch_record(&batch, s.regime, now_ms(), received);
+        drop(batch);
         let seqs: Vec<u64> = entries.iter().map(|(seq, _, _)| *seq).collect();
         let id = s.store.commit_batch(&seqs, &row, &batch_items)?;
         super::failpoint::hit("batch-committed");

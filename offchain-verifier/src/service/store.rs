@@ -172,6 +172,34 @@ pub struct BatchItems {
     pub received_ms: Vec<u64>,
 }
 
+/// What the store records of a freshly verified batch: its row (state `Verified`) and its
+/// items in batch order, with their intake times (`received_ms`, in batch order too).
+pub fn batch_record(
+    batch: &crate::Batch,
+    regime: dynamis_proofs::Regime,
+    created_ms: u64,
+    received_ms: Vec<u64>,
+) -> (BatchRow, BatchItems) {
+    let row = BatchRow {
+        root: batch.root(),
+        items: batch.len(),
+        valid: batch.valid_per_kind(),
+        regime,
+        created_ms,
+        state: BatchState::Verified,
+    };
+    let items = BatchItems {
+        valid: batch
+            .verdicts
+            .iter()
+            .map(|v| *v == dynamis_proofs::Verdict::Valid)
+            .collect(),
+        digests: batch.digests.clone(),
+        received_ms,
+    };
+    (row, items)
+}
+
 /// An item's leaf hash and its audit path, bottom up, as the kept tree levels give them.
 pub type KeptPath = ([u8; 32], Vec<[u8; 32]>);
 
@@ -1013,13 +1041,7 @@ mod tests {
             let valid: Vec<bool> = (0..n).map(|i| (i * 7 + n) % 3 != 0).collect();
             let verdicts: Vec<dynamis_proofs::Verdict> = valid
                 .iter()
-                .map(|v| {
-                    if *v {
-                        dynamis_proofs::Verdict::Valid
-                    } else {
-                        dynamis_proofs::Verdict::Invalid
-                    }
-                })
+                .map(|v| dynamis_proofs::Verdict::of(*v))
                 .collect();
             let tree = crate::batch::tree_of(&digests, &verdicts);
             let row = BatchRow {

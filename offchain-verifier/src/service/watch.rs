@@ -417,10 +417,18 @@ async fn fetch_and_audit(s: &Arc<Service>, id: u64, record: &Record) -> Option<S
 /// rejected and slashed; an unanswered request is claimed once its period is over.
 async fn retry_audits(s: &Arc<Service>) -> anyhow::Result<()> {
     let chain = &s.chain;
-    for (id, mut pending) in s.store.audits()? {
-        if pending.next_ms > now_ms() {
-            continue;
-        }
+    let due: Vec<(u64, PendingAudit)> = s
+        .store
+        .audits()?
+        .into_iter()
+        .filter(|(_, p)| p.next_ms <= now_ms())
+        .collect();
+    if due.is_empty() {
+        return Ok(());
+    }
+    // One read of the head for the pass (a block more or less does not change a deadline).
+    let block = chain.block().await?;
+    for (id, mut pending) in due {
         let record = match chain.attestation(id).await? {
             Some(record) if record.status == Status::Pending => record,
             // Final, rejected or gone: nothing is left to check.
@@ -429,7 +437,6 @@ async fn retry_audits(s: &Arc<Service>) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let block = chain.block().await?;
         if let Some(index) = pending.requested {
             if !record.requests.contains(&index) {
                 // Answered on-chain: the chain checked the item against the root.

@@ -1,4 +1,6 @@
-//! The rules against a model of the rest of the suite ([`Mock`]).
+//! The rules against a model of the rest of the suite ([`Mock`]). Test code only (compiled
+//! under `cfg(test)`): a failed expectation panics, as a test assertion does.
+#![cfg(test)]
 
 use super::mock::{acc, Mock, LAG};
 use super::*;
