@@ -1,12 +1,16 @@
 //! The one interface deployment goes through, whatever the chain: upload code, instantiate,
 //! call with a signed transaction, query, read the block number.
 
+#[cfg(feature = "sandbox")]
+use crate::{
+    node::{SandboxNode, Stopped, TxError},
+    sandbox::CallError,
+    tx::Tx,
+};
 use crate::{
     gateway::ClientError,
-    node::{SandboxNode, Stopped, TxError},
-    sandbox::ChainError,
     substrate::NodeClient,
-    tx::{account_of, Receipt, Tx},
+    tx::{account_of, Receipt},
 };
 use serde::{Deserialize, Serialize};
 use sp_core::sr25519;
@@ -20,16 +24,19 @@ pub struct ChainInfo {
     pub url: Option<String>,
 }
 
-impl From<ChainError> for Error {
-    fn from(e: ChainError) -> Self {
+#[cfg(feature = "sandbox")]
+impl From<CallError> for Error {
+    fn from(e: CallError) -> Self {
         Self::Dispatch(format!("{e:?}"))
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[cfg(feature = "sandbox")]
     #[error(transparent)]
     Stopped(#[from] Stopped),
+    #[cfg(feature = "sandbox")]
     #[error("transaction refused: {0}")]
     Tx(#[from] TxError),
     #[error("the runtime refused the call: {0}")]
@@ -72,12 +79,14 @@ pub trait Backend {
 }
 
 /// The in-process sandbox as a backend.
+#[cfg(feature = "sandbox")]
 pub struct Sandbox {
     pub node: SandboxNode,
     /// The gateway URL other processes use, once it serves.
     pub url: Option<String>,
 }
 
+#[cfg(feature = "sandbox")]
 impl Backend for Sandbox {
     fn chain(&self) -> ChainInfo {
         ChainInfo {

@@ -1,10 +1,15 @@
 //! Every message selector of the suite, derived the way ink! derives them (deployment, the
 //! verifier and the tests all encode calls with these), and decoding of message results.
 
-use crate::sandbox::AccountId;
-use scale::Decode;
+pub use ink::primitives::AccountId;
+use scale::{Decode, Encode};
 
-pub use crate::sandbox::call_data;
+/// An encoded message or constructor call: selector followed by the SCALE-encoded arguments.
+pub fn call_data(selector: [u8; 4], args: impl Encode) -> Vec<u8> {
+    let mut data = selector.to_vec();
+    args.encode_to(&mut data);
+    data
+}
 
 /// Constructors, wiring and parameters: the same names in every contract.
 pub mod common {

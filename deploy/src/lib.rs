@@ -2,9 +2,12 @@
 //!
 //! [`suite::deploy_suite`] uploads every contract, instantiates them in dependency order, wires
 //! and locks them through a [`backend::Backend`], and returns the [`manifest::Manifest`] every
-//! other tool reads. The embedded backend is drink's sandbox runtime ([`sandbox::Chain`]) run
+//! other tool reads. The embedded backend is drink's sandbox runtime ([`sandbox::Runtime`]) run
 //! on its own thread ([`node::SandboxNode`]) and served to other processes by the
 //! [`gateway`]: signed transactions with nonces and receipts, as on a node.
+//!
+//! The embedded backend is the `sandbox` feature (on by default): without it this crate is the
+//! node backend, the gateway's client and the manifest, and links no sandbox runtime.
 
 pub mod backend;
 pub mod calls;
@@ -14,7 +17,9 @@ pub mod gateway;
 pub mod hex;
 pub mod link;
 pub mod manifest;
+#[cfg(feature = "sandbox")]
 pub mod node;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod substrate;
 pub mod suite;
@@ -22,13 +27,14 @@ pub mod tx;
 
 pub use backend::{Backend, ChainInfo, Error};
 pub use manifest::Manifest;
+#[cfg(feature = "sandbox")]
 pub use node::SandboxNode;
 pub use suite::{deploy_suite, Plan};
 
 use sp_core::sr25519;
-use std::time::Duration;
 
 /// A sandbox chain with the suite deployed, served over HTTP.
+#[cfg(feature = "sandbox")]
 pub struct Launched {
     pub manifest: Manifest,
     pub node: SandboxNode,
@@ -39,9 +45,10 @@ pub struct Launched {
 
 /// Starts a sandbox chain producing a block every `block_time`, serves it on `listen`
 /// (`127.0.0.1:0` picks a free port), and deploys the suite into it from `admin`.
+#[cfg(feature = "sandbox")]
 pub async fn launch_sandbox(
     listen: &str,
-    block_time: Duration,
+    block_time: std::time::Duration,
     admin: &sr25519::Pair,
     plan: &Plan,
 ) -> anyhow::Result<Launched> {

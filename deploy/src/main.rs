@@ -6,11 +6,11 @@
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use dynamis_deploy::{
-    deploy_to_node, launch_sandbox,
+    deploy_to_node,
     tx::{account_arg, signer},
     Plan,
 };
-use std::{path::PathBuf, time::Duration};
+use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +54,7 @@ struct Common {
 #[derive(Subcommand)]
 enum Command {
     /// Deploys into a fresh sandbox runtime and serves it over HTTP until stopped.
+    #[cfg(feature = "sandbox")]
     Sandbox {
         #[command(flatten)]
         common: Common,
@@ -108,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
+        #[cfg(feature = "sandbox")]
         Command::Sandbox {
             common,
             listen,
@@ -118,7 +120,8 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?;
             let admin = signer(&common.suri).map_err(anyhow::Error::msg)?;
             let plan = plan_of(&common, &admin);
-            let launched = launch_sandbox(&listen, Duration::from_millis(block_ms), &admin, &plan)
+            let block_time = std::time::Duration::from_millis(block_ms);
+            let launched = dynamis_deploy::launch_sandbox(&listen, block_time, &admin, &plan)
                 .await
                 .context("deploying into the sandbox")?;
             launched.manifest.save(&common.out)?;

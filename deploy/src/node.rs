@@ -5,7 +5,7 @@
 
 use crate::{
     calls::account,
-    sandbox::{Called, Chain, ChainError},
+    sandbox::{Called, Runtime, CallError},
     tx::{Event, Receipt, SignedTx},
 };
 use std::{
@@ -16,7 +16,7 @@ use std::{
 
 /// The chain state the sandbox thread owns.
 pub struct Ledger {
-    pub chain: Chain,
+    pub chain: Runtime,
     nonces: HashMap<[u8; 32], u64>,
     receipts: HashMap<[u8; 32], Receipt>,
 }
@@ -35,7 +35,7 @@ pub enum TxError {
 impl Ledger {
     fn new() -> Self {
         Self {
-            chain: Chain::new(),
+            chain: Runtime::new(),
             nonces: HashMap::new(),
             receipts: HashMap::new(),
         }
@@ -87,7 +87,7 @@ impl Ledger {
     }
 }
 
-fn receipt_of(hash: [u8; 32], block: u32, called: Result<Called<Vec<u8>>, ChainError>) -> Receipt {
+fn receipt_of(hash: [u8; 32], block: u32, called: Result<Called<Vec<u8>>, CallError>) -> Receipt {
     match called {
         Ok(called) => Receipt {
             hash,

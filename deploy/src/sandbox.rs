@@ -1,6 +1,7 @@
 //! The in-process sandbox chain: drink's minimal runtime with pallet-contracts, on which the
 //! suite is deployed, called with typed SCALE data, and read back with gas and decoded events.
-//! The tests, the benchmarks and the sandbox gateway all drive it through [`Chain`].
+//! The tests, the benchmarks and the sandbox gateway all drive it through [`Runtime`]. Built
+//! only with the `sandbox` feature: the production verifier links no sandbox runtime.
 
 use drink::{
     minimal::MinimalSandbox,
@@ -8,8 +9,8 @@ use drink::{
     sandbox_api::prelude::*,
     AccountId32, Sandbox, Weight,
 };
-pub use ink::primitives::AccountId;
-use scale::{Decode, Encode};
+pub use crate::calls::{call_data, AccountId};
+use scale::Decode;
 
 /// Native balance given to every account that acts in a test (pays storage deposits).
 const FUNDING: u128 = 1_000_000_000_000_000;
@@ -22,13 +23,6 @@ fn to_runtime(who: AccountId) -> AccountId32 {
 fn from_runtime(who: &AccountId32) -> AccountId {
     let raw: &[u8; 32] = who.as_ref();
     AccountId::from(*raw)
-}
-
-/// An encoded message or constructor call: selector followed by the SCALE-encoded arguments.
-pub fn call_data(selector: [u8; 4], args: impl Encode) -> Vec<u8> {
-    let mut data = selector.to_vec();
-    args.encode_to(&mut data);
-    data
 }
 
 /// One event a contract emitted: its topics (the first is the event's signature topic)
@@ -62,7 +56,7 @@ pub struct Called<R> {
 
 /// Why a call produced no return value at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChainError {
+pub enum CallError {
     /// The runtime refused the call (trap, out of gas, no such contract, ...).
     Dispatch(String),
     /// ink! refused the call before the message ran (unknown selector, undecodable input).
@@ -72,18 +66,18 @@ pub enum ChainError {
 }
 
 /// A sandboxed chain with pallet-contracts, on which tests deploy and call contracts.
-pub struct Chain {
+pub struct Runtime {
     sandbox: MinimalSandbox,
     gas_limit: Weight,
 }
 
-impl Default for Chain {
+impl Default for Runtime {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Chain {
+impl Runtime {
     pub fn new() -> Self {
         Self {
             sandbox: MinimalSandbox::default(),
@@ -112,7 +106,7 @@ impl Chain {
         deployer: AccountId,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> Result<Called<AccountId>, ChainError> {
+    ) -> Result<Called<AccountId>, CallError> {
         let called = self.instantiate(wasm, deployer, data, salt)?;
         match called.value {
             Ok(address) => Ok(Called {
@@ -121,7 +115,7 @@ impl Chain {
                 gas: called.gas,
                 events: called.events,
             }),
-            Err(data) => Err(ChainError::Dispatch(format!(
+            Err(data) => Err(CallError::Dispatch(format!(
                 "constructor reverted: {data:?}"
             ))),
         }
@@ -135,7 +129,7 @@ impl Chain {
         deployer: AccountId,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> Result<Result<Called<AccountId>, E>, ChainError> {
+    ) -> Result<Result<Called<AccountId>, E>, CallError> {
         let called = self.instantiate(wasm, deployer, data, salt)?;
         match called.value {
             Ok(address) => Ok(Ok(Called {
@@ -146,7 +140,7 @@ impl Chain {
             })),
             Err(data) => match decode_message_result::<Result<(), E>>(&data)? {
                 Err(e) => Ok(Err(e)),
-                Ok(()) => Err(ChainError::Decode("reverted with Ok".into())),
+                Ok(()) => Err(CallError::Decode("reverted with Ok".into())),
             },
         }
     }
@@ -158,7 +152,7 @@ impl Chain {
         deployer: AccountId,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> Result<Called<Result<AccountId, Vec<u8>>>, ChainError> {
+    ) -> Result<Called<Result<AccountId, Vec<u8>>>, CallError> {
         self.fund(deployer);
         // A block's events accumulate; keep only this call's.
         self.sandbox.reset_events();
@@ -194,7 +188,7 @@ impl Chain {
         contract: AccountId,
         caller: AccountId,
         data: Vec<u8>,
-    ) -> Result<Called<R>, ChainError> {
+    ) -> Result<Called<R>, CallError> {
         let called = self.call_raw(contract, caller, data)?;
         Ok(Called {
             value: decode_message_result::<R>(&called.value)?,
@@ -210,7 +204,7 @@ impl Chain {
         contract: AccountId,
         caller: AccountId,
         data: Vec<u8>,
-    ) -> Result<Called<Vec<u8>>, ChainError> {
+    ) -> Result<Called<Vec<u8>>, CallError> {
         self.fund(caller);
         self.sandbox.reset_events();
         let result = self.sandbox.call_contract(
@@ -226,7 +220,7 @@ impl Chain {
         let gas = result.gas_consumed;
         let ret: ExecReturnValue = result
             .result
-            .map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
+            .map_err(|e| CallError::Dispatch(format!("{e:?}")))?;
         Ok(Called {
             reverted: ret.did_revert(),
             value: ret.data,
@@ -240,12 +234,12 @@ impl Chain {
         &mut self,
         contract: AccountId,
         data: Vec<u8>,
-    ) -> Result<R, ChainError> {
+    ) -> Result<R, CallError> {
         decode_message_result::<R>(&self.query_raw(contract, data)?)
     }
 
     /// A read-only call returning the message's raw return data.
-    pub fn query_raw(&mut self, contract: AccountId, data: Vec<u8>) -> Result<Vec<u8>, ChainError> {
+    pub fn query_raw(&mut self, contract: AccountId, data: Vec<u8>) -> Result<Vec<u8>, CallError> {
         let caller = AccountId::from([0; 32]);
         self.fund(caller);
         let gas_limit = self.gas_limit;
@@ -262,12 +256,12 @@ impl Chain {
         });
         let ret = result
             .result
-            .map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
+            .map_err(|e| CallError::Dispatch(format!("{e:?}")))?;
         Ok(ret.data)
     }
 
     /// Uploads `wasm` from `origin`; returns its code hash (uploading known code is a no-op).
-    pub fn upload(&mut self, wasm: &[u8], origin: AccountId) -> Result<[u8; 32], ChainError> {
+    pub fn upload(&mut self, wasm: &[u8], origin: AccountId) -> Result<[u8; 32], CallError> {
         self.fund(origin);
         let result = self.sandbox.upload_contract(
             wasm.to_vec(),
@@ -275,7 +269,7 @@ impl Chain {
             None,
             Determinism::Enforced,
         );
-        let uploaded = result.map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
+        let uploaded = result.map_err(|e| CallError::Dispatch(format!("{e:?}")))?;
         Ok(uploaded.code_hash.0)
     }
 
@@ -287,7 +281,7 @@ impl Chain {
         deployer: AccountId,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> Result<Called<Result<AccountId, Vec<u8>>>, ChainError> {
+    ) -> Result<Called<Result<AccountId, Vec<u8>>>, CallError> {
         self.fund(deployer);
         self.sandbox.reset_events();
         let result = self.sandbox.instantiate_contract(
@@ -310,12 +304,12 @@ type Instantiated = drink::pallet_contracts::ContractInstantiateResult<
 >;
 
 /// What an instantiation did: the new address, or the constructor's revert data.
-fn instantiated(result: Instantiated) -> Result<Called<Result<AccountId, Vec<u8>>>, ChainError> {
+fn instantiated(result: Instantiated) -> Result<Called<Result<AccountId, Vec<u8>>>, CallError> {
     let events = collect_events(result.events.as_deref().unwrap_or_default());
     let gas = result.gas_consumed;
     let ok = result
         .result
-        .map_err(|e| ChainError::Dispatch(format!("{e:?}")))?;
+        .map_err(|e| CallError::Dispatch(format!("{e:?}")))?;
     let reverted = ok.result.did_revert();
     let value = if reverted {
         Err(ok.result.data)
@@ -331,10 +325,10 @@ fn instantiated(result: Instantiated) -> Result<Called<Result<AccountId, Vec<u8>
 }
 
 /// Decodes a message's return data `Result<R, LangError>` as `R`.
-pub fn decode_message_result<R: Decode>(data: &[u8]) -> Result<R, ChainError> {
+pub fn decode_message_result<R: Decode>(data: &[u8]) -> Result<R, CallError> {
     let decoded = <Result<R, ink::LangError>>::decode(&mut &data[..])
-        .map_err(|e| ChainError::Decode(format!("{e}: {data:?}")))?;
-    decoded.map_err(ChainError::Lang)
+        .map_err(|e| CallError::Decode(format!("{e}: {data:?}")))?;
+    decoded.map_err(CallError::Lang)
 }
 
 fn collect_events(

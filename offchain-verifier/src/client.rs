@@ -4,7 +4,7 @@
 
 use crate::{
     input::{Format, Writer},
-    service::api::{ApiError, BulkAccepted, ItemStatus},
+    service::wire::{ApiError, BulkAccepted, ItemStatus},
     Item,
 };
 use anyhow::{bail, Context};

@@ -9,7 +9,7 @@ use crate::{
     demo::{self, get_json, Options},
     gen::Generator,
     input::to_json,
-    service::{self, api::BulkAccepted, chain::Chain, store::Stats},
+    service::{self, chain::Contracts, wire::BulkAccepted, store::Stats},
     Kind,
 };
 use anyhow::{bail, Context};
@@ -260,7 +260,7 @@ impl Rig {
         };
         let manifest = dynamis_deploy::Manifest::load(&self.dir.join("deployment.json"))?;
         let me = signer(&demo::verifier_suri(1)).map_err(anyhow::Error::msg)?;
-        let chain = Chain::new(&manifest, &self.launched.url, me)?;
+        let chain = Contracts::new(&manifest, &self.launched.url, me)?;
         let acked: Vec<[u8; 32]> = acked
             .lock()
             .map_err(|_| anyhow::anyhow!("poisoned"))?
@@ -269,7 +269,7 @@ impl Rig {
             .collect();
         report.acknowledged = acked.len() as u64;
         for digest in &acked {
-            let status: Result<service::api::ItemStatus, _> = get_json(
+            let status: Result<service::wire::ItemStatus, _> = get_json(
                 &self.http,
                 format!("{url}/items/{}", dynamis_deploy::hex::encode(digest)),
             )
@@ -333,7 +333,7 @@ pub async fn run(bin: &Path, dir: PathBuf, kills: u32, seed: u64) -> anyhow::Res
     let feed = Feed::new(seed);
     let mut rng = StdRng::seed_from_u64(seed);
     let mut report = CrashReport::default();
-    let progress = demo::bar(u64::from(kills), "kills");
+    let progress = crate::progress::bar(u64::from(kills), "kills");
     for _ in 0..kills {
         let mut child = rig.start(bin, 1, "").await?;
         let feeder = feed.start(&rig);
@@ -372,7 +372,7 @@ pub async fn run_points(
     ];
     let feed = Feed::new(seed);
     let mut report = CrashReport::default();
-    let progress = demo::bar(points.len() as u64, "crash points");
+    let progress = crate::progress::bar(points.len() as u64, "crash points");
     for &(i, point) in points {
         anyhow::ensure!(
             (1..=2).contains(&i)

@@ -6,12 +6,12 @@ use crate::{
     attest,
     gen::Generator,
     input::to_json,
+    progress,
     service::{
         self,
-        api::{BulkAccepted, Health},
-        chain::{outcome, AttestationError, Chain, Status},
+        chain::{outcome, AttestationError, Contracts, Status},
         store::Stats,
-        watch::{AuditReport, BatchData},
+        wire::{AuditReport, BatchData, BulkAccepted, Health},
         Config, Keys, Running,
     },
     verify::verify_all,
@@ -25,7 +25,7 @@ use dynamis_deploy::{
     tx::{account_of, signer},
     Launched, Manifest, Plan,
 };
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use sp_core::Pair;
 use std::{
     path::{Path, PathBuf},
@@ -70,17 +70,6 @@ impl Default for Options {
             url: None,
         }
     }
-}
-
-pub fn bar(len: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(what.to_string());
-    bar
 }
 
 /// Verifier `i`'s secret URI (its chain account and co-signing key both derive from it).
@@ -399,7 +388,7 @@ async fn plant_fraud(
     let url = manifest.chain.url.clone().context("manifest without URL")?;
     let last = *signers.last().context("no signers")?;
     let submitter = signer(&verifier_suri(last)).map_err(anyhow::Error::msg)?;
-    let chain = Chain::new(&manifest, &url, submitter)?;
+    let chain = Contracts::new(&manifest, &url, submitter)?;
     let attestation = batch.attestation(
         chain.current_epoch().await?,
         dynamis_proofs::Regime::Session,
@@ -507,7 +496,7 @@ pub async fn run(opts: Options) -> anyhow::Result<Report> {
     );
 
     let gen = Generator::new(opts.seed, &Kind::ALL, opts.bad);
-    let progress = bar(opts.items, "accepted");
+    let progress = progress::bar(opts.items, "accepted");
     let accepted = feed(&http, &urls, &gen, opts.items, 1_000, &progress).await?;
     progress.finish();
     println!(
@@ -516,7 +505,7 @@ pub async fn run(opts: Options) -> anyhow::Result<Report> {
         opts.items - accepted
     );
 
-    let progress = bar(accepted, "final");
+    let progress = progress::bar(accepted, "final");
     let deadline = Instant::now() + Duration::from_secs(600);
     let totals = loop {
         let s = stats(&http, &urls).await?;
@@ -653,7 +642,7 @@ async fn summary(
         let who = account_of(&signer(&verifier_suri(i)).map_err(anyhow::Error::msg)?);
         names.insert(who, format!("verifier {i}"));
     }
-    let name = |who: &dynamis_deploy::sandbox::AccountId| {
+    let name = |who: &dynamis_deploy::calls::AccountId| {
         names
             .get(&calls::raw(who))
             .cloned()

@@ -6,11 +6,14 @@
 pub mod attest;
 pub mod batch;
 pub mod client;
+#[cfg(feature = "harness")]
 pub mod crash;
 pub mod crypto;
+#[cfg(feature = "harness")]
 pub mod demo;
 pub mod gen;
 pub mod input;
+pub mod progress;
 pub mod report;
 pub mod service;
 pub mod verify;

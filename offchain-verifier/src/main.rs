@@ -2,10 +2,12 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+#[cfg(feature = "harness")]
+use dynamis_verifier::demo;
 use dynamis_verifier::{
-    demo::{self, bar},
     gen::Generator,
     input::{self, Format, Writer},
+    progress::bar,
     service::{self, Config},
     Batch, Kind,
 };
@@ -59,7 +61,8 @@ enum Command {
         print_config: bool,
     },
     /// The main job: deploy the suite into the sandbox, run a verifier cluster on a generated
-    /// workload, finalise its attestations, prove a planted fraud.
+    /// workload, finalise its attestations, prove a planted fraud (the `harness` feature).
+    #[cfg(feature = "harness")]
     Demo {
         /// Items in the workload.
         #[arg(long, default_value_t = 20_000)]
@@ -225,6 +228,7 @@ fn main() -> Result<()> {
                 Ok::<_, anyhow::Error>(())
             })?;
         }
+        #[cfg(feature = "harness")]
         Command::Demo {
             items,
             bad,
@@ -350,9 +354,10 @@ fn main() -> Result<()> {
             }
             let token = std::env::var(service::config::TOKEN_ENV).ok();
             let client = dynamis_verifier::client::Client::new(&service, token)?;
-            let bar = ProgressBar::new(read.items.len() as u64);
-            let done = runtime()?.block_on(client.submit(&read.items, chunk, |n| bar.inc(n)))?;
-            bar.finish_and_clear();
+            let progress = bar(read.items.len() as u64, "sent");
+            let done =
+                runtime()?.block_on(client.submit(&read.items, chunk, |n| progress.inc(n)))?;
+            progress.finish_and_clear();
             if let Some(path) = digests {
                 let mut out = std::io::BufWriter::new(
                     std::fs::File::create(&path)
@@ -396,7 +401,7 @@ fn main() -> Result<()> {
                 if !status.is_success() {
                     bail!("{url}: {status}: {text}");
                 }
-                let done: service::api::Requeued = serde_json::from_str(&text)
+                let done: service::wire::Requeued = serde_json::from_str(&text)
                     .with_context(|| format!("{url} answered {text:?}"))?;
                 println!(
                     "{} failed batch(es), {} item(s) back in the queue",

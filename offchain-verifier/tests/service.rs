@@ -12,10 +12,9 @@ use dynamis_verifier::{
     input::{to_json, SCALE_MAGIC},
     service::{
         self,
-        api::{Accepted, ApiError, ItemStatus},
         chain::Status,
-        pipeline::CosignRequest,
         store::Stats,
+        wire::{Accepted, ApiError, CosignRequest, ItemStatus},
         Running,
     },
     Kind, Native,
@@ -211,7 +210,7 @@ async fn bulk(
     url: &str,
     gen: &Generator,
     n: u64,
-) -> dynamis_verifier::service::api::BulkAccepted {
+) -> dynamis_verifier::service::wire::BulkAccepted {
     let lines: Vec<String> = (0..n).map(|i| to_json(&gen.item(i).0)).collect();
     let (got, text) = post(
         http,
@@ -712,7 +711,7 @@ async fn items_accepted_while_the_chain_is_down_are_attested_once_it_is_back() {
 async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     use dynamis_deploy::calls::call_data;
     use dynamis_verifier::service::{
-        chain::Chain,
+        chain::Contracts,
         store::{BatchState, Store, StoreError},
     };
     let opts = Options {
@@ -746,7 +745,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
     let manifest = dynamis_deploy::Manifest::load(&config.manifest).expect("manifest");
     let keys = config.keys().expect("keys");
     let account = dynamis_deploy::tx::signer(keys.account_suri.expose()).expect("key");
-    let chain = Chain::new(&manifest, &launched.url, account).expect("chain");
+    let chain = Contracts::new(&manifest, &launched.url, account).expect("chain");
     let key = sp_core::ecdsa::Pair::from_string(keys.key_suri.expose(), None).expect("key");
     let store = Store::open(&config.store).expect("store");
     let gen = Generator::new(23, &[Kind::HashChain], 0.0);
@@ -827,7 +826,7 @@ async fn a_stored_submission_is_sent_or_found_after_a_crash_never_duplicated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
     use dynamis_deploy::{calls::call_data, tx::signer, Manifest};
-    use dynamis_verifier::service::chain::{outcome, AttestationError, Chain};
+    use dynamis_verifier::service::chain::{outcome, AttestationError, Contracts};
     let opts = Options {
         challenge_window: 250,
         ..options("answer")
@@ -851,7 +850,7 @@ async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
     assert_eq!(record.status, Status::Pending);
     // The genesis holder asks for item 3, inside the window.
     let manifest = Manifest::load(&opts.dir.join("deployment.json")).expect("manifest");
-    let bob = Chain::new(
+    let bob = Contracts::new(
         &manifest,
         &launched.url,
         signer(demo::GENESIS_SURI).expect("dev key"),
@@ -988,7 +987,7 @@ async fn forging_peer(asked: std::sync::Arc<std::sync::atomic::AtomicU64>) -> St
             let asked = asked.clone();
             async move {
                 asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                Json(service::pipeline::CosignResponse {
+                Json(service::wire::CosignResponse {
                     signature: [0x42; 65],
                     verifier: [1; 32],
                 })
@@ -1192,7 +1191,7 @@ async fn peers_and_clients_prove_who_they_are() {
             .await
             .expect("bind");
         let at = format!("http://{}", listener.local_addr().expect("addr"));
-        let claim = service::api::Health {
+        let claim = service::wire::Health {
             status: "ok".into(),
             account: v1,
             key: dynamis_verifier::attest::public_key(&running[0].service.key),
@@ -1222,7 +1221,7 @@ async fn peers_and_clients_prove_who_they_are() {
         .expect("bulk");
     assert_eq!(r.status().as_u16(), 202);
     let accepted = r
-        .json::<dynamis_verifier::service::api::BulkAccepted>()
+        .json::<dynamis_verifier::service::wire::BulkAccepted>()
         .await
         .expect("bulk")
         .accepted as u64;
@@ -1423,7 +1422,7 @@ async fn a_failed_batch_is_reported_with_its_reason_and_the_operator_requeues_it
         .await
         .expect("status");
     assert_eq!((status.state.as_str(), status.reason), ("final", None));
-    let again: dynamis_verifier::service::api::Requeued = serde_json::from_str(
+    let again: dynamis_verifier::service::wire::Requeued = serde_json::from_str(
         &post(
             &http,
             format!("{url}/admin/requeue"),
@@ -1898,4 +1897,116 @@ async fn an_attestation_gone_from_the_chain_is_found_by_its_root_or_submitted_ag
     );
     restarted.stop();
     launched.server.abort();
+}
+
+/// A TLS front for the plain HTTP service at `backend` (`http://127.0.0.1:port`): a certificate
+/// for `localhost` signed by a throw-away CA, each TLS connection forwarded to the backend. Its
+/// `https://localhost:port` URL and the CA's PEM.
+async fn tls_front(backend: &str) -> (String, String) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let ca_key = rcgen::KeyPair::generate().expect("CA key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).expect("CA");
+    let key = rcgen::KeyPair::generate().expect("key");
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .expect("params")
+        .signed_by(&key, &ca, &ca_key)
+        .expect("certificate");
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocols")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(cert.der().to_vec())],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let backend = backend.trim_start_matches("http://").to_string();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, backend) = (acceptor.clone(), backend.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                if let Ok(mut plain) = tokio::net::TcpStream::connect(&backend).await {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+                }
+            });
+        }
+    });
+    (format!("https://localhost:{port}"), ca.pem())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_peer_behind_tls_is_asked_over_https_and_an_unknown_certificate_is_refused() {
+    let opts = Options {
+        verifiers: 2,
+        ..options("tls")
+    };
+    let launched = fresh_chain(&opts).await;
+    let (bound, urls) = demo::listeners(2).await.expect("listeners");
+    let (https, ca_pem) = tls_front(&urls[1]).await;
+    let ca = opts.dir.join("peer-ca.pem");
+    std::fs::write(&ca, &ca_pem).expect("CA file");
+    // Verifier 1 knows its peer only by the https URL; verifier 2 knows 1 by plain HTTP.
+    let mut running = Vec::new();
+    for (i, listener) in (1..=2u8).zip(bound) {
+        let peers = if i == 1 {
+            vec![https.clone()]
+        } else {
+            vec![urls[0].clone()]
+        };
+        let mut config = demo::verifier_config(&opts, i, urls[usize::from(i) - 1].clone(), peers);
+        if i == 1 {
+            config.peer_ca = Some(ca.clone());
+        }
+        running.push(service::start(config, listener).await.expect("service"));
+    }
+    let http = reqwest::Client::new();
+    demo::await_onboarded(&http, &urls)
+        .await
+        .expect("verifiers onboarded");
+    // Without the CA, the front's certificate is not trusted: no answer at all.
+    let untrusted = reqwest::Client::new()
+        .get(format!("{https}/health"))
+        .send()
+        .await;
+    assert!(untrusted.is_err(), "{untrusted:?}");
+    let trusting = service::peer_client(Some(&ca)).expect("client");
+    let health: service::wire::Health = trusting
+        .get(format!("{https}/health"))
+        .send()
+        .await
+        .expect("https answer")
+        .json()
+        .await
+        .expect("health");
+    assert_eq!(health.status, "ok");
+    let gen = Generator::new(12, &Kind::ALL, 0.0);
+    let bar = indicatif::ProgressBar::hidden();
+    let leader = [urls[0].clone()];
+    let accepted = demo::feed(&http, &leader, &gen, 300, 100, &bar)
+        .await
+        .expect("fed");
+    let s = drained(&http, &urls[0]).await;
+    assert_eq!((s.r#final, s.failed + s.rejected), (accepted, 0), "{s:?}");
+    // Two equal stakes: the threshold needs both, so every attestation carries the https
+    // peer's signature.
+    let chain = &running[0].service.chain;
+    let mut attestations = 0u64;
+    while let Some(record) = chain.attestation(attestations).await.expect("chain") {
+        assert_eq!(record.signers.len(), 2, "attestation {attestations}");
+        attestations += 1;
+    }
+    assert!(attestations > 0);
+    assert_eq!(stats(&http, &urls[1]).await.cosigned, attestations);
+    stop(launched, running);
 }

@@ -745,3 +745,37 @@ fn keys_come_from_a_private_keystore_or_the_environment_and_are_never_printed() 
     );
     std::fs::remove_dir_all(&dir).expect("clean");
 }
+
+/// The normal (not dev or build) dependencies of `dynamis-verifier` with these cargo flags.
+fn dependency_tree(flags: &[&str]) -> Vec<String> {
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/Cargo.toml");
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "--locked", "--manifest-path", manifest])
+        .args(["-p", "dynamis-verifier", "-e", "normal", "--prefix", "none"])
+        .args(flags)
+        .output()
+        .expect("cargo tree runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split(' ').next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn the_production_verifier_links_no_sandbox_runtime() {
+    const SANDBOX: [&str; 4] = ["drink", "ink_sandbox", "pallet-contracts", "frame-support"];
+    let linked = |tree: &[String]| -> Vec<&str> {
+        SANDBOX
+            .into_iter()
+            .filter(|c| tree.iter().any(|t| t == c))
+            .collect()
+    };
+    // The default build (demo and crash harness) has the sandbox; the check can see it...
+    assert_eq!(linked(&dependency_tree(&[])), SANDBOX.to_vec());
+    // ...and the production build (`--no-default-features`) has none of it.
+    assert_eq!(
+        linked(&dependency_tree(&["--no-default-features"])),
+        Vec::<&str>::new()
+    );
+}

@@ -11,7 +11,7 @@ pub mod mint;
 pub mod psp22;
 pub mod suite;
 
-pub use dynamis_deploy::sandbox::{call_data, AccountId, Called, Chain, ChainError, RawEvent};
+pub use dynamis_deploy::sandbox::{call_data, AccountId, CallError, Called, RawEvent, Runtime};
 use scale::Decode;
 
 #[drink::contract_bundle_provider]

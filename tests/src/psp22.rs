@@ -1,6 +1,6 @@
 //! A typed client for any PSP22 contract (DYN or the reference), plus DYN's own messages.
 
-use crate::{call_data, AccountId, Called, Chain, ChainError};
+use crate::{call_data, AccountId, Called, Runtime, CallError};
 use dyn_token::{MinterState, TokenError};
 use dynamis_shared::PSP22Error;
 use ink::prelude::string::String;
@@ -17,14 +17,14 @@ pub struct Psp22 {
     pub address: AccountId,
 }
 
-fn expect<R>(result: Result<R, ChainError>, what: &str) -> R {
+fn expect<R>(result: Result<R, CallError>, what: &str) -> R {
     result.unwrap_or_else(|e| panic!("{what}: the call itself failed: {e:?}"))
 }
 
 impl Psp22 {
     /// Deploys DYN from `deployer` (the wiring admin) with the genesis supply to `genesis`.
     pub fn deploy_dyn(
-        chain: &mut Chain,
+        chain: &mut Runtime,
         wasm: &[u8],
         deployer: AccountId,
         genesis: AccountId,
@@ -43,21 +43,21 @@ impl Psp22 {
         }
     }
 
-    pub fn total_supply(&self, chain: &mut Chain) -> u128 {
+    pub fn total_supply(&self, chain: &mut Runtime) -> u128 {
         expect(
             chain.query(self.address, call_data(selector::TOTAL_SUPPLY, ())),
             "total_supply",
         )
     }
 
-    pub fn balance_of(&self, chain: &mut Chain, owner: AccountId) -> u128 {
+    pub fn balance_of(&self, chain: &mut Runtime, owner: AccountId) -> u128 {
         expect(
             chain.query(self.address, call_data(selector::BALANCE_OF, owner)),
             "balance_of",
         )
     }
 
-    pub fn allowance(&self, chain: &mut Chain, owner: AccountId, spender: AccountId) -> u128 {
+    pub fn allowance(&self, chain: &mut Runtime, owner: AccountId, spender: AccountId) -> u128 {
         expect(
             chain.query(
                 self.address,
@@ -67,34 +67,34 @@ impl Psp22 {
         )
     }
 
-    pub fn token_name(&self, chain: &mut Chain) -> Option<String> {
+    pub fn token_name(&self, chain: &mut Runtime) -> Option<String> {
         expect(
             chain.query(self.address, call_data(selector::TOKEN_NAME, ())),
             "name",
         )
     }
 
-    pub fn token_symbol(&self, chain: &mut Chain) -> Option<String> {
+    pub fn token_symbol(&self, chain: &mut Runtime) -> Option<String> {
         expect(
             chain.query(self.address, call_data(selector::TOKEN_SYMBOL, ())),
             "symbol",
         )
     }
 
-    pub fn token_decimals(&self, chain: &mut Chain) -> u8 {
+    pub fn token_decimals(&self, chain: &mut Runtime) -> u8 {
         expect(
             chain.query(self.address, call_data(selector::TOKEN_DECIMALS, ())),
             "decimals",
         )
     }
 
-    fn send(&self, chain: &mut Chain, caller: AccountId, data: Vec<u8>) -> Called<Psp22Result> {
+    fn send(&self, chain: &mut Runtime, caller: AccountId, data: Vec<u8>) -> Called<Psp22Result> {
         expect(chain.call(self.address, caller, data), "PSP22 message")
     }
 
     pub fn transfer(
         &self,
-        chain: &mut Chain,
+        chain: &mut Runtime,
         caller: AccountId,
         to: AccountId,
         value: u128,
@@ -105,7 +105,7 @@ impl Psp22 {
 
     pub fn transfer_from(
         &self,
-        chain: &mut Chain,
+        chain: &mut Runtime,
         caller: AccountId,
         from: AccountId,
         to: AccountId,
@@ -117,7 +117,7 @@ impl Psp22 {
 
     pub fn approve(
         &self,
-        chain: &mut Chain,
+        chain: &mut Runtime,
         caller: AccountId,
         spender: AccountId,
         value: u128,
@@ -131,7 +131,7 @@ impl Psp22 {
 
     pub fn increase_allowance(
         &self,
-        chain: &mut Chain,
+        chain: &mut Runtime,
         caller: AccountId,
         spender: AccountId,
         delta: u128,
@@ -145,7 +145,7 @@ impl Psp22 {
 
     pub fn decrease_allowance(
         &self,
-        chain: &mut Chain,
+        chain: &mut Runtime,
         caller: AccountId,
         spender: AccountId,
         delta: u128,
@@ -157,18 +157,18 @@ impl Psp22 {
         )
     }
 
-    pub fn burn(&self, chain: &mut Chain, caller: AccountId, value: u128) -> Called<Psp22Result> {
+    pub fn burn(&self, chain: &mut Runtime, caller: AccountId, value: u128) -> Called<Psp22Result> {
         self.send(chain, caller, call_data(selector::BURN, value))
     }
 
-    pub fn mint(&self, chain: &mut Chain, caller: AccountId, value: u128) -> Called<Psp22Result> {
+    pub fn mint(&self, chain: &mut Runtime, caller: AccountId, value: u128) -> Called<Psp22Result> {
         self.send(chain, caller, call_data(selector::MINT, value))
     }
 
     /// DYN only: fixes the minter for good.
     pub fn lock_minter(
         &self,
-        chain: &mut Chain,
+        chain: &mut Runtime,
         caller: AccountId,
         minter: Option<AccountId>,
     ) -> Called<Result<(), TokenError>> {
@@ -183,7 +183,7 @@ impl Psp22 {
     }
 
     /// DYN only: who may mint.
-    pub fn minter_state(&self, chain: &mut Chain) -> MinterState {
+    pub fn minter_state(&self, chain: &mut Runtime) -> MinterState {
         expect(
             chain.query(self.address, call_data(selector::MINTER_STATE, ())),
             "minter_state",

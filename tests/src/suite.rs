@@ -1,7 +1,7 @@
 //! The suite so far (DYN, reputation, bonding, attestations) deployed and wired in a sandbox,
 //! with typed calls to reputation and bonding (attestations: `crate::attest`).
 
-use crate::{account, bundle, call_data, psp22::Psp22, AccountId, BundleProvider, Called, Chain};
+use crate::{account, bundle, call_data, psp22::Psp22, AccountId, BundleProvider, Called, Runtime};
 use bonding::{Holdings, Slash, Stake};
 use dynamis_shared::{Action, BondingError, FaultClass, ReputationError, Role, SlashClass};
 use reputation::History;
@@ -51,7 +51,7 @@ pub type RepResult<T> = Result<T, ReputationError>;
 
 /// The deployed suite.
 pub struct Suite {
-    pub chain: Chain,
+    pub chain: Runtime,
     pub token: Psp22,
     pub reputation: AccountId,
     pub bonding: AccountId,
@@ -59,7 +59,7 @@ pub struct Suite {
     pub mint_credits: AccountId,
 }
 
-pub(crate) fn ok<R>(result: Result<R, crate::ChainError>, what: &str) -> R {
+pub(crate) fn ok<R>(result: Result<R, crate::CallError>, what: &str) -> R {
     result.unwrap_or_else(|e| panic!("{what}: the call itself failed: {e:?}"))
 }
 
@@ -118,7 +118,7 @@ impl Suite {
     }
 
     fn deployed(mint_params: Option<mint_credits::Params>) -> Self {
-        let mut chain = Chain::new();
+        let mut chain = Runtime::new();
         let admin = who::admin();
         let token_wasm = bundle(BundleProvider::DynToken).wasm;
         let token = Psp22::deploy_dyn(&mut chain, &token_wasm, admin, who::genesis()).value;
@@ -171,7 +171,7 @@ impl Suite {
         }
     }
 
-    fn deploy(chain: &mut Chain, contract: BundleProvider, data: Vec<u8>) -> AccountId {
+    fn deploy(chain: &mut Runtime, contract: BundleProvider, data: Vec<u8>) -> AccountId {
         let wasm = bundle(contract).wasm;
         let called = ok(chain.deploy(&wasm, who::admin(), data, vec![]), "deploy");
         called.value

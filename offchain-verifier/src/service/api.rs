@@ -8,9 +8,12 @@ use super::{
     auth::{self, Refused},
     metrics::inc,
     now_ms,
-    pipeline::{CosignRequest, CosignResponse},
     store::{BatchState, CoSigned, Stats},
-    watch::{audit, AuditError, BatchData},
+    watch::{audit, AuditError},
+    wire::{
+        Accepted, AuditRequest, BatchData, BulkAccepted, CosignRequest, CosignResponse,
+        Health, HealthQuery, ItemStatus, Requeued,
+    },
     Service,
 };
 use crate::{
@@ -32,17 +35,15 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use dynamis_deploy::hex::{self, hexa};
+use dynamis_deploy::hex;
 use dynamis_proofs::item_digest;
 use scale::{Decode, Encode};
-use serde::{Deserialize, Serialize};
 use std::{net::SocketAddr, sync::Arc};
 
 type Shared = State<Arc<Service>>;
 type Caller = ConnectInfo<SocketAddr>;
 
 /// The body of every refusal: `{"error": …}` (the gateway's shape).
-pub use dynamis_deploy::gateway::ApiError;
 
 fn refuse(s: &Service, status: StatusCode, error: impl ToString) -> Response {
     if status.is_client_error() {
@@ -158,23 +159,6 @@ fn refused(s: &Service, e: Refused) -> Response {
 fn internal(s: &Service, e: impl std::fmt::Display) -> Response {
     tracing::error!("request failed: {e}");
     refuse(s, StatusCode::INTERNAL_SERVER_ERROR, e)
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Accepted {
-    #[serde(with = "hexa")]
-    pub digest: [u8; 32],
-    /// Already stored before this request.
-    pub duplicate: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BulkAccepted {
-    pub accepted: usize,
-    pub duplicates: usize,
-    /// Every item's digest, in input order (the key of `GET /items/{digest}`).
-    #[serde(with = "dynamis_deploy::hex::hex_list")]
-    pub digests: Vec<[u8; 32]>,
 }
 
 /// Stores items in one commit; the HTTP answer is only given after it is durable.
@@ -314,22 +298,6 @@ async fn post_bulk(
         }
         Err(r) => r,
     }
-}
-
-/// An item's state and, once it is in a batch, its verdict and inclusion proof.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ItemStatus {
-    #[serde(with = "hexa")]
-    pub digest: [u8; 32],
-    /// received, verified, sent, attested, final, rejected or failed.
-    pub state: String,
-    pub batch: Option<u64>,
-    pub attestation: Option<u64>,
-    pub valid: Option<bool>,
-    pub proof: Option<crate::InclusionProof>,
-    /// Why its batch failed, when it did (`POST /admin/requeue` puts it back in the queue).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
 }
 
 fn parse_digest(s: &Service, text: &str) -> Result<[u8; 32], Response> {
@@ -566,13 +534,6 @@ async fn post_cosign(State(s): Shared, headers: HeaderMap, body: axum::body::Bod
     .into_response()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuditRequest {
-    pub attestation: u64,
-    #[serde(flatten)]
-    pub data: BatchData,
-}
-
 /// `POST /audit`: checks every item of a batch against an attestation; challenges fraud.
 async fn post_audit(
     State(s): Shared,
@@ -607,28 +568,6 @@ async fn post_audit(
         }
         Err(e @ AuditError::Other(_)) => refuse(&s, StatusCode::BAD_GATEWAY, e),
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Health {
-    pub status: String,
-    #[serde(with = "hexa")]
-    pub account: [u8; 32],
-    #[serde(with = "hexa")]
-    pub key: [u8; 33],
-    /// Bonded and registered on-chain (the driver has onboarded).
-    pub registered: bool,
-    pub queue: u64,
-    /// With `?challenge=<32 bytes hex>`: the co-signing key's signature (hex) over the
-    /// challenge and the account (`auth::health_digest`), proving this service holds the key
-    /// registered for `account`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proof: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct HealthQuery {
-    pub challenge: Option<String>,
 }
 
 async fn health(
@@ -673,13 +612,6 @@ async fn metrics(State(s): Shared) -> Response {
         s.metrics.render(),
     )
         .into_response()
-}
-
-/// What `POST /admin/requeue` did.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Requeued {
-    pub batches: u64,
-    pub items: u64,
 }
 
 /// `POST /admin/requeue` (an operator: the API token, or loopback without one): the items of

@@ -35,7 +35,7 @@ impl ChainError {
     }
 }
 
-pub struct Chain {
+pub struct Contracts {
     link: Link,
     signer: sr25519::Pair,
     pub me: [u8; 32],
@@ -48,7 +48,7 @@ pub struct Chain {
     sending: Mutex<()>,
 }
 
-impl Chain {
+impl Contracts {
     pub fn new(manifest: &Manifest, url: &str, signer: sr25519::Pair) -> anyhow::Result<Self> {
         Ok(Self {
             link: Link::new(url),
@@ -101,7 +101,7 @@ impl Chain {
     /// The verifier that registered `key`.
     pub async fn owner_of(&self, key: [u8; 33]) -> Result<Option<[u8; 32]>, ChainError> {
         use calls::attestations::OWNER_OF;
-        let owner: Option<dynamis_deploy::sandbox::AccountId> =
+        let owner: Option<dynamis_deploy::calls::AccountId> =
             self.query(self.attestations, OWNER_OF, key).await?;
         Ok(owner.map(|a| calls::raw(&a)))
     }

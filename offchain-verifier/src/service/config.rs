@@ -146,8 +146,11 @@ pub struct Config {
     pub keys: Option<Keys>,
     /// Regime the batches are attested in: ephemeral, session, anchored or permanent.
     pub regime: String,
-    /// Base URLs of the peer verifiers asked to co-sign.
+    /// Base URLs of the peer verifiers asked to co-sign: `http://…`, or `https://…` for a peer
+    /// behind TLS (checked against the system's roots and `peer_ca`).
     pub peers: Vec<String>,
+    /// A PEM file of further root certificates trusted for `https://` peers (a private CA).
+    pub peer_ca: Option<PathBuf>,
     /// DYN (whole tokens) bonded at start-up when the account has no verifier bond; 0: never.
     pub bond_dyn: u64,
     pub batch: BatchConfig,
@@ -239,6 +242,7 @@ impl Default for Config {
             keys: None,
             regime: "session".into(),
             peers: Vec::new(),
+            peer_ca: None,
             bond_dyn: 1_000,
             batch: BatchConfig::default(),
             api: ApiConfig::default(),

@@ -10,8 +10,10 @@ pub mod config;
 pub mod failpoint;
 pub mod metrics;
 pub mod pipeline;
+pub mod retry;
 pub mod store;
 pub mod watch;
+pub mod wire;
 
 pub use config::{Config, Keys, Secret};
 
@@ -29,6 +31,23 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// The client peers are asked with: `https://` peers checked against the system's roots and
+/// the PEM bundle `peer_ca`.
+pub fn peer_client(peer_ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60));
+    if let Some(path) = peer_ca {
+        let pem = std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("peer_ca {}: {e}", path.display()))?;
+        let roots = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| anyhow::anyhow!("peer_ca {}: {e}", path.display()))?;
+        anyhow::ensure!(!roots.is_empty(), "peer_ca {}: no certificate in it", path.display());
+        for root in roots {
+            builder = builder.add_root_certificate(root);
+        }
+    }
+    Ok(builder.build()?)
 }
 
 pub fn parse_regime(name: &str) -> Result<dynamis_proofs::Regime, String> {
@@ -49,7 +68,7 @@ pub struct Service {
     pub config: Config,
     pub store: store::Store,
     pub metrics: metrics::Metrics,
-    pub chain: chain::Chain,
+    pub chain: chain::Contracts,
     /// The co-signing key registered in the attestations contract.
     pub key: ecdsa::Pair,
     /// The token clients of the intake and audit routes show (none: loopback callers only).
@@ -108,10 +127,8 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         let path = config.store.clone();
         tokio::task::spawn_blocking(move || store::Store::open(&path)).await??
     };
-    let chain = chain::Chain::new(&manifest, &url, account)?;
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
-        .build()?;
+    let chain = chain::Contracts::new(&manifest, &url, account)?;
+    let http = peer_client(config.peer_ca.as_deref())?;
     let service = Arc::new(Service {
         config,
         store,

@@ -5,43 +5,17 @@ use super::{
     chain::{outcome, AttestationError, ChainError, Status},
     now_ms,
     store::{BatchRow, BatchState},
+    retry::Backoff,
+    wire::{self, CosignRequest, CosignResponse},
     Service,
 };
 use crate::{attest, Batch, Item, Verdict};
-use dynamis_deploy::{calls, calls::call_data, hex::hexa, tx::Receipt};
+use dynamis_deploy::{calls, calls::call_data, tx::Receipt};
 use dynamis_proofs::Attestation;
 use scale::{Decode, Encode};
-use serde::{Deserialize, Serialize};
 use std::{sync::Arc, time::Duration};
 
 use super::metrics::inc;
-
-/// Doubling pauses between failed attempts, reset by a success.
-pub struct Backoff {
-    initial: u64,
-    max: u64,
-    next: u64,
-}
-
-impl Backoff {
-    pub fn new(initial_ms: u64, max_ms: u64) -> Self {
-        Self {
-            initial: initial_ms.max(1),
-            max: max_ms.max(initial_ms),
-            next: initial_ms.max(1),
-        }
-    }
-
-    pub fn reset(&mut self) {
-        self.next = self.initial;
-    }
-
-    pub fn next_pause(&mut self) -> Duration {
-        let pause = self.next;
-        self.next = self.next.saturating_mul(2).min(self.max);
-        Duration::from_millis(pause)
-    }
-}
 
 /// Closes batches as they become due, forever.
 pub async fn batcher(s: Arc<Service>) {
@@ -167,28 +141,11 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// What a leader asks a peer to co-sign, as SCALE (`application/octet-stream`: binary, so a
-/// batch of `max_bytes` fits a peer's body limit): the attestation and the SCALE encodings of
-/// the batch's items, in batch order.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
-pub struct CosignRequest {
-    pub attestation: Attestation,
-    pub items: Vec<Vec<u8>>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CosignResponse {
-    #[serde(with = "hexa")]
-    pub signature: [u8; 65],
-    #[serde(with = "hexa")]
-    pub verifier: [u8; 32],
-}
-
 /// Moves every open batch on, forever. A failure of the pass itself (the chain unreachable,
 /// onboarding) pauses the driver with backoff; a failure of one batch pauses that batch only
 /// (its own backoff), and the others go on.
 pub async fn driver(s: Arc<Service>) {
-    let mut backoff = Backoff::new(s.config.retry.initial_ms, s.config.retry.max_ms);
+    let mut backoff = Backoff::new(&s.config.retry);
     let mut waiting = Waiting::default();
     let idle = Duration::from_millis(s.config.watch.poll_ms.clamp(50, 1_000));
     loop {
@@ -231,10 +188,7 @@ impl Waiting {
     fn failed(&mut self, s: &Service, id: u64) -> Duration {
         let retry = &s.config.retry;
         let entry = self.batches.entry(id).or_insert_with(|| {
-            (
-                Backoff::new(retry.initial_ms, retry.max_ms),
-                std::time::Instant::now(),
-            )
+(Backoff::new(retry), std::time::Instant::now())
         });
         let pause = entry.0.next_pause();
         entry.1 = std::time::Instant::now() + pause;
@@ -470,19 +424,6 @@ enum PeerAnswer {
 /// The most of a peer's answer that is read (a co-signature is a few hundred bytes).
 const MAX_PEER_ANSWER: usize = 64 << 10;
 
-/// A response body, read up to `max` bytes (a peer cannot make this verifier hold more).
-pub async fn read_bounded(mut response: reqwest::Response, max: usize) -> anyhow::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        anyhow::ensure!(
-            body.len().saturating_add(chunk.len()) <= max,
-            "answer longer than {max} bytes"
-        );
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// A peer's co-signature of `attestation` and the account whose registered key made it (the
 /// signature is recovered here, as the contract will: what the peer says it is counts for
 /// nothing). The request is signed with this verifier's co-signing key (`auth`).
@@ -505,7 +446,7 @@ async fn ask_peer(
         .await
         .map_err(|e| none(e.into()))?;
     let status = response.status();
-    let body = read_bounded(response, MAX_PEER_ANSWER)
+    let body = wire::read_bounded(response, MAX_PEER_ANSWER)
         .await
         .map_err(|e| bad(e.context(format!("{peer}'s answer"))))?;
     if !status.is_success() {

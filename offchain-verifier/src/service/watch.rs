@@ -10,37 +10,15 @@ use super::{
     metrics::inc,
     now_ms,
     store::{PendingAudit, AUDIT_NEXT},
+    wire::{read_bounded, AuditReport, BatchData, Health},
     Service,
 };
 use crate::{verify::verify_all, Batch, Item, Verdict};
-use dynamis_deploy::{calls, calls::call_data, hex::hexa};
+use dynamis_deploy::{calls, calls::call_data};
 use dynamis_proofs::Slot;
 use rand::seq::index::sample;
 use scale::Decode;
-use serde::{Deserialize, Serialize};
 use std::{sync::Arc, time::Duration};
-
-/// A batch's data as its leader publishes it (`GET /batches/{root}`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BatchData {
-    #[serde(with = "hexa")]
-    pub root: [u8; 32],
-    /// SCALE encodings of the items, in batch order.
-    pub encoded: Vec<String>,
-    /// The verdicts the batch claims, in order.
-    pub valid: Vec<bool>,
-}
-
-/// What auditing an attestation found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditReport {
-    pub attestation: u64,
-    pub checked: usize,
-    /// The first item marked valid that is not.
-    pub fraud_at: Option<u64>,
-    /// The challenge's outcome, if one was sent.
-    pub challenge: Option<String>,
-}
 
 /// Why an audit could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -251,10 +229,10 @@ pub async fn identify(s: &Service, peer: &str) -> Result<[u8; 32], Identity> {
         .send()
         .await
         .map_err(|e| unreachable(e.into()))?;
-    let body = super::pipeline::read_bounded(response, 64 << 10)
+    let body = read_bounded(response, 64 << 10)
         .await
         .map_err(Identity::False)?;
-    let health: super::api::Health = serde_json::from_slice(&body)
+    let health: Health = serde_json::from_slice(&body)
         .map_err(|e| Identity::False(anyhow::anyhow!("not a health answer: {e}")))?;
     let proof = health
         .proof
@@ -339,7 +317,7 @@ async fn watch_next(s: &Arc<Service>) -> anyhow::Result<bool> {
     if !mine && record.status == Status::Pending {
         if let Some(why) = fetch_and_audit(s, next, &record).await {
             inc(&s.metrics.c.audits_withheld_total, 1);
-            let pause = s.config.retry.initial_ms;
+            let pause = super::retry::after_ms(&s.config.retry, 1);
             tracing::warn!(
                 attestation = next,
                 "batch data unavailable ({why}); again in {pause} ms"
@@ -377,7 +355,7 @@ async fn fetch_and_audit(s: &Arc<Service>, id: u64, record: &Record) -> Option<S
             .send()
             .await?;
         let status = r.status();
-        let body = super::pipeline::read_bounded(r, limit).await?;
+        let body = read_bounded(r, limit).await?;
         anyhow::Ok((status, body))
     })
     .await;
@@ -514,12 +492,7 @@ async fn retry_audits(s: &Arc<Service>) -> anyhow::Result<()> {
                 other => tracing::warn!(attestation = id, index, "data request refused: {other:?}"),
             }
         }
-        let retry = &s.config.retry;
-        let shift = pending.attempts.min(16);
-        let pause = retry
-            .initial_ms
-            .saturating_mul(1u64 << shift)
-            .min(retry.max_ms);
+        let pause = super::retry::after_ms(&s.config.retry, pending.attempts.saturating_add(1));
         tracing::warn!(
             attestation = id,
             attempts = pending.attempts,

@@ -8,7 +8,7 @@ use dynamis_tests::{
     bench::{self, figures_of, toolchain, Figures},
     call_data,
     psp22::{selector, Psp22, Psp22Result},
-    BundleProvider, Called, Chain,
+    BundleProvider, Called, Runtime,
 };
 use std::{
     fmt::Write as _,
@@ -44,7 +44,7 @@ struct Row {
 }
 
 fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
-    let mut chain = Chain::new();
+    let mut chain = Runtime::new();
     let holder = account(10);
     let supply = dyn_token::GENESIS_SUPPLY;
 
@@ -92,7 +92,7 @@ fn measure(dyn_wasm: &[u8], reference_wasm: &[u8]) -> Result<Vec<Row>, Error> {
 /// The measured calls on one token, each named where it is made. `burn` only where the token
 /// has it.
 fn run_sequence(
-    chain: &mut Chain,
+    chain: &mut Runtime,
     token: Psp22,
     holder: dynamis_tests::AccountId,
     with_burn: bool,

@@ -6,14 +6,14 @@ use dynamis_shared::{Approval, PSP22Error, Transfer};
 use dynamis_tests::{
     account,
     psp22::{selector, Psp22, Psp22Result},
-    AccountId, BundleProvider, Called, Chain, RawEvent,
+    AccountId, BundleProvider, Called, Runtime, RawEvent,
 };
 
 const DEPLOYER: u8 = 1;
 const GENESIS: u8 = 2;
 
 struct Setup {
-    chain: Chain,
+    chain: Runtime,
     token: Psp22,
     deployer: AccountId,
     genesis: AccountId,
@@ -25,7 +25,7 @@ fn wasm() -> Vec<u8> {
 }
 
 fn setup() -> Setup {
-    let mut chain = Chain::new();
+    let mut chain = Runtime::new();
     let (deployer, genesis) = (account(DEPLOYER), account(GENESIS));
     let deployed = Psp22::deploy_dyn(&mut chain, &wasm(), deployer, genesis);
     Setup {

@@ -14,7 +14,7 @@ use dynamis_shared::{PSP22Error, Transfer};
 use dynamis_tests::{
     account, env_or,
     psp22::{Psp22, Psp22Result},
-    AccountId, BundleProvider, Called, Chain, RawEvent,
+    AccountId, BundleProvider, Called, Runtime, RawEvent,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::collections::HashMap;
@@ -146,7 +146,7 @@ fn amount(rng: &mut StdRng, balance: u128) -> u128 {
 
 fn run_sequence(wasm: &[u8], seed: u64, steps: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut chain = Chain::new();
+    let mut chain = Runtime::new();
     let (deployer, genesis, minter) = (account(1), account(2), account(50));
     let mut actors: Vec<AccountId> = (20..28).map(account).collect();
     actors.extend([deployer, genesis, minter]);

@@ -3,7 +3,7 @@
 //! and contracts written against the reference read DYN unchanged.
 
 use dynamis_shared::{Approval, PSP22Error, Transfer};
-use dynamis_tests::{account, psp22::Psp22, BundleProvider, Chain};
+use dynamis_tests::{account, psp22::Psp22, BundleProvider, Runtime};
 use ink::env::Event;
 use scale::{Decode, Encode};
 
@@ -17,7 +17,7 @@ fn event_signature_topics_match_the_reference() {
 #[test]
 fn events_emitted_by_dyn_decode_as_the_reference_events() {
     let wasm = dynamis_tests::bundle(BundleProvider::DynToken).wasm;
-    let mut chain = Chain::new();
+    let mut chain = Runtime::new();
     let (genesis, bob, spender) = (account(2), account(20), account(22));
     let token = Psp22::deploy_dyn(&mut chain, &wasm, account(1), genesis).value;
     token.approve(&mut chain, genesis, spender, 10);
