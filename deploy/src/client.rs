@@ -96,6 +96,22 @@ pub enum Call {
         #[command(flatten)]
         target: Target,
     },
+    /// Gives an account native currency for fees and storage deposits, from the signer (on a
+    /// node: a dev account such as //Alice); the sandbox funds every account that acts itself.
+    Fund {
+        account: String,
+        /// Native units (the node's smallest unit; 10^12 is one unit of a dev chain).
+        #[arg(long)]
+        amount: u128,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// An account's free native balance (node only).
+    NativeBalance {
+        account: Option<String>,
+        #[command(flatten)]
+        target: Target,
+    },
     /// A slash's record.
     Slash {
         id: u64,
@@ -317,6 +333,36 @@ pub async fn run(call: Call) -> anyhow::Result<()> {
             match record {
                 Some(record) => println!("{record:#?}"),
                 None => bail!("no attestation {id}"),
+            }
+        }
+        Call::Fund {
+            account,
+            amount,
+            target,
+        } => {
+            let ctx = Ctx::new(&target)?;
+            let who = ctx.account(Some(&account))?;
+            match &ctx.link {
+                Link::Node(node) => {
+                    node.transfer(ctx.signer()?, who, amount).await?;
+                    let free = node.free_balance(who).await?;
+                    println!("0x{} has {free} native units", hex::encode(who));
+                }
+                Link::Gateway(_) => println!(
+                    "the sandbox funds every account that acts: nothing to send to 0x{}",
+                    hex::encode(who)
+                ),
+            }
+        }
+        Call::NativeBalance { account, target } => {
+            let ctx = Ctx::new(&target)?;
+            let who = ctx.account(account.as_deref())?;
+            match &ctx.link {
+                Link::Node(node) => {
+                    let free = node.free_balance(who).await?;
+                    println!("0x{} has {free} native units", hex::encode(who));
+                }
+                Link::Gateway(_) => bail!("the sandbox keeps no native balances for clients"),
             }
         }
         Call::Slash { id, target } => {

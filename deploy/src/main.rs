@@ -78,7 +78,7 @@ enum Command {
         url: String,
     },
     /// The suite's everyday calls against a deployment (balance, transfer, approve, bond,
-    /// unbond, withdraw, stake, attestation, slash).
+    /// unbond, withdraw, stake, attestation, slash, fund, native-balance).
     #[command(flatten)]
     Call(dynamis_deploy::client::Call),
 }

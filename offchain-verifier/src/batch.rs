@@ -87,12 +87,23 @@ pub fn levels_of(digests: &[Hash], valid: &[bool]) -> Vec<Vec<Hash>> {
 impl Batch {
     /// Verifies `items`, puts them in the canonical order and builds their tree.
     pub fn verify(items: Vec<Item>) -> Self {
+        let digests = items.par_iter().map(item_digest::<Native>).collect();
+        Self::verify_digested(items, digests)
+    }
+
+    /// [`Batch::verify`] of items whose digests are known (`digests[i]` is `items[i]`'s, as the
+    /// service computed them at intake): they are not hashed again.
+    pub fn verify_digested(items: Vec<Item>, digests: Vec<Hash>) -> Self {
+        if digests.len() != items.len() {
+            return Self::verify(items);
+        }
         let verdicts = verify_all(&items);
         let order = canonical_order(&items, &verdicts);
         let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
         let items: Vec<Item> = order.iter().filter_map(|&i| slots[i].take()).collect();
         let verdicts = order.iter().map(|&i| verdicts[i]).collect();
-        let mut batch = Self::with_verdicts(items, verdicts);
+        let digests = order.iter().filter_map(|&i| digests.get(i).copied()).collect();
+        let mut batch = Self::assemble(items, verdicts, digests);
         batch.order = order;
         batch
     }
@@ -100,7 +111,11 @@ impl Batch {
     /// The batch of `items` with the given verdicts, in the order given (as an auditor
     /// re-derives a batch it was handed, or a test builds a false one).
     pub fn with_verdicts(items: Vec<Item>, verdicts: Vec<Verdict>) -> Self {
-        let digests: Vec<Hash> = items.par_iter().map(item_digest::<Native>).collect();
+        let digests = items.par_iter().map(item_digest::<Native>).collect();
+        Self::assemble(items, verdicts, digests)
+    }
+
+    fn assemble(items: Vec<Item>, verdicts: Vec<Verdict>, digests: Vec<Hash>) -> Self {
         let tree = tree_of(&digests, &verdicts);
         let order = (0..items.len()).collect();
         Self {

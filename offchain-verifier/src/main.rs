@@ -115,6 +115,19 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8101")]
         service: String,
     },
+    /// Register the keystore's co-signing key for its account in the attestations contract (the
+    /// service does it at start-up when the account is bonded; this does it beforehand).
+    RegisterKey {
+        /// TOML configuration: its `keystore` and `manifest` (or `chain_url`) are used.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Overrides `manifest`.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Overrides `keystore`.
+        #[arg(long)]
+        keystore: Option<PathBuf>,
+    },
     /// Write a keystore file of fresh keys (mode 0600) and print their public halves.
     Keystore {
         /// The file to create (an existing one is kept, not overwritten).
@@ -384,6 +397,31 @@ fn main() -> Result<()> {
             let client = dynamis_verifier::client::Client::new(&service, None)?;
             let status = runtime()?.block_on(client.status(&digest))?;
             println!("{}", serde_json::to_string(&status)?);
+        }
+        Command::RegisterKey {
+            config,
+            manifest,
+            keystore,
+        } => {
+            let mut config = match config {
+                Some(path) => Config::load(&path)?,
+                None => Config::default(),
+            };
+            if let Some(manifest) = manifest {
+                config.manifest = manifest;
+            }
+            if keystore.is_some() {
+                config.keystore = keystore;
+            }
+            let done = runtime()?.block_on(service::register_key(&config))?;
+            println!(
+                "{}",
+                if done {
+                    "co-signing key registered"
+                } else {
+                    "co-signing key already registered"
+                }
+            );
         }
         Command::Requeue { service } => {
             runtime()?.block_on(async move {

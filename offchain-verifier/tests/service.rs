@@ -115,7 +115,7 @@ fn batch_the_queue(store: &service::store::Store, max: usize) -> (dynamis_verifi
     let (row, batch_items) =
         service::store::batch_record(&batch, dynamis_proofs::Regime::Session, 0, vec![0; n]);
     let id = store
-        .commit_batch(&seqs, &row, &batch_items)
+        .commit_batch(&seqs, &row, &batch_items, batch.tree.levels_below_root())
         .expect("batch");
     (batch, id)
 }
@@ -490,7 +490,9 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_peers_carry_every_item_to_a_final_attestation_once() {
     let opts = options("cluster");
-    let (launched, running, urls) = cluster(&opts, 3, |_| {}).await;
+    // No hedge within the test: each leader asks exactly the one peer the threshold needs.
+    let (launched, running, urls) =
+        cluster(&opts, 3, |c| c.batch.cosign_hedge_ms = 60_000).await;
     let http = reqwest::Client::new();
     let gen = Generator::new(11, &Kind::ALL, 0.05);
     let bar = indicatif::ProgressBar::hidden();
@@ -506,8 +508,8 @@ async fn three_peers_carry_every_item_to_a_final_attestation_once() {
         total.cosigned += s.cosigned;
     }
     assert_eq!(total.r#final, accepted);
-    // Every batch was re-verified and co-signed by both peers (the leader uses one of the two
-    // signatures: 2 of 3 required) and attested exactly once.
+    // Every batch was re-verified and co-signed by one peer (2 of 3 required: the leader and
+    // one peer; the third is not asked) and attested exactly once.
     let chain = &running[0].service.chain;
     // Two of three equal stakes carry the two-thirds threshold, one does not.
     let (one, need) = (
@@ -523,7 +525,13 @@ async fn three_peers_carry_every_item_to_a_final_attestation_once() {
         attestations += 1;
     }
     assert_eq!(attestations, total.batches);
-    assert_eq!(total.cosigned, 2 * total.batches);
+    assert_eq!(total.cosigned, total.batches);
+    let mut asked = 0;
+    for url in &urls {
+        asked += metric(&metrics(&http, url).await, "dynamis_verifier_cosign_asked_total")
+            .expect("cosign_asked_total");
+    }
+    assert_eq!(asked, total.batches);
     assert_eq!(items, accepted);
     // Capacity was credited to the co-signers: the epochs' totals (final later) count it.
     let epoch = chain.current_epoch().await.expect("chain");
@@ -941,7 +949,8 @@ async fn a_failing_batch_or_an_undecodable_row_never_stops_the_others() {
         valid: vec![true],
         received_ms: vec![0],
     };
-    assert_eq!(store.commit_batch(&[], &row, &items).expect("batch"), 0);
+    let levels = dynamis_verifier::batch::levels_of(&items.digests, &items.valid);
+    assert_eq!(store.commit_batch(&[], &row, &items, &levels).expect("batch"), 0);
     // Queue entry 0: bytes that are no item.
     store
         .accept(&[(garbage_digest, vec![0xff, 0x01])], 0)
@@ -1006,13 +1015,15 @@ async fn peers_and_clients_prove_who_they_are() {
     let asked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let forger = forging_peer(asked.clone()).await;
     let forger_url = forger.clone();
-    // Verifier 1 takes clients with a token only, and has a forging peer beside verifier 2.
+    // Verifier 1 takes clients with a token only, and has a forging peer beside verifier 2
+    // (unidentified, so asked only as a hedge: after 1 ms without verifier 2's answer, always).
     let (launched, running, urls) = cluster(&opts, 2, move |c| {
         if c.store.ends_with("verifier-1.redb") {
             if let Some(keys) = c.keys.as_mut() {
                 keys.api_token = Some(service::Secret::new(token));
             }
             c.peers.insert(0, forger_url.clone());
+            c.batch.cosign_hedge_ms = 1;
         }
     })
     .await;
@@ -1772,15 +1783,39 @@ async fn an_operator_brings_up_two_verifiers_from_an_empty_folder() {
         .await;
         assert!(balance.starts_with("2000 DYN "), "{balance}");
         let peer = &urls[2 - i];
+        // Verifier 1's service bonds and registers by itself (bond_dyn); verifier 2's operator
+        // does both beforehand with the CLIs (bond_dyn = 0: the service never bonds).
+        let bond_dyn = if i == 1 { 1_000 } else { 0 };
         let config = format!(
-            "listen = \"{}\"\nstore = \"{}\"\nmanifest = \"{manifest}\"\nkeystore = \"{keys}\"\npeers = [\"{peer}\"]\nbond_dyn = 1000\n[batch]\nmax_wait_ms = 200\n[watch]\npoll_ms = 200\n",
+            "listen = \"{}\"\nstore = \"{}\"\nmanifest = \"{manifest}\"\nkeystore = \"{keys}\"\npeers = [\"{peer}\"]\nbond_dyn = {bond_dyn}\n[batch]\nmax_wait_ms = 200\n[watch]\npoll_ms = 200\n",
             urls[i - 1].trim_start_matches("http://"),
             path(&format!("v{i}.redb")),
         );
-        std::fs::write(dir.join(format!("v{i}.toml")), config).expect("config");
+        let config_path = dir.join(format!("v{i}.toml"));
+        std::fs::write(&config_path, config).expect("config");
+        if i == 2 {
+            let suri = Keys::load(std::path::Path::new(&keys))
+                .expect("keystore")
+                .account_suri
+                .expose()
+                .to_string();
+            let bonded = run_ok(
+                &deploy,
+                &["bond", "--dyn", "1000", "--manifest", &manifest],
+                &[("DYNAMIS_SURI", &suri)],
+            )
+            .await;
+            assert_eq!(bonded.trim(), "bonded 1000 DYN as Verifier");
+            let config_arg = config_path.display().to_string();
+            let register = ["register-key", "--config", config_arg.as_str()];
+            let registered = run_ok(&verifier, &register, &[]).await;
+            assert_eq!(registered.trim(), "co-signing key registered");
+            let again = run_ok(&verifier, &register, &[]).await;
+            assert_eq!(again.trim(), "co-signing key already registered");
+        }
         accounts.push(account);
     }
-    // 3. Each verifier started on its own: it bonds, registers its key and serves.
+    // 3. Each verifier started on its own: verifier 1 bonds and registers its key, both serve.
     let mut services = Vec::new();
     for i in 1..=2 {
         services.push(
@@ -2008,5 +2043,84 @@ async fn a_peer_behind_tls_is_asked_over_https_and_an_unknown_certificate_is_ref
     }
     assert!(attestations > 0);
     assert_eq!(stats(&http, &urls[1]).await.cosigned, attestations);
+    stop(launched, running);
+}
+
+/// A peer in front of the verifier at `target` that answers everything but `/cosign`, which
+/// it holds open without an answer (counted in `stalled`). Its URL.
+async fn stalling_proxy(target: String, stalled: std::sync::Arc<std::sync::atomic::AtomicU64>) -> String {
+    use axum::{http::Uri, response::IntoResponse, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = Router::new().fallback(move |uri: Uri| {
+        let (target, stalled) = (target.clone(), stalled.clone());
+        async move {
+            if uri.path() == "/cosign" {
+                stalled.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::future::pending::<()>().await;
+            }
+            match reqwest::get(format!("{target}{uri}")).await {
+                Ok(r) => {
+                    let status = axum::http::StatusCode::from_u16(r.status().as_u16())
+                        .unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
+                    (status, r.bytes().await.unwrap_or_default()).into_response()
+                }
+                Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
+            }
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_silent_peer_is_hedged_by_asking_one_more_after_the_hedge_delay() {
+    let opts = Options {
+        verifiers: 3,
+        ..options("hedge")
+    };
+    let launched = fresh_chain(&opts).await;
+    let (bound, urls) = demo::listeners(3).await.expect("listeners");
+    let stalled = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let silent = stalling_proxy(urls[1].clone(), stalled.clone()).await;
+    let mut running = Vec::new();
+    for (i, listener) in (1..=3u8).zip(bound) {
+        // Verifier 1 knows verifier 2 only through the silent front, listed first: with equal
+        // stakes it is the one peer of the first wave.
+        let peers = if i == 1 {
+            vec![silent.clone(), urls[2].clone()]
+        } else {
+            demo::peers_of(&urls, i)
+        };
+        let mut config = demo::verifier_config(&opts, i, urls[usize::from(i) - 1].clone(), peers);
+        config.batch.cosign_hedge_ms = 300;
+        running.push(service::start(config, listener).await.expect("service"));
+    }
+    let http = reqwest::Client::new();
+    demo::await_onboarded(&http, &urls)
+        .await
+        .expect("verifiers onboarded");
+    let gen = Generator::new(13, &Kind::ALL, 0.0);
+    let bar = indicatif::ProgressBar::hidden();
+    let accepted = demo::feed(&http, &urls[..1], &gen, 300, 100, &bar)
+        .await
+        .expect("fed");
+    let s = drained(&http, &urls[0]).await;
+    assert_eq!((s.r#final, s.failed + s.rejected), (accepted, 0), "{s:?}");
+    let chain = &running[0].service.chain;
+    let mut attestations = 0u64;
+    while let Some(record) = chain.attestation(attestations).await.expect("chain") {
+        assert_eq!(record.signers.len(), 2, "attestation {attestations}");
+        attestations += 1;
+    }
+    assert_eq!(attestations, s.batches);
+    // Per batch: the silent peer, then after the hedge delay verifier 3, which answered.
+    let stalled = stalled.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(stalled, s.batches);
+    assert_eq!(stats(&http, &urls[2]).await.cosigned, s.batches);
+    let asked = metric(&metrics(&http, &urls[0]).await, "dynamis_verifier_cosign_asked_total");
+    assert_eq!(asked, Some(2 * s.batches));
     stop(launched, running);
 }

@@ -779,3 +779,36 @@ fn the_production_verifier_links_no_sandbox_runtime() {
         Vec::<&str>::new()
     );
 }
+
+#[test]
+fn streamed_digests_kept_levels_and_intake_digests_give_the_batch_verify_gives() {
+    use dynamis_proofs::Crypto;
+    use scale::Encode;
+    let gen = Generator::new(5, &Kind::ALL, 0.2);
+    let items: Vec<Item> = (0..300).map(|n| gen.item(n).0).collect();
+    // The digest streams the encoding into SHA-256: the hash of the encoding, byte for byte.
+    for item in &items {
+        assert_eq!(
+            <Native as Crypto>::sha256_encoded(item),
+            <Native as Crypto>::sha256(&item.encode())
+        );
+    }
+    for size in [1usize, 2, 3, 7, 64, 65, 300] {
+        let set = items[..size].to_vec();
+        let digests: Vec<_> = set.iter().map(item_digest::<Native>).collect();
+        let fresh = Batch::verify(set.clone());
+        let digested = Batch::verify_digested(set.clone(), digests);
+        assert_eq!(digested.root(), fresh.root(), "size {size}");
+        assert_eq!(digested.digests, fresh.digests);
+        assert_eq!(digested.order, fresh.order);
+        // What the store keeps is the tree's own levels below its root.
+        let valid: Vec<bool> = fresh.verdicts.iter().map(|v| *v == Verdict::Valid).collect();
+        assert_eq!(
+            dynamis_verifier::batch::levels_of(&fresh.digests, &valid),
+            fresh.tree.levels_below_root()
+        );
+        // Digests that do not match the items in number are not trusted.
+        let short = Batch::verify_digested(set, Vec::new());
+        assert_eq!(short.root(), fresh.root());
+    }
+}

@@ -197,7 +197,7 @@ impl Item {
 
 /// SHA-256 of the item's SCALE encoding: what the batch tree commits to.
 pub fn item_digest<C: Crypto>(item: &Item) -> Hash {
-    C::sha256(&item.encode())
+    C::sha256_encoded(item)
 }
 
 /// The batch tree's leaf hash for an item digest and its verdict: `H(0x00 ‖ digest ‖ verdict)`.

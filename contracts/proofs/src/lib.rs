@@ -25,6 +25,11 @@ pub type Hash = [u8; 32];
 pub trait Crypto {
     /// SHA-256 of `data`.
     fn sha256(data: &[u8]) -> Hash;
+    /// SHA-256 of `value`'s SCALE encoding. By default the encoding is built, then hashed; an
+    /// implementation with an incremental hasher streams it instead (the same digest).
+    fn sha256_encoded<E: scale::Encode + ?Sized>(value: &E) -> Hash {
+        Self::sha256(&value.encode())
+    }
     /// BLAKE2b-256 of `data` (what Substrate's ECDSA signs).
     fn blake2_256(data: &[u8]) -> Hash;
     /// The compressed secp256k1 public key that made `signature` (r ‖ s ‖ v) over

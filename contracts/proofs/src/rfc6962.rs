@@ -70,6 +70,11 @@ impl Tree {
         Self { levels, root }
     }
 
+    /// Every level below the root, leaves first (empty for a tree of one leaf or none).
+    pub fn levels_below_root(&self) -> &[Vec<Hash>] {
+        self.levels.split_last().map_or(&[], |(_, below)| below)
+    }
+
     /// The Merkle Tree Hash.
     pub fn root(&self) -> Hash {
         self.root

@@ -161,36 +161,32 @@ fn internal(s: &Service, e: impl std::fmt::Display) -> Response {
     refuse(s, StatusCode::INTERNAL_SERVER_ERROR, e)
 }
 
-/// Stores items in one commit; the HTTP answer is only given after it is durable.
+/// Digests and encodes `items` (off the async threads) and stores them in the next group
+/// commit; the HTTP answer is only given after it is durable.
 async fn store_items(
     s: &Arc<Service>,
     items: Vec<Item>,
 ) -> Result<Vec<([u8; 32], bool)>, Response> {
-    let keyed: Vec<([u8; 32], Vec<u8>)> = items
+    let keyed = tokio::task::spawn_blocking(move || keyed(&items))
+        .await
+        .map_err(|e| internal(s, e))?;
+    store_keyed(s, keyed).await
+}
+
+fn keyed(items: &[Item]) -> super::intake::Keyed {
+    items
         .iter()
         .map(|item| (item_digest::<Native>(item), item.encode()))
-        .collect();
-    let service = s.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        let fresh = service.store.accept(&keyed, now_ms())?;
-        super::failpoint::hit("intake-stored");
-        Ok::<_, super::store::StoreError>(keyed.into_iter().map(|(d, _)| d).zip(fresh).collect())
-    })
-    .await;
-    match stored {
-        Ok(Ok(done)) => {
-            let done: Vec<([u8; 32], bool)> = done;
-            let new = done.iter().filter(|(_, fresh)| *fresh).count() as u64;
-            inc(&s.metrics.c.items_received_total, new);
-            // The batcher sets the exact depth on its next pass.
-            s.metrics
-                .queue_depth
-                .inc_by(super::metrics::gauge_value(new));
-            inc(&s.metrics.c.items_duplicate_total, done.len() as u64 - new);
-            s.intake.notify_one();
-            Ok(done)
-        }
-        Ok(Err(e)) => Err(internal(s, e)),
+        .collect()
+}
+
+async fn store_keyed(
+    s: &Arc<Service>,
+    keyed: super::intake::Keyed,
+) -> Result<Vec<([u8; 32], bool)>, Response> {
+    let digests: Vec<[u8; 32]> = keyed.iter().map(|(d, _)| *d).collect();
+    match super::intake::store(s, keyed).await {
+        Ok(fresh) => Ok(digests.into_iter().zip(fresh).collect()),
         Err(e) => Err(internal(s, e)),
     }
 }
@@ -256,34 +252,40 @@ async fn post_bulk(
         Ok(body) => body,
         Err(r) => return r,
     };
-    let content_type = headers
+    let scale = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/x-ndjson");
-    let read = if content_type.starts_with("application/octet-stream") {
-        read_scale(&body)
-    } else {
-        read_jsonl(&body[..])
-    };
-    let read = match read {
-        Ok(read) => read,
-        Err(e) => return refuse(&s, StatusCode::BAD_REQUEST, format!("{e}; nothing stored")),
-    };
-    if !read.errors.is_empty() {
-        return refuse(&s, StatusCode::BAD_REQUEST, describe(&read.errors));
-    }
-    if read.items.is_empty() {
-        return refuse(&s, StatusCode::BAD_REQUEST, "no items in the body");
-    }
+        .is_some_and(|t| t.starts_with("application/octet-stream"));
     let max = s.config.api.max_bulk_items;
-    if read.items.len() > max {
-        return refuse(
-            &s,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("{} items; at most {max} per request", read.items.len()),
-        );
-    }
-    match store_items(&s, read.items).await {
+    // Parsing, digests and encodings run off the async threads.
+    let parsed = tokio::task::spawn_blocking(move || -> Result<_, (StatusCode, String)> {
+        let read = if scale {
+            read_scale(&body)
+        } else {
+            read_jsonl(&body[..])
+        };
+        let read = read.map_err(|e| (StatusCode::BAD_REQUEST, format!("{e}; nothing stored")))?;
+        if !read.errors.is_empty() {
+            return Err((StatusCode::BAD_REQUEST, describe(&read.errors)));
+        }
+        if read.items.is_empty() {
+            return Err((StatusCode::BAD_REQUEST, "no items in the body".into()));
+        }
+        if read.items.len() > max {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("{} items; at most {max} per request", read.items.len()),
+            ));
+        }
+        Ok(keyed(&read.items))
+    })
+    .await;
+    let keyed = match parsed {
+        Ok(Ok(keyed)) => keyed,
+        Ok(Err((status, why))) => return refuse(&s, status, why),
+        Err(e) => return internal(&s, e),
+    };
+    match store_keyed(&s, keyed).await {
         Ok(done) => {
             let duplicates = done.iter().filter(|(_, fresh)| !fresh).count();
             (

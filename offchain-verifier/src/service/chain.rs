@@ -156,6 +156,37 @@ impl Contracts {
     }
 }
 
+impl Contracts {
+    /// Registers `key` as this account's co-signing key (with the proof that the key holder
+    /// names this account); false when it is registered already.
+    pub async fn register_key(&self, key: &sp_core::ecdsa::Pair) -> anyhow::Result<bool> {
+        let public = crate::attest::public_key(key);
+        if self.key_of(self.me).await? == Some(public) {
+            return Ok(false);
+        }
+        let proof = crate::attest::registration_proof(key, &self.attestations, &self.me);
+        let receipt = self
+            .transact(
+                self.attestations,
+                call_data(calls::attestations::REGISTER_KEY, (public, proof)),
+                |_| Ok(()),
+            )
+            .await?;
+        outcome::<Result<(), AttestationError>>(&receipt)
+            .map_err(anyhow::Error::msg)?
+            .map_err(|e| anyhow::anyhow!("registering the key: {e:?}"))?;
+        Ok(true)
+    }
+
+    /// The chain URL of a service's configuration: its own, else the manifest's.
+    pub fn url_of(config: &super::Config, manifest: &Manifest) -> anyhow::Result<String> {
+        match (&config.chain_url, &manifest.chain.url) {
+            (Some(url), _) | (None, Some(url)) => Ok(url.clone()),
+            (None, None) => anyhow::bail!("no chain URL in the manifest or the configuration"),
+        }
+    }
+}
+
 /// The value of a message call's receipt: `Result<R, E>` as the message returned it
 /// (`Receipt::value`).
 pub fn outcome<R: Decode>(receipt: &Receipt) -> Result<R, String> {

@@ -189,6 +189,9 @@ pub struct BatchConfig {
     /// …and before its items' encodings pass this many bytes, so that the co-signing request
     /// (SCALE: the items and a few fields) always fits a peer's `max_body_bytes`.
     pub max_bytes: usize,
+    /// Only as many peers are asked to co-sign as their stakes need; when none of them has
+    /// answered after this long, one more is asked (a hedge against a slow peer).
+    pub cosign_hedge_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +262,7 @@ impl Default for BatchConfig {
             max_items: 4_096,
             max_wait_ms: 2_000,
             max_bytes: 8 << 20,
+            cosign_hedge_ms: 1_000,
         }
     }
 }

@@ -46,6 +46,7 @@ counters! {
     cosign_given_total: "Co-signatures given to peers.",
     cosign_refused_total: "Co-signature requests refused (disagreement or bad request).",
     cosign_missing_total: "Co-signature rounds that did not reach the threshold.",
+    cosign_asked_total: "Co-signature requests sent to peers (only as many as the threshold needs, and hedges).",
     attestations_submitted_total: "Attestations included on-chain.",
     attestations_final_total: "Own attestations finalised.",
     attestations_rejected_total: "Own attestations proven false or contested.",

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod chain;
 pub mod config;
 pub mod failpoint;
+pub mod intake;
 pub mod metrics;
 pub mod pipeline;
 pub mod retry;
@@ -76,6 +77,8 @@ pub struct Service {
     pub regime: dynamis_proofs::Regime,
     /// Wakes the batcher when items arrive.
     pub intake: Notify,
+    /// Accepted items on their way to the group commit ([`intake::committer`]).
+    pub intake_queue: tokio::sync::mpsc::Sender<intake::Request>,
     /// Wakes the driver when a batch closes.
     pub driver_wake: Notify,
     /// Bonded and key registered on-chain.
@@ -101,14 +104,32 @@ impl Running {
     }
 }
 
+/// The chain account and the co-signing key of `keys`.
+fn pairs(keys: &Keys) -> anyhow::Result<(sp_core::sr25519::Pair, ecdsa::Pair)> {
+    let account =
+        signer(keys.account_suri.expose()).map_err(|e| anyhow::anyhow!("account_suri: {e}"))?;
+    let key = ecdsa::Pair::from_string(keys.key_suri.expose(), None)
+        .map_err(|e| anyhow::anyhow!("key_suri: {e:?}"))?;
+    Ok((account, key))
+}
+
+/// Registers the co-signing key of `config`'s keys for its account, as the service does when
+/// it starts (`dynamis-verifier register-key`, for an operator who does it beforehand); false
+/// when it is registered already.
+pub async fn register_key(config: &Config) -> anyhow::Result<bool> {
+    let manifest = Manifest::load(&config.manifest)?;
+    let url = chain::Contracts::url_of(config, &manifest)?;
+    let (account, key) = pairs(&config.keys()?)?;
+    chain::Contracts::new(&manifest, &url, account)?
+        .register_key(&key)
+        .await
+}
+
 /// Opens the store, connects to the chain named by the manifest, and starts the API (on
 /// `listener`), the batcher, the driver and the watcher.
 pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow::Result<Running> {
     let manifest = Manifest::load(&config.manifest)?;
-    let url = match (&config.chain_url, &manifest.chain.url) {
-        (Some(url), _) | (None, Some(url)) => url.clone(),
-        (None, None) => anyhow::bail!("no chain URL in the manifest or the configuration"),
-    };
+    let url = chain::Contracts::url_of(&config, &manifest)?;
     // A peer with the same limits must be able to take this service's co-signing requests.
     let framing = 1_024usize.saturating_add(config.batch.max_items.saturating_mul(5));
     anyhow::ensure!(
@@ -118,10 +139,7 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         config.api.max_body_bytes
     );
     let keys = config.keys()?;
-    let account =
-        signer(keys.account_suri.expose()).map_err(|e| anyhow::anyhow!("account_suri: {e}"))?;
-    let key = ecdsa::Pair::from_string(keys.key_suri.expose(), None)
-        .map_err(|e| anyhow::anyhow!("key_suri: {e:?}"))?;
+    let (account, key) = pairs(&keys)?;
     let regime = parse_regime(&config.regime).map_err(anyhow::Error::msg)?;
     let store = {
         let path = config.store.clone();
@@ -129,6 +147,7 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     };
     let chain = chain::Contracts::new(&manifest, &url, account)?;
     let http = peer_client(config.peer_ca.as_deref())?;
+    let (intake_queue, intake_requests) = intake::channel();
     let service = Arc::new(Service {
         config,
         store,
@@ -138,6 +157,7 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         token: keys.api_token.clone(),
         regime,
         intake: Notify::new(),
+        intake_queue,
         driver_wake: Notify::new(),
         onboarded: AtomicBool::new(false),
         http,
@@ -151,6 +171,10 @@ pub async fn start(config: Config, listener: tokio::net::TcpListener) -> anyhow:
             tracing::error!("API stopped: {e}");
         }
     })];
+    tasks.push(tokio::spawn(intake::committer(
+        service.clone(),
+        intake_requests,
+    )));
     tasks.push(tokio::spawn(pipeline::batcher(service.clone())));
     tasks.push(tokio::spawn(pipeline::driver(service.clone())));
     tasks.push(tokio::spawn(watch::watcher(service.clone())));

@@ -13,7 +13,7 @@ use crate::{attest, Batch, Item, Verdict};
 use dynamis_deploy::{calls, calls::call_data, tx::Receipt};
 use dynamis_proofs::Attestation;
 use scale::{Decode, Encode};
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use super::metrics::inc;
 
@@ -111,7 +111,9 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
                 quarantined,
             });
         }
-        let batch = Batch::verify(items);
+        // The digests computed at intake (the queue's keys) are not computed again.
+        let digests = entries.iter().map(|(_, digest, _)| *digest).collect();
+        let batch = Batch::verify_digested(items, digests);
         // In batch order, as the digests.
         let received = batch
             .order
@@ -119,9 +121,11 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
             .map(|&i| entries[i].2.received_ms)
             .collect();
         let (row, batch_items) = super::store::batch_record(&batch, s.regime, now_ms(), received);
-        drop(batch);
         let seqs: Vec<u64> = entries.iter().map(|(seq, _, _)| *seq).collect();
-        let id = s.store.commit_batch(&seqs, &row, &batch_items)?;
+        let id = s
+            .store
+            .commit_batch(&seqs, &row, &batch_items, batch.tree.levels_below_root())?;
+        drop(batch);
         super::failpoint::hit("batch-committed");
         Ok(Closed {
             batch: Some((id, row.items, row.valid.iter().sum::<u64>())),
@@ -307,17 +311,7 @@ async fn onboard(s: &Arc<Service>) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("bonding: {e:?}"))?;
         tracing::info!(dyn_ = s.config.bond_dyn, "bonded as a verifier");
     }
-    let proof = attest::registration_proof(&s.key, &chain.attestations, &chain.me);
-    let receipt = chain
-        .transact(
-            chain.attestations,
-            call_data(calls::attestations::REGISTER_KEY, (key, proof)),
-            |_| Ok(()),
-        )
-        .await?;
-    outcome::<Result<(), AttestationError>>(&receipt)
-        .map_err(anyhow::Error::msg)?
-        .map_err(|e| anyhow::anyhow!("registering the key: {e:?}"))?;
+    chain.register_key(&s.key).await?;
     tracing::info!(key = %dynamis_deploy::hex::encode(key), "co-signing key registered");
     Ok(())
 }
@@ -349,44 +343,8 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
         };
         let body = axum::body::Bytes::from(request.encode());
         let auth = super::auth::sign_request(&s.key, &chain.attestations, "POST", "/cosign", &body);
-        let asks = s
-            .config
-            .peers
-            .iter()
-            .map(|peer| ask_peer(s, peer, body.clone(), &auth, &attestation));
-        let answers = futures::future::join_all(asks).await;
-        // Each account counts once, this verifier's own included: a peer relaying another's
-        // signature (or its own twice) adds nothing, and the contract would refuse the batch.
-        let mut counted = std::collections::BTreeSet::from([chain.me]);
-        for (peer, answer) in s.config.peers.iter().zip(answers) {
-            match answer {
-                Ok((signature, signer)) => {
-                    let known = s.peer_accounts.lock().await.get(&signer).cloned();
-                    let foreign = known.as_deref().is_some_and(|url| url != peer.as_str());
-                    if foreign || !counted.insert(signer) {
-                        s.metrics.refuse_peer(peer);
-                        tracing::warn!(
-                            batch = id,
-                            peer = %peer,
-                            signer = %dynamis_deploy::hex::encode(signer),
-                            "co-signature dropped: its signer is another peer or already counted"
-                        );
-                        continue;
-                    }
-                    if weight < required {
-                        weight = weight.saturating_add(chain.weight_of(signer).await?);
-                        signatures.push(signature);
-                    }
-                }
-                Err(PeerAnswer::Bad(e)) => {
-                    s.metrics.refuse_peer(peer);
-                    tracing::warn!(batch = id, peer = %peer, "co-signature dropped: {e:#}");
-                }
-                Err(PeerAnswer::None(e)) => {
-                    tracing::warn!(batch = id, peer = %peer, "no co-signature: {e:#}")
-                }
-            }
-        }
+        weight = ask_peers(s, id, &body, &auth, &attestation, weight, required, &mut signatures)
+            .await?;
     }
     if weight < required {
         inc(&s.metrics.c.cosign_missing_total, 1);
@@ -412,6 +370,141 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
         // Stored but maybe not sent: `confirm` finds out on the next pass.
         Err(e) => Err(e.into()),
     }
+}
+
+/// Peers in the order they are asked, each with the stake it is counted on: those whose
+/// account is proven (their `/health` challenge; an unknown one is identified first, for at
+/// most the hedge delay) by stake, largest first; a peer still unknown comes last and is
+/// counted on for nothing (asked only when the others do not carry the threshold, or as a
+/// hedge).
+async fn ask_order(s: &Arc<Service>, hedge: Duration) -> Vec<(String, u128)> {
+    let known: HashMap<String, [u8; 32]> = s
+        .peer_accounts
+        .lock()
+        .await
+        .iter()
+        .map(|(account, url)| (url.clone(), *account))
+        .collect();
+    let unknown: Vec<&String> = s
+        .config
+        .peers
+        .iter()
+        .filter(|p| !known.contains_key(*p))
+        .collect();
+    let found = futures::future::join_all(unknown.iter().map(|peer| async move {
+        match tokio::time::timeout(hedge, super::watch::identify(s, peer)).await {
+            Ok(Ok(account)) => Some(((*peer).clone(), account)),
+            _ => None,
+        }
+    }))
+    .await;
+    let mut accounts = known;
+    for (peer, account) in found.into_iter().flatten() {
+        s.peer_accounts.lock().await.insert(account, peer.clone());
+        accounts.insert(peer, account);
+    }
+    let mut order = Vec::with_capacity(s.config.peers.len());
+    for peer in &s.config.peers {
+        let stake = match accounts.get(peer) {
+            Some(account) => s.chain.weight_of(*account).await.unwrap_or(0),
+            None => 0,
+        };
+        order.push((peer.clone(), stake));
+    }
+    // Stable: peers of equal stake keep the configured order.
+    order.sort_by(|a, b| b.1.cmp(&a.1));
+    order
+}
+
+/// Asks peers for co-signatures until `weight` (this verifier's own, and each counted signer's)
+/// reaches `required`: first only as many as their known stakes need, then one more each time
+/// a wave fails or gives no answer within the hedge delay. Answers still on their way when the
+/// stake is reached are dropped unread. The weight reached.
+#[allow(clippy::too_many_arguments)]
+async fn ask_peers(
+    s: &Arc<Service>,
+    id: u64,
+    body: &axum::body::Bytes,
+    auth: &str,
+    attestation: &Attestation,
+    mut weight: u128,
+    required: u128,
+    signatures: &mut Vec<[u8; 65]>,
+) -> anyhow::Result<u128> {
+    use futures::stream::{FuturesUnordered, StreamExt};
+    let chain = &s.chain;
+    let hedge = Duration::from_millis(s.config.batch.cosign_hedge_ms.max(1));
+    let order = ask_order(s, hedge).await;
+    // Each account counts once, this verifier's own included: a peer relaying another's
+    // signature (or its own twice) adds nothing, and the contract would refuse the batch.
+    let mut counted = std::collections::BTreeSet::from([chain.me]);
+    let mut asked = FuturesUnordered::new();
+    let (mut next, mut expected) = (0usize, weight);
+    let ask = |i: usize| {
+        let peer = order[i].0.clone();
+        async move {
+            inc(&s.metrics.c.cosign_asked_total, 1);
+            let answer = ask_peer(s, &peer, body.clone(), auth, attestation).await;
+            (i, peer, answer)
+        }
+    };
+    loop {
+        while weight < required && expected < required && next < order.len() {
+            asked.push(ask(next));
+            expected = expected.saturating_add(order[next].1);
+            next += 1;
+        }
+        if weight >= required || asked.is_empty() {
+            break;
+        }
+        let answered = tokio::select! {
+            answered = asked.next() => answered,
+            _ = tokio::time::sleep(hedge) => {
+                // No answer in time: one more peer besides those on their way.
+                if next < order.len() {
+                    asked.push(ask(next));
+                    expected = expected.saturating_add(order[next].1);
+                    next += 1;
+                }
+                continue;
+            }
+        };
+        let Some((i, peer, answer)) = answered else {
+            break;
+        };
+        match answer {
+            Ok((signature, signer)) => {
+                let known = s.peer_accounts.lock().await.get(&signer).cloned();
+                let foreign = known.as_deref().is_some_and(|url| url != peer.as_str());
+                if foreign || !counted.insert(signer) {
+                    s.metrics.refuse_peer(&peer);
+                    tracing::warn!(
+                        batch = id,
+                        peer = %peer,
+                        signer = %dynamis_deploy::hex::encode(signer),
+                        "co-signature dropped: its signer is another peer or already counted"
+                    );
+                    expected = expected.saturating_sub(order[i].1);
+                    continue;
+                }
+                let stake = chain.weight_of(signer).await?;
+                // What it was counted on gives way to what it carries.
+                expected = expected.saturating_sub(order[i].1).saturating_add(stake);
+                weight = weight.saturating_add(stake);
+                signatures.push(signature);
+            }
+            Err(PeerAnswer::Bad(e)) => {
+                s.metrics.refuse_peer(&peer);
+                tracing::warn!(batch = id, peer = %peer, "co-signature dropped: {e:#}");
+                expected = expected.saturating_sub(order[i].1);
+            }
+            Err(PeerAnswer::None(e)) => {
+                tracing::warn!(batch = id, peer = %peer, "no co-signature: {e:#}");
+                expected = expected.saturating_sub(order[i].1);
+            }
+        }
+    }
+    Ok(weight)
 }
 
 /// Why a peer gave no co-signature: it refused or could not be reached (`None`), or it

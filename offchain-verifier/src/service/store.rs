@@ -458,6 +458,7 @@ impl Store {
         seqs: &[u64],
         row: &BatchRow,
         items: &BatchItems,
+        levels: &[Vec<[u8; 32]>],
     ) -> Result<u64, StoreError> {
         let w = self.write()?;
         let id;
@@ -479,10 +480,7 @@ impl Store {
             w.open_table(BATCH_ITEMS)?
                 .insert(id, items.encode().as_slice())?;
             let mut nodes = w.open_table(NODES)?;
-            for (level, hashes) in crate::batch::levels_of(&items.digests, &items.valid)
-                .iter()
-                .enumerate()
-            {
+            for (level, hashes) in levels.iter().enumerate() {
                 let level = u8::try_from(level).map_err(|_| StoreError::Corrupt {
                     table: "nodes",
                     why: "a tree of more than 255 levels".into(),
@@ -893,7 +891,10 @@ mod tests {
                         received_ms: vec![0; digests.len()],
                         digests,
                     };
-                    store.commit_batch(&[], &row, &batch_items).expect("batch");
+                    let levels = crate::batch::levels_of(&batch_items.digests, &batch_items.valid);
+                    store
+                        .commit_batch(&[], &row, &batch_items, &levels)
+                        .expect("batch");
                     batches += 1;
                 }
                 2 if batches > 0 => {
@@ -976,7 +977,10 @@ mod tests {
                 valid: vec![true; 3],
                 received_ms: vec![0; 3],
             };
-            let id = store.commit_batch(&seqs, &row, &list).expect("batch");
+            let levels = crate::batch::levels_of(&list.digests, &list.valid);
+            let id = store
+                .commit_batch(&seqs, &row, &list, &levels)
+                .expect("batch");
             digests.push(list.digests);
             let state = match b {
                 0 => BatchState::Final { id: 0 },
@@ -1057,7 +1061,8 @@ mod tests {
                 valid: valid.clone(),
                 received_ms: vec![0; digests.len()],
             };
-            let id = store.commit_batch(&[], &row, &list).expect("batch");
+            let levels = crate::batch::levels_of(&list.digests, &list.valid);
+            let id = store.commit_batch(&[], &row, &list, &levels).expect("batch");
             for index in 0..n {
                 let (leaf, kept) = store
                     .path(id, index, n, &row.root)
