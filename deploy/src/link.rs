@@ -83,6 +83,27 @@ impl Link {
         }
     }
 
+    /// [`Link::query`] at the finalized head (the sandbox's every block is final).
+    pub async fn query_finalized(
+        &self,
+        origin: [u8; 32],
+        contract: [u8; 32],
+        data: Vec<u8>,
+    ) -> Result<Vec<u8>, ClientError> {
+        match self {
+            Self::Gateway(c) => c.query(contract, data).await,
+            Self::Node(n) => n.query_finalized(origin, contract, &data).await,
+        }
+    }
+
+    /// The finalized head's number (the sandbox's: its latest block).
+    pub async fn finalized_block(&self) -> Result<u32, ClientError> {
+        match self {
+            Self::Gateway(c) => Ok(c.info().await?.block),
+            Self::Node(n) => n.finalized_block().await,
+        }
+    }
+
     /// Signs a call of `contract` by `pair` with `nonce`; nothing is sent.
     pub async fn sign(
         &self,

@@ -11,8 +11,9 @@
 //! other transactions before it says its return data is unknown (`Receipt::unknown`) rather
 //! than report what the call would have returned alone.
 //!
-//! Reads are taken at the best block (as cargo-contract does), not the finalized one, which
-//! lags a second behind on the dev node.
+//! Reads are taken at the best block (as cargo-contract does); what must not be taken back by
+//! a reorg (the verifier's finality) is read at the finalized head ([`NodeClient::query_finalized`]),
+//! which lags a second behind on the dev node.
 
 use crate::{
     gateway::ClientError,
@@ -272,6 +273,40 @@ impl NodeClient {
         Ok(self.best(&c).await?.1)
     }
 
+    /// The finalized head's hash and number (GRANDPA, or the dev node's delayed finality).
+    async fn finalized(&self, c: &Conn) -> Result<(H256, u32), ClientError> {
+        let hash = c
+            .rpc
+            .chain_get_finalized_head()
+            .await
+            .map_err(|e| self.fail("finalized head", e))?;
+        let header = c
+            .rpc
+            .chain_get_header(Some(hash))
+            .await
+            .map_err(|e| self.fail("finalized header", e))?
+            .ok_or_else(|| Self::broken("finalized header", "none"))?;
+        Ok((hash, header.number))
+    }
+
+    /// The finalized head's number: what no reorg can take back.
+    pub async fn finalized_block(&self) -> Result<u32, ClientError> {
+        let c = self.conn().await?;
+        Ok(self.finalized(&c).await?.1)
+    }
+
+    /// [`NodeClient::query`] at the finalized head: state no reorg can take back.
+    pub async fn query_finalized(
+        &self,
+        origin: [u8; 32],
+        contract: [u8; 32],
+        data: &[u8],
+    ) -> Result<Vec<u8>, ClientError> {
+        let c = self.conn().await?;
+        let (at, _) = self.finalized(&c).await?;
+        self.query_at(&c, origin, contract, data, Some(at)).await
+    }
+
     /// `who`'s next nonce as of the best block (transactions in the pool not counted).
     pub async fn nonce(&self, who: [u8; 32]) -> Result<u64, ClientError> {
         let c = self.conn().await?;
@@ -351,7 +386,19 @@ impl NodeClient {
         data: &[u8],
     ) -> Result<Vec<u8>, ClientError> {
         let c = self.conn().await?;
-        let r = self.dry_run_at(&c, origin, contract, data, None).await?;
+        self.query_at(&c, origin, contract, data, None).await
+    }
+
+    /// A read-only call's raw return data at block `at` (the best block if none).
+    async fn query_at(
+        &self,
+        c: &Conn,
+        origin: [u8; 32],
+        contract: [u8; 32],
+        data: &[u8],
+        at: Option<H256>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let r = self.dry_run_at(c, origin, contract, data, at).await?;
         match r.dispatch_error {
             None => Ok(r.data),
             Some(e) => Err(Self::broken("query", e)),

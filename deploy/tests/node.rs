@@ -29,8 +29,11 @@ async fn dev_node(test: &str) -> Option<DevNode> {
 
 async fn balance_of(link: &Link, token: [u8; 32], who: [u8; 32]) -> u128 {
     let data = call_data(calls::token::BALANCE_OF, calls::account(who));
-    let raw = link.query(who, token, data).await.expect("query");
-    calls::decode::<u128>(&raw).expect("balance")
+    decoded(link.query(who, token, data).await)
+}
+
+fn decoded(raw: Result<Vec<u8>, ClientError>) -> u128 {
+    calls::decode::<u128>(&raw.expect("query")).expect("balance")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -266,4 +269,85 @@ async fn a_call_sealed_after_another_in_its_block_says_its_return_data_is_unknow
     assert_eq!(r3.block, remarked, "{r3:?}");
     assert_eq!(r3.unknown, None, "{r3:?}");
     assert_eq!(r3.value::<Result<u32, ReputationError>>(), Ok(Ok(3_000)));
+}
+
+/// DYN balance of `who` read at the finalized head.
+async fn final_balance_of(link: &Link, token: [u8; 32], who: [u8; 32]) -> u128 {
+    let data = call_data(calls::token::BALANCE_OF, calls::account(who));
+    decoded(link.query_finalized(who, token, data).await)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn finalized_reads_see_a_transfer_only_once_its_block_is_final() {
+    let Some(node) = dev_node("finalized").await else {
+        return;
+    };
+    let alice = signer("//Alice").expect("dev key");
+    let bob = account_of(&signer("//Bob").expect("dev key"));
+    let manifest = deploy_to_node(&node.url, &alice, &Plan::dev(&alice))
+        .await
+        .expect("deployed");
+    let token = manifest.address("dyn_token").expect("token");
+    let link = Link::new(&node.url);
+    let nonce = link.nonce(account_of(&alice)).await.expect("nonce");
+    let data = call_data(
+        calls::token::TRANSFER,
+        (calls::account(bob), 11u128, Vec::<u8>::new()),
+    );
+    let tx = link.sign(&alice, nonce, token, data).await.expect("signed");
+    let receipt = link.send(&tx).await.expect("included");
+    // At the best block the transfer is there at once.
+    assert_eq!(balance_of(&link, token, bob).await, 11);
+    // The finalized head never runs ahead of the best block, and a finalized read shows the
+    // transfer only once the head has reached its block (read after it: never behind it).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let seen = final_balance_of(&link, token, bob).await;
+        let final_head = link.finalized_block().await.expect("finalized");
+        assert!(final_head <= link.block().await.expect("best"));
+        assert!(seen == 0 || seen == 11, "{seen}");
+        if seen == 11 {
+            assert!(final_head >= receipt.block, "{final_head} < {}", receipt.block);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never finalized");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_funds_a_new_account_with_native_currency_on_a_node() {
+    let Some(node) = dev_node("fund").await else {
+        return;
+    };
+    let alice = signer("//Alice").expect("dev key");
+    let manifest = deploy_to_node(&node.url, &alice, &Plan::dev(&alice))
+        .await
+        .expect("deployed");
+    let dir = std::env::temp_dir().join(format!("dynamis-node-fund-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("deployment.json");
+    manifest.save(&path).expect("manifest");
+    let fresh = account_of(&signer("//DynamisFresh").expect("key"));
+    let fresh_hex = dynamis_deploy::hex::encode(fresh);
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dynamis-deploy"))
+            .args(args)
+            .args(["--manifest", &path.display().to_string()])
+            .env("DYNAMIS_SURI", "//Alice")
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let before = cli(&["native-balance", &fresh_hex]);
+    assert_eq!(before, format!("0x{fresh_hex} has 0 native units"));
+    let amount: u128 = 5_000_000_000_000;
+    let funded = cli(&["fund", &fresh_hex, "--amount", &amount.to_string()]);
+    assert_eq!(funded, format!("0x{fresh_hex} has {amount} native units"));
+    std::fs::remove_dir_all(&dir).ok();
 }

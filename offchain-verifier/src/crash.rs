@@ -268,6 +268,8 @@ impl Rig {
             .copied()
             .collect();
         report.acknowledged = acked.len() as u64;
+        // Each attestation's record is read from the chain once (a few hundred, for 10^5 items).
+        let mut records = std::collections::HashMap::new();
         for digest in &acked {
             let status: Result<service::wire::ItemStatus, _> = get_json(
                 &self.http,
@@ -278,7 +280,10 @@ impl Rig {
             let proven = match status {
                 Ok(s) if s.state == "final" => match (s.proof, s.attestation) {
                     (Some(proof), Some(id)) => {
-                        let record = chain.attestation(id).await?;
+                        if !records.contains_key(&id) {
+                            records.insert(id, chain.attestation(id).await?);
+                        }
+                        let record = records.get(&id).cloned().flatten();
                         let verdict = dynamis_proofs::Verdict::of(proof.valid);
                         let leaf = dynamis_proofs::batch_leaf::<crate::Native>(digest, verdict);
                         record.is_some_and(|r| {

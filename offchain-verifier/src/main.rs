@@ -185,6 +185,18 @@ fn read(file: &std::path::Path) -> Result<input::Read> {
     Ok(read)
 }
 
+/// The service configuration: the TOML file (or every default), `--manifest` over it.
+fn config_of(path: Option<&std::path::Path>, manifest: Option<PathBuf>) -> Result<Config> {
+    let mut config = match path {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    if let Some(manifest) = manifest {
+        config.manifest = manifest;
+    }
+    Ok(config)
+}
+
 fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -210,18 +222,12 @@ fn main() -> Result<()> {
             peers,
             print_config,
         } => {
-            let mut config = match config {
-                Some(path) => Config::load(&path)?,
-                None => Config::default(),
-            };
+            let mut config = config_of(config.as_deref(), manifest)?;
             if let Some(listen) = listen {
                 config.listen = listen;
             }
             if let Some(store) = store {
                 config.store = store;
-            }
-            if let Some(manifest) = manifest {
-                config.manifest = manifest;
             }
             if !peers.is_empty() {
                 config.peers = peers;
@@ -403,13 +409,7 @@ fn main() -> Result<()> {
             manifest,
             keystore,
         } => {
-            let mut config = match config {
-                Some(path) => Config::load(&path)?,
-                None => Config::default(),
-            };
-            if let Some(manifest) = manifest {
-                config.manifest = manifest;
-            }
+            let mut config = config_of(config.as_deref(), manifest)?;
             if keystore.is_some() {
                 config.keystore = keystore;
             }

@@ -1454,6 +1454,19 @@ async fn a_failed_batch_is_reported_with_its_reason_and_the_operator_requeues_it
     launched.server.abort();
 }
 
+/// A GET of `uri` passed on to the service at `target`, its answer passed back.
+async fn forward(target: &str, uri: &axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match reqwest::get(format!("{target}{uri}")).await {
+        Ok(r) => {
+            let status = axum::http::StatusCode::from_u16(r.status().as_u16())
+                .unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
+            (status, r.bytes().await.unwrap_or_default()).into_response()
+        }
+        Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
+    }
+}
+
 /// A stand-in for a peer that passes every request on to the real one (set later in
 /// `target`) except batch data, which it withholds (404). Its URL.
 async fn withholding_proxy(
@@ -1473,15 +1486,7 @@ async fn withholding_proxy(
                 withheld.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 return (axum::http::StatusCode::NOT_FOUND, "withheld").into_response();
             }
-            let to = format!("{}{}", target.unwrap_or_default(), uri);
-            match reqwest::get(to).await {
-                Ok(r) => {
-                    let status = axum::http::StatusCode::from_u16(r.status().as_u16())
-                        .unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
-                    (status, r.bytes().await.unwrap_or_default()).into_response()
-                }
-                Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
-            }
+            forward(&target.unwrap_or_default(), &uri).await
         }
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -2061,14 +2066,7 @@ async fn stalling_proxy(target: String, stalled: std::sync::Arc<std::sync::atomi
                 stalled.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 std::future::pending::<()>().await;
             }
-            match reqwest::get(format!("{target}{uri}")).await {
-                Ok(r) => {
-                    let status = axum::http::StatusCode::from_u16(r.status().as_u16())
-                        .unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
-                    (status, r.bytes().await.unwrap_or_default()).into_response()
-                }
-                Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
-            }
+            forward(&target, &uri).await
         }
     });
     tokio::spawn(async move { axum::serve(listener, app).await });

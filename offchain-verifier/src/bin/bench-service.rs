@@ -39,6 +39,9 @@ struct Throughput {
     cores: usize,
     items: u64,
     service_per_s: f64,
+    /// Items turned final per second while the pipeline is full: from 10 % to 90 % of the
+    /// items final (no start-up, no drain of the last batch through the challenge window).
+    steady_per_s: f64,
     library_per_s: f64,
     p50_latency_s: f64,
 }
@@ -103,8 +106,16 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
     for answer in answers {
         accepted += answer?;
     }
+    let (mut t10, mut t90) = (None, None);
     loop {
         let s: Stats = demo::get_json(&http, format!("{}/stats", urls[0])).await?;
+        let now = started.elapsed().as_secs_f64();
+        if t10.is_none() && s.r#final * 10 >= accepted {
+            t10 = Some((now, s.r#final));
+        }
+        if t90.is_none() && s.r#final * 10 >= accepted * 9 {
+            t90 = Some((now, s.r#final));
+        }
         if s.r#final >= accepted {
             break;
         }
@@ -138,6 +149,10 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
         cores,
         items: accepted,
         service_per_s: accepted as f64 / service_s,
+        steady_per_s: match (t10, t90) {
+            (Some((a, fa)), Some((b, fb))) if b > a => (fb - fa) as f64 / (b - a),
+            _ => f64::NAN,
+        },
         library_per_s: n as f64 / library_s,
         p50_latency_s: p50,
     })
@@ -222,20 +237,30 @@ fn main() -> Result<(), Error> {
         report::tool_version("rustc", &["--version"]),
         one.items
     )?;
-    writeln!(body, "| cores | service (items/s) | service per core | core library (items/s) | service / library | median accepted → final |")?;
-    writeln!(body, "|---:|---:|---:|---:|---:|---:|")?;
+    writeln!(body, "| cores | service, first post → last final (items/s) | per core | service, steady (items/s) | per core | core library (items/s) | steady / library | whole run / library | median accepted → final |")?;
+    writeln!(body, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
     for t in [&one, &all] {
         writeln!(
             body,
-            "| {} | {:.0} | {:.0} | {:.0} | {:.1} % | ≤ {} s |",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1} % | {:.1} % | ≤ {} s |",
             t.cores,
             t.service_per_s,
             t.service_per_s / t.cores as f64,
+            t.steady_per_s,
+            t.steady_per_s / t.cores as f64,
             t.library_per_s,
+            100.0 * t.steady_per_s / t.library_per_s,
             100.0 * t.service_per_s / t.library_per_s,
             t.p50_latency_s
         )?;
     }
+    writeln!(
+        body,
+        "\n\"Steady\" counts the items that turned final between the moments 10 % and 90 % of \
+         them were final, over that time: the pipeline full, without its start and without the \
+         last batch's drain (its wait, verification, submission and challenge window), which \
+         the whole-run column includes."
+    )?;
     match &out {
         Some(path) => write_section(path, "service", &body)?,
         None => println!("{body}"),

@@ -129,6 +129,30 @@ impl Contracts {
         self.query(self.attestations, ID_OF_ROOT, root).await
     }
 
+    /// The finalized head's number (on the sandbox, its latest block).
+    pub async fn finalized_block(&self) -> Result<u32, ChainError> {
+        Ok(self.link.finalized_block().await?)
+    }
+
+    /// A query of the attestations contract at the finalized head: what no reorg takes back.
+    async fn query_final<R: Decode>(&self, selector: [u8; 4], args: impl Encode) -> Result<R, ChainError> {
+        let data = self
+            .link
+            .query_finalized(self.me, self.attestations, call_data(selector, args))
+            .await?;
+        calls::decode::<R>(&data).map_err(|e| ChainError::Decode(e.to_string()))
+    }
+
+    /// Attestation `id`'s record as of the finalized head.
+    pub async fn final_attestation(&self, id: u64) -> Result<Option<Record>, ChainError> {
+        self.query_final(calls::attestations::ATTESTATION, id).await
+    }
+
+    /// The id of the attestation of `root` as of the finalized head.
+    pub async fn final_id_of_root(&self, root: [u8; 32]) -> Result<Option<u64>, ChainError> {
+        self.query_final(calls::attestations::ID_OF_ROOT, root).await
+    }
+
     /// Signs and sends a call of `contract`; `persist` stores the signed transaction before
     /// it leaves (if `persist` fails, nothing is sent).
     pub async fn transact(

@@ -748,16 +748,23 @@ async fn answer_requests(s: &Arc<Service>, id: u64, att: u64) -> anyhow::Result<
 /// Finalises an own attestation after its challenge window; records its fate.
 async fn finality(s: &Arc<Service>, id: u64, row: &BatchRow, att: u64) -> anyhow::Result<bool> {
     let chain = &s.chain;
-    let record = chain.attestation(att).await?;
+    // Finality is read at the finalized head (on a node: what no reorg takes back), once the
+    // block that included the attestation is final.
+    if let BatchState::Attested { block, .. } = &row.state {
+        if chain.finalized_block().await? < *block {
+            return Ok(false);
+        }
+    }
+    let record = chain.final_attestation(att).await?;
     // The record must be this batch's: after a reorg (or a replaced transaction) the id may
     // name another batch's attestation, or none. The root decides: found under another id,
     // that is the batch's; found nowhere, the batch is co-signed and submitted again.
     if record.as_ref().map(|r| r.root) != Some(row.root) {
         inc(&s.metrics.c.attestations_moved_total, 1);
-        return match chain.id_of_root(row.root).await? {
+        return match chain.final_id_of_root(row.root).await? {
             Some(other) => {
                 let block = chain
-                    .attestation(other)
+                    .final_attestation(other)
                     .await?
                     .map_or(0, |r| r.submitted_at);
                 tracing::warn!(
