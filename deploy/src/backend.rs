@@ -1,16 +1,16 @@
 //! The one interface deployment goes through, whatever the chain: upload code, instantiate,
 //! call with a signed transaction, query, read the block number.
 
+use crate::{
+    gateway::ClientError,
+    substrate::NodeClient,
+    tx::{account_of, Receipt},
+};
 #[cfg(feature = "sandbox")]
 use crate::{
     node::{SandboxNode, Stopped, TxError},
     sandbox::CallError,
     tx::Tx,
-};
-use crate::{
-    gateway::ClientError,
-    substrate::NodeClient,
-    tx::{account_of, Receipt},
 };
 use serde::{Deserialize, Serialize};
 use sp_core::sr25519;

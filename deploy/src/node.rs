@@ -5,7 +5,7 @@
 
 use crate::{
     calls::account,
-    sandbox::{Called, Runtime, CallError},
+    sandbox::{CallError, Called, Runtime},
     tx::{Event, Receipt, SignedTx},
 };
 use std::{

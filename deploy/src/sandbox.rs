@@ -3,13 +3,13 @@
 //! The tests, the benchmarks and the sandbox gateway all drive it through [`Runtime`]. Built
 //! only with the `sandbox` feature: the production verifier links no sandbox runtime.
 
+pub use crate::calls::{call_data, AccountId};
 use drink::{
     minimal::MinimalSandbox,
     pallet_contracts::{Determinism, ExecReturnValue},
     sandbox_api::prelude::*,
     AccountId32, Sandbox, Weight,
 };
-pub use crate::calls::{call_data, AccountId};
 use scale::Decode;
 
 /// Native balance given to every account that acts in a test (pays storage deposits).
@@ -230,11 +230,7 @@ impl Runtime {
     }
 
     /// A read-only call: its state changes (there should be none) are discarded.
-    pub fn query<R: Decode>(
-        &mut self,
-        contract: AccountId,
-        data: Vec<u8>,
-    ) -> Result<R, CallError> {
+    pub fn query<R: Decode>(&mut self, contract: AccountId, data: Vec<u8>) -> Result<R, CallError> {
         decode_message_result::<R>(&self.query_raw(contract, data)?)
     }
 

@@ -307,7 +307,11 @@ async fn finalized_reads_see_a_transfer_only_once_its_block_is_final() {
         assert!(final_head <= link.block().await.expect("best"));
         assert!(seen == 0 || seen == 11, "{seen}");
         if seen == 11 {
-            assert!(final_head >= receipt.block, "{final_head} < {}", receipt.block);
+            assert!(
+                final_head >= receipt.block,
+                "{final_head} < {}",
+                receipt.block
+            );
             break;
         }
         assert!(std::time::Instant::now() < deadline, "never finalized");

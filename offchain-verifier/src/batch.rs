@@ -102,7 +102,10 @@ impl Batch {
         let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
         let items: Vec<Item> = order.iter().filter_map(|&i| slots[i].take()).collect();
         let verdicts = order.iter().map(|&i| verdicts[i]).collect();
-        let digests = order.iter().filter_map(|&i| digests.get(i).copied()).collect();
+        let digests = order
+            .iter()
+            .filter_map(|&i| digests.get(i).copied())
+            .collect();
         let mut batch = Self::assemble(items, verdicts, digests);
         batch.order = order;
         batch

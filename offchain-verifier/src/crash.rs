@@ -9,7 +9,7 @@ use crate::{
     demo::{self, get_json, Options},
     gen::Generator,
     input::to_json,
-    service::{self, chain::Contracts, wire::BulkAccepted, store::Stats},
+    service::{self, chain::Contracts, store::Stats, wire::BulkAccepted},
     Kind,
 };
 use anyhow::{bail, Context};
@@ -269,7 +269,8 @@ impl Rig {
             .collect();
         report.acknowledged = acked.len() as u64;
         // Each attestation's record is read from the chain once (a few hundred, for 10^5 items).
-        let mut records = std::collections::HashMap::new();
+        let mut records: std::collections::HashMap<u64, Option<service::chain::Record>> =
+            std::collections::HashMap::new();
         for digest in &acked {
             let status: Result<service::wire::ItemStatus, _> = get_json(
                 &self.http,
@@ -280,10 +281,14 @@ impl Rig {
             let proven = match status {
                 Ok(s) if s.state == "final" => match (s.proof, s.attestation) {
                     (Some(proof), Some(id)) => {
-                        if !records.contains_key(&id) {
-                            records.insert(id, chain.attestation(id).await?);
-                        }
-                        let record = records.get(&id).cloned().flatten();
+                        let record = match records.entry(id) {
+                            std::collections::hash_map::Entry::Occupied(known) => {
+                                known.get().clone()
+                            }
+                            std::collections::hash_map::Entry::Vacant(slot) => {
+                                slot.insert(chain.attestation(id).await?).clone()
+                            }
+                        };
                         let verdict = dynamis_proofs::Verdict::of(proof.valid);
                         let leaf = dynamis_proofs::batch_leaf::<crate::Native>(digest, verdict);
                         record.is_some_and(|r| {

@@ -103,7 +103,11 @@ const RESOLVER_SURI: &str = "//Dave";
 
 fn plan_of(opts: &Options, admin: &sp_core::sr25519::Pair) -> anyhow::Result<Plan> {
     let mut plan = Plan::dev(admin);
-    let account = |suri| signer(suri).map(|p| account_of(&p)).map_err(anyhow::Error::msg);
+    let account = |suri| {
+        signer(suri)
+            .map(|p| account_of(&p))
+            .map_err(anyhow::Error::msg)
+    };
     plan.genesis = account(GENESIS_SURI)?;
     plan.governance = account(GOVERNANCE_SURI)?;
     plan.resolver = account(RESOLVER_SURI)?;

@@ -491,8 +491,7 @@ async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
 async fn three_peers_carry_every_item_to_a_final_attestation_once() {
     let opts = options("cluster");
     // No hedge within the test: each leader asks exactly the one peer the threshold needs.
-    let (launched, running, urls) =
-        cluster(&opts, 3, |c| c.batch.cosign_hedge_ms = 60_000).await;
+    let (launched, running, urls) = cluster(&opts, 3, |c| c.batch.cosign_hedge_ms = 60_000).await;
     let http = reqwest::Client::new();
     let gen = Generator::new(11, &Kind::ALL, 0.05);
     let bar = indicatif::ProgressBar::hidden();
@@ -528,8 +527,11 @@ async fn three_peers_carry_every_item_to_a_final_attestation_once() {
     assert_eq!(total.cosigned, total.batches);
     let mut asked = 0;
     for url in &urls {
-        asked += metric(&metrics(&http, url).await, "dynamis_verifier_cosign_asked_total")
-            .expect("cosign_asked_total");
+        asked += metric(
+            &metrics(&http, url).await,
+            "dynamis_verifier_cosign_asked_total",
+        )
+        .expect("cosign_asked_total");
     }
     assert_eq!(asked, total.batches);
     assert_eq!(items, accepted);
@@ -950,7 +952,12 @@ async fn a_failing_batch_or_an_undecodable_row_never_stops_the_others() {
         received_ms: vec![0],
     };
     let levels = dynamis_verifier::batch::levels_of(&items.digests, &items.valid);
-    assert_eq!(store.commit_batch(&[], &row, &items, &levels).expect("batch"), 0);
+    assert_eq!(
+        store
+            .commit_batch(&[], &row, &items, &levels)
+            .expect("batch"),
+        0
+    );
     // Queue entry 0: bytes that are no item.
     store
         .accept(&[(garbage_digest, vec![0xff, 0x01])], 0)
@@ -2053,8 +2060,11 @@ async fn a_peer_behind_tls_is_asked_over_https_and_an_unknown_certificate_is_ref
 
 /// A peer in front of the verifier at `target` that answers everything but `/cosign`, which
 /// it holds open without an answer (counted in `stalled`). Its URL.
-async fn stalling_proxy(target: String, stalled: std::sync::Arc<std::sync::atomic::AtomicU64>) -> String {
-    use axum::{http::Uri, response::IntoResponse, Router};
+async fn stalling_proxy(
+    target: String,
+    stalled: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> String {
+    use axum::{http::Uri, Router};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -2118,7 +2128,10 @@ async fn a_silent_peer_is_hedged_by_asking_one_more_after_the_hedge_delay() {
     let stalled = stalled.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(stalled, s.batches);
     assert_eq!(stats(&http, &urls[2]).await.cosigned, s.batches);
-    let asked = metric(&metrics(&http, &urls[0]).await, "dynamis_verifier_cosign_asked_total");
+    let asked = metric(
+        &metrics(&http, &urls[0]).await,
+        "dynamis_verifier_cosign_asked_total",
+    );
     assert_eq!(asked, Some(2 * s.batches));
     stop(launched, running);
 }

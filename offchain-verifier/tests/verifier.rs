@@ -755,7 +755,11 @@ fn dependency_tree(flags: &[&str]) -> Vec<String> {
         .args(flags)
         .output()
         .expect("cargo tree runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.split(' ').next().map(str::to_string))
@@ -802,7 +806,11 @@ fn streamed_digests_kept_levels_and_intake_digests_give_the_batch_verify_gives()
         assert_eq!(digested.digests, fresh.digests);
         assert_eq!(digested.order, fresh.order);
         // What the store keeps is the tree's own levels below its root.
-        let valid: Vec<bool> = fresh.verdicts.iter().map(|v| *v == Verdict::Valid).collect();
+        let valid: Vec<bool> = fresh
+            .verdicts
+            .iter()
+            .map(|v| *v == Verdict::Valid)
+            .collect();
         assert_eq!(
             dynamis_verifier::batch::levels_of(&fresh.digests, &valid),
             fresh.tree.levels_below_root()

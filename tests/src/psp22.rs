@@ -1,6 +1,6 @@
 //! A typed client for any PSP22 contract (DYN or the reference), plus DYN's own messages.
 
-use crate::{call_data, AccountId, Called, Runtime, CallError};
+use crate::{call_data, AccountId, CallError, Called, Runtime};
 use dyn_token::{MinterState, TokenError};
 use dynamis_shared::PSP22Error;
 use ink::prelude::string::String;

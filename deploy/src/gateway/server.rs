@@ -130,4 +130,3 @@ pub async fn serve(node: SandboxNode, listener: tokio::net::TcpListener) -> std:
     let app = router(node).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).await
 }
-

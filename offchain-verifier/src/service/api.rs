@@ -11,8 +11,8 @@ use super::{
     store::{BatchState, CoSigned, Stats},
     watch::{audit, AuditError},
     wire::{
-        Accepted, AuditRequest, BatchData, BulkAccepted, CosignRequest, CosignResponse,
-        Health, HealthQuery, ItemStatus, Requeued,
+        Accepted, AuditRequest, BatchData, BulkAccepted, CosignRequest, CosignResponse, Health,
+        HealthQuery, ItemStatus, Requeued,
     },
     Service,
 };
@@ -43,8 +43,7 @@ use std::{net::SocketAddr, sync::Arc};
 type Shared = State<Arc<Service>>;
 type Caller = ConnectInfo<SocketAddr>;
 
-/// The body of every refusal: `{"error": …}` (the gateway's shape).
-
+/// A refusal with its status and `{"error": …}` body (the gateway's shape).
 fn refuse(s: &Service, status: StatusCode, error: impl ToString) -> Response {
     if status.is_client_error() {
         inc(&s.metrics.c.requests_refused_total, 1);

@@ -135,7 +135,11 @@ impl Contracts {
     }
 
     /// A query of the attestations contract at the finalized head: what no reorg takes back.
-    async fn query_final<R: Decode>(&self, selector: [u8; 4], args: impl Encode) -> Result<R, ChainError> {
+    async fn query_final<R: Decode>(
+        &self,
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Result<R, ChainError> {
         let data = self
             .link
             .query_finalized(self.me, self.attestations, call_data(selector, args))
@@ -150,7 +154,8 @@ impl Contracts {
 
     /// The id of the attestation of `root` as of the finalized head.
     pub async fn final_id_of_root(&self, root: [u8; 32]) -> Result<Option<u64>, ChainError> {
-        self.query_final(calls::attestations::ID_OF_ROOT, root).await
+        self.query_final(calls::attestations::ID_OF_ROOT, root)
+            .await
     }
 
     /// Signs and sends a call of `contract`; `persist` stores the signed transaction before

@@ -39,11 +39,15 @@ pub fn now_ms() -> u64 {
 pub fn peer_client(peer_ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60));
     if let Some(path) = peer_ca {
-        let pem = std::fs::read(path)
-            .map_err(|e| anyhow::anyhow!("peer_ca {}: {e}", path.display()))?;
+        let pem =
+            std::fs::read(path).map_err(|e| anyhow::anyhow!("peer_ca {}: {e}", path.display()))?;
         let roots = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| anyhow::anyhow!("peer_ca {}: {e}", path.display()))?;
-        anyhow::ensure!(!roots.is_empty(), "peer_ca {}: no certificate in it", path.display());
+        anyhow::ensure!(
+            !roots.is_empty(),
+            "peer_ca {}: no certificate in it",
+            path.display()
+        );
         for root in roots {
             builder = builder.add_root_certificate(root);
         }

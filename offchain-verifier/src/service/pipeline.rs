@@ -4,8 +4,8 @@
 use super::{
     chain::{outcome, AttestationError, ChainError, Status},
     now_ms,
-    store::{BatchRow, BatchState},
     retry::Backoff,
+    store::{BatchRow, BatchState},
     wire::{self, CosignRequest, CosignResponse},
     Service,
 };
@@ -191,9 +191,10 @@ impl Waiting {
     /// Batch `id` failed: the pause before it is tried again.
     fn failed(&mut self, s: &Service, id: u64) -> Duration {
         let retry = &s.config.retry;
-        let entry = self.batches.entry(id).or_insert_with(|| {
-(Backoff::new(retry), std::time::Instant::now())
-        });
+        let entry = self
+            .batches
+            .entry(id)
+            .or_insert_with(|| (Backoff::new(retry), std::time::Instant::now()));
         let pause = entry.0.next_pause();
         entry.1 = std::time::Instant::now() + pause;
         pause
@@ -343,8 +344,17 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
         };
         let body = axum::body::Bytes::from(request.encode());
         let auth = super::auth::sign_request(&s.key, &chain.attestations, "POST", "/cosign", &body);
-        weight = ask_peers(s, id, &body, &auth, &attestation, weight, required, &mut signatures)
-            .await?;
+        weight = ask_peers(
+            s,
+            id,
+            &body,
+            &auth,
+            &attestation,
+            weight,
+            required,
+            &mut signatures,
+        )
+        .await?;
     }
     if weight < required {
         inc(&s.metrics.c.cosign_missing_total, 1);

@@ -26,6 +26,9 @@ const OPEN: TableDefinition<u64, ()> = TableDefinition::new("open");
 const ROOTS: TableDefinition<&[u8], u64> = TableDefinition::new("roots");
 /// root → [`CoSigned`]: attestations this verifier signed for a peer.
 const COSIGNED: TableDefinition<&[u8], &[u8]> = TableDefinition::new("cosigned");
+/// (signed at ms, root) → (): the co-signatures in the order they were given, so that the
+/// pruner drops those past their retention from the oldest without reading the rest.
+const COSIGNED_AT: TableDefinition<(u64, &[u8]), ()> = TableDefinition::new("cosigned_at");
 /// Counters: next intake sequence, next batch id, next attestation id to audit.
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// Queue entries that could not be read or decoded, taken out of the queue so that they
@@ -267,6 +270,8 @@ pub struct Peeked {
 pub const NEXT_SEQ: &str = "next_seq";
 pub const NEXT_BATCH: &str = "next_batch";
 pub const AUDIT_NEXT: &str = "audit_next";
+/// Co-signatures given and since pruned (`/stats` counts them with those kept).
+const COSIGNED_PRUNED: &str = "cosigned_pruned";
 
 impl Store {
     /// A write transaction: durable (fsynced when it commits) unless the crash test's
@@ -291,6 +296,7 @@ impl Store {
             w.open_table(OPEN)?;
             w.open_table(ROOTS)?;
             w.open_table(COSIGNED)?;
+            w.open_table(COSIGNED_AT)?;
             w.open_table(META)?;
             w.open_table(QUARANTINE)?;
             w.open_table(AUDITS)?;
@@ -638,10 +644,11 @@ impl Store {
     /// Records an attestation co-signed for a peer (before the signature leaves).
     pub fn cosigned(&self, record: &CoSigned) -> Result<(), StoreError> {
         let w = self.write()?;
-        w.open_table(COSIGNED)?.insert(
-            record.attestation.root.as_slice(),
-            record.encode().as_slice(),
-        )?;
+        let root = record.attestation.root.as_slice();
+        w.open_table(COSIGNED)?
+            .insert(root, record.encode().as_slice())?;
+        w.open_table(COSIGNED_AT)?
+            .insert((record.signed_ms, root), ())?;
         w.commit()?;
         Ok(())
     }
@@ -740,8 +747,9 @@ impl Store {
     /// batch's items, their places and its item list (its row stays: counts and history); a
     /// requeued batch's item list. Goes in batch order and stops at the first batch that is
     /// newer, still open, or failed (waiting for the operator), at most `max` batches per
-    /// call. Returns (batches, items) pruned. An item submitted again after its batch was
-    /// pruned is a new item.
+    /// call. Co-signatures given to peers before `cutoff_ms` go too, oldest first, at most
+    /// `max` per call (the `/stats` count keeps them). Returns (batches, items) pruned. An item
+    /// submitted again after its batch was pruned is a new item.
     pub fn prune(&self, cutoff_ms: u64, max: u64) -> Result<(u64, u64), StoreError> {
         let w = self.write()?;
         let (mut batches, mut items) = (0u64, 0u64);
@@ -795,6 +803,21 @@ impl Store {
                 next += 1;
             }
             meta.insert(PRUNE_NEXT, next)?;
+            // Co-signatures given before the cutoff, oldest first; the count of those given
+            // stays whole (`COSIGNED_PRUNED` keeps the dropped ones).
+            let mut given = w.open_table(COSIGNED)?;
+            let mut at = w.open_table(COSIGNED_AT)?;
+            let old: Vec<(u64, Vec<u8>)> = at
+                .range::<(u64, &[u8])>(..(cutoff_ms, [].as_slice()))?
+                .take(usize::try_from(max).unwrap_or(usize::MAX))
+                .map(|entry| entry.map(|(k, _)| (k.value().0, k.value().1.to_vec())))
+                .collect::<Result<_, _>>()?;
+            for (signed_ms, root) in &old {
+                at.remove((*signed_ms, root.as_slice()))?;
+                given.remove(root.as_slice())?;
+            }
+            let pruned = meta.get(COSIGNED_PRUNED)?.map_or(0, |v| v.value());
+            meta.insert(COSIGNED_PRUNED, pruned.saturating_add(old.len() as u64))?;
         }
         w.commit()?;
         Ok((batches, items))
@@ -817,7 +840,11 @@ impl Store {
             failed: count("failed")?,
             quarantined: r.open_table(QUARANTINE)?.len()?,
             batches: r.open_table(BATCHES)?.len()?,
-            cosigned: r.open_table(COSIGNED)?.len()?,
+            cosigned: r.open_table(COSIGNED)?.len()?.saturating_add(
+                r.open_table(META)?
+                    .get(COSIGNED_PRUNED)?
+                    .map_or(0, |v| v.value()),
+            ),
         })
     }
 }
@@ -992,10 +1019,35 @@ mod tests {
             };
             store.set_state(id, state).expect("state");
         }
+        // Co-signatures given at 5, 34 and 36 ms.
+        let given = |root: u8| -> bool {
+            let r = store.db.begin_read().expect("read");
+            let table = r.open_table(COSIGNED).expect("table");
+            let found = table.get([root; 32].as_slice()).expect("get").is_some();
+            found
+        };
+        for (root, signed_ms) in [(7u8, 5u64), (8, 34), (9, 36)] {
+            let attestation = dynamis_proofs::Attestation {
+                epoch: 0,
+                root: [root; 32],
+                items: 1,
+                valid: [0; 5],
+                regime: dynamis_proofs::Regime::Session,
+            };
+            store
+                .cosigned(&CoSigned {
+                    attestation,
+                    signed_ms,
+                })
+                .expect("cosigned");
+        }
         let before = store.stats().expect("stats");
+        assert_eq!(before.cosigned, 3);
         // Everything older than 35 ms may go: batches 0 and 1 do, the failed batch 2 stops
-        // the pruner (3 waits behind it although it is old enough).
+        // the pruner (3 waits behind it although it is old enough); the co-signatures of 5 and
+        // 34 ms go, the one of 36 ms stays, and the count of those given stays 3.
         assert_eq!(store.prune(35, 100).expect("prune"), (2, 6));
+        assert_eq!((given(7), given(8), given(9)), (false, false, true));
         for d in digests[0].iter().chain(&digests[1]) {
             assert_eq!(store.item(d).expect("read"), None);
             assert_eq!(store.place(d).expect("read"), None);
@@ -1062,7 +1114,9 @@ mod tests {
                 received_ms: vec![0; digests.len()],
             };
             let levels = crate::batch::levels_of(&list.digests, &list.valid);
-            let id = store.commit_batch(&[], &row, &list, &levels).expect("batch");
+            let id = store
+                .commit_batch(&[], &row, &list, &levels)
+                .expect("batch");
             for index in 0..n {
                 let (leaf, kept) = store
                     .path(id, index, n, &row.root)

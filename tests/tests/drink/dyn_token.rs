@@ -6,7 +6,7 @@ use dynamis_shared::{Approval, PSP22Error, Transfer};
 use dynamis_tests::{
     account,
     psp22::{selector, Psp22, Psp22Result},
-    AccountId, BundleProvider, Called, Runtime, RawEvent,
+    AccountId, BundleProvider, Called, RawEvent, Runtime,
 };
 
 const DEPLOYER: u8 = 1;

@@ -14,7 +14,7 @@ use dynamis_shared::{PSP22Error, Transfer};
 use dynamis_tests::{
     account, env_or,
     psp22::{Psp22, Psp22Result},
-    AccountId, BundleProvider, Called, Runtime, RawEvent,
+    AccountId, BundleProvider, Called, RawEvent, Runtime,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::collections::HashMap;
