@@ -2037,22 +2037,10 @@ async fn a_peer_behind_tls_is_asked_over_https_and_an_unknown_certificate_is_ref
         .await
         .expect("health");
     assert_eq!(health.status, "ok");
-    let gen = Generator::new(12, &Kind::ALL, 0.0);
-    let bar = indicatif::ProgressBar::hidden();
-    let leader = [urls[0].clone()];
-    let accepted = demo::feed(&http, &leader, &gen, 300, 100, &bar)
-        .await
-        .expect("fed");
-    let s = drained(&http, &urls[0]).await;
-    assert_eq!((s.r#final, s.failed + s.rejected), (accepted, 0), "{s:?}");
     // Two equal stakes: the threshold needs both, so every attestation carries the https
     // peer's signature.
-    let chain = &running[0].service.chain;
-    let mut attestations = 0u64;
-    while let Some(record) = chain.attestation(attestations).await.expect("chain") {
-        assert_eq!(record.signers.len(), 2, "attestation {attestations}");
-        attestations += 1;
-    }
+    let (_, attestations) =
+        leader_carries_300_items_on_two_signers(&http, &urls, &running, 12).await;
     assert!(attestations > 0);
     assert_eq!(stats(&http, &urls[1]).await.cosigned, attestations);
     stop(launched, running);
@@ -2110,19 +2098,8 @@ async fn a_silent_peer_is_hedged_by_asking_one_more_after_the_hedge_delay() {
     demo::await_onboarded(&http, &urls)
         .await
         .expect("verifiers onboarded");
-    let gen = Generator::new(13, &Kind::ALL, 0.0);
-    let bar = indicatif::ProgressBar::hidden();
-    let accepted = demo::feed(&http, &urls[..1], &gen, 300, 100, &bar)
-        .await
-        .expect("fed");
-    let s = drained(&http, &urls[0]).await;
-    assert_eq!((s.r#final, s.failed + s.rejected), (accepted, 0), "{s:?}");
-    let chain = &running[0].service.chain;
-    let mut attestations = 0u64;
-    while let Some(record) = chain.attestation(attestations).await.expect("chain") {
-        assert_eq!(record.signers.len(), 2, "attestation {attestations}");
-        attestations += 1;
-    }
+    let (s, attestations) =
+        leader_carries_300_items_on_two_signers(&http, &urls, &running, 13).await;
     assert_eq!(attestations, s.batches);
     // Per batch: the silent peer, then after the hedge delay verifier 3, which answered.
     let stalled = stalled.load(std::sync::atomic::Ordering::SeqCst);
@@ -2134,4 +2111,29 @@ async fn a_silent_peer_is_hedged_by_asking_one_more_after_the_hedge_delay() {
     );
     assert_eq!(asked, Some(2 * s.batches));
     stop(launched, running);
+}
+
+/// 300 generated items (seed `seed`) posted to verifier 1 only and drained: every one final,
+/// none failed or rejected, each attestation signed by two. Verifier 1's counts and the number
+/// of attestations.
+async fn leader_carries_300_items_on_two_signers(
+    http: &reqwest::Client,
+    urls: &[String],
+    running: &[Running],
+    seed: u64,
+) -> (Stats, u64) {
+    let gen = Generator::new(seed, &Kind::ALL, 0.0);
+    let bar = indicatif::ProgressBar::hidden();
+    let accepted = demo::feed(http, &urls[..1], &gen, 300, 100, &bar)
+        .await
+        .expect("fed");
+    let s = drained(http, &urls[0]).await;
+    assert_eq!((s.r#final, s.failed + s.rejected), (accepted, 0), "{s:?}");
+    let chain = &running[0].service.chain;
+    let mut attestations = 0u64;
+    while let Some(record) = chain.attestation(attestations).await.expect("chain") {
+        assert_eq!(record.signers.len(), 2, "attestation {attestations}");
+        attestations += 1;
+    }
+    (s, attestations)
 }
