@@ -387,7 +387,7 @@ async fn cosign_and_submit(s: &Arc<Service>, id: u64, row: &BatchRow) -> anyhow:
 /// most the hedge delay) by stake, largest first; a peer still unknown comes last and is
 /// counted on for nothing (asked only when the others do not carry the threshold, or as a
 /// hedge).
-async fn ask_order(s: &Arc<Service>, hedge: Duration) -> Vec<(String, u128)> {
+async fn ask_order(s: &Arc<Service>, hedge: Duration) -> Vec<(String, Option<[u8; 32]>, u128)> {
     let known: HashMap<String, [u8; 32]> = s
         .peer_accounts
         .lock()
@@ -415,14 +415,15 @@ async fn ask_order(s: &Arc<Service>, hedge: Duration) -> Vec<(String, u128)> {
     }
     let mut order = Vec::with_capacity(s.config.peers.len());
     for peer in &s.config.peers {
-        let stake = match accounts.get(peer) {
-            Some(account) => s.chain.weight_of(*account).await.unwrap_or(0),
+        let account = accounts.get(peer).copied();
+        let stake = match account {
+            Some(account) => s.chain.weight_of(account).await.unwrap_or(0),
             None => 0,
         };
-        order.push((peer.clone(), stake));
+        order.push((peer.clone(), account, stake));
     }
     // Stable: peers of equal stake keep the configured order.
-    order.sort_by(|a, b| b.1.cmp(&a.1));
+    order.sort_by(|a, b| b.2.cmp(&a.2));
     order
 }
 
@@ -461,7 +462,7 @@ async fn ask_peers(
     loop {
         while weight < required && expected < required && next < order.len() {
             asked.push(ask(next));
-            expected = expected.saturating_add(order[next].1);
+            expected = expected.saturating_add(order[next].2);
             next += 1;
         }
         if weight >= required || asked.is_empty() {
@@ -473,7 +474,7 @@ async fn ask_peers(
                 // No answer in time: one more peer besides those on their way.
                 if next < order.len() {
                     asked.push(ask(next));
-                    expected = expected.saturating_add(order[next].1);
+                    expected = expected.saturating_add(order[next].2);
                     next += 1;
                 }
                 continue;
@@ -494,23 +495,28 @@ async fn ask_peers(
                         signer = %dynamis_deploy::hex::encode(signer),
                         "co-signature dropped: its signer is another peer or already counted"
                     );
-                    expected = expected.saturating_sub(order[i].1);
+                    expected = expected.saturating_sub(order[i].2);
                     continue;
                 }
-                let stake = chain.weight_of(signer).await?;
+                // The stake read for the asking order is the signer's when the peer signed as
+                // the account it proved; another signer's is read now.
+                let stake = match order[i].1 {
+                    Some(account) if account == signer => order[i].2,
+                    _ => chain.weight_of(signer).await?,
+                };
                 // What it was counted on gives way to what it carries.
-                expected = expected.saturating_sub(order[i].1).saturating_add(stake);
+                expected = expected.saturating_sub(order[i].2).saturating_add(stake);
                 weight = weight.saturating_add(stake);
                 signatures.push(signature);
             }
             Err(PeerAnswer::Bad(e)) => {
                 s.metrics.refuse_peer(&peer);
                 tracing::warn!(batch = id, peer = %peer, "co-signature dropped: {e:#}");
-                expected = expected.saturating_sub(order[i].1);
+                expected = expected.saturating_sub(order[i].2);
             }
             Err(PeerAnswer::None(e)) => {
                 tracing::warn!(batch = id, peer = %peer, "no co-signature: {e:#}");
-                expected = expected.saturating_sub(order[i].1);
+                expected = expected.saturating_sub(order[i].2);
             }
         }
     }

@@ -6,11 +6,16 @@ use super::config::RetryConfig;
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use std::time::Duration;
 
+/// The longest pause: `max_ms`, never below the first.
+fn cap(retry: &RetryConfig) -> Duration {
+    Duration::from_millis(retry.max_ms.max(retry.initial_ms.max(1)))
+}
+
 fn schedule(retry: &RetryConfig) -> ExponentialBuilder {
     let initial = retry.initial_ms.max(1);
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(initial))
-        .with_max_delay(Duration::from_millis(retry.max_ms.max(initial)))
+        .with_max_delay(cap(retry))
         .with_factor(2.0)
         .without_max_times()
 }
@@ -18,8 +23,7 @@ fn schedule(retry: &RetryConfig) -> ExponentialBuilder {
 /// The pause before attempt `attempts + 1`, after `attempts` failures (at least one).
 pub fn after(retry: &RetryConfig, attempts: u32) -> Duration {
     let nth = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX);
-    let max = Duration::from_millis(retry.max_ms.max(retry.initial_ms.max(1)));
-    schedule(retry).build().nth(nth).unwrap_or(max)
+    schedule(retry).build().nth(nth).unwrap_or(cap(retry))
 }
 
 /// [`after`] in milliseconds, for times kept in the store.
@@ -46,8 +50,7 @@ impl Backoff {
     }
 
     pub fn next_pause(&mut self) -> Duration {
-        let max = Duration::from_millis(self.retry.max_ms.max(self.retry.initial_ms.max(1)));
-        self.pauses.next().unwrap_or(max)
+        self.pauses.next().unwrap_or(cap(&self.retry))
     }
 }
 
