@@ -28,10 +28,10 @@ pub mod types;
 
 pub use params::{Params, DAY, DEFAULT_PARAMS, MAX_SIGNERS, ONE_DYN};
 pub use types::{
-    AttestationError, AttestationEvent, Contest, ContestResolved, Contested, DataWithheld,
-    Effect, EpochTotals, Finalized, FraudProven, ItemAnswered, ItemRequested, Key,
-    KeyRegistered, KeyRemoved, Record, Registration, Request, Signature, Status, Submitted,
-    WeightSynced, MAX_OPEN_REQUESTS,
+    AttestationError, AttestationEvent, Contest, ContestResolved, Contested, DataWithheld, Effect,
+    EpochTotals, Finalized, FraudProven, ItemAnswered, ItemRequested, Key, KeyRegistered,
+    KeyRemoved, Record, Registration, Request, Signature, Status, Submitted, WeightSynced,
+    MAX_OPEN_REQUESTS,
 };
 
 /// The chain's host functions as the shared rules' cryptography.

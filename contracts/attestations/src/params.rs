@@ -1,7 +1,7 @@
 //! The registry's parameters, fixed at instantiation.
 
-pub use dynamis_shared::{DAY, ONE_DYN};
 use dynamis_shared::math::PPB;
+pub use dynamis_shared::{DAY, ONE_DYN};
 
 /// The most signatures one attestation may carry: bounds the cost of `submit`.
 pub const MAX_SIGNERS: u32 = 64;

@@ -8,12 +8,14 @@
 use crate::{
     params::Params,
     types::{
-        AttestationError, AttestationEvent, EpochTotals, Finalized, Key, KeyRegistered,
+        AttestationError, AttestationEvent, Effect, EpochTotals, Finalized, Key, KeyRegistered,
         KeyRemoved, Outcome, Record, Registration, Request, Signature, Status, Submitted,
-        WeightSynced, Effect,
+        WeightSynced,
     },
 };
-use dynamis_proofs::{attestation_digest, ecdsa_signer, registration_digest, Attestation, Crypto, Hash};
+use dynamis_proofs::{
+    attestation_digest, ecdsa_signer, registration_digest, Attestation, Crypto, Hash,
+};
 use dynamis_shared::{
     math::{minus, mul_ppb_ceil, plus},
     share, Attested,
@@ -138,7 +140,9 @@ impl Registry {
     /// The newest epoch closed at block `now`, if any.
     pub fn newest_closed_epoch(&self, now: u32) -> Option<u32> {
         let p = &self.params;
-        let done = now.checked_sub(p.settle_blocks())?.checked_div(p.epoch_blocks)?;
+        let done = now
+            .checked_sub(p.settle_blocks())?
+            .checked_div(p.epoch_blocks)?;
         done.checked_sub(p.max_epoch_age)?.checked_sub(1)
     }
 
@@ -155,7 +159,8 @@ impl Registry {
 
     /// The capacity of every attestation of `epoch` not rejected, if the epoch is final.
     pub fn epoch_capacity(&self, epoch: u32, now: u32) -> Option<u128> {
-        self.is_final(epoch, now).then(|| self.totals(epoch).capacity)
+        self.is_final(epoch, now)
+            .then(|| self.totals(epoch).capacity)
     }
 
     /// Attestation `id` as a dependent sees it.

@@ -9,7 +9,7 @@
 use crate::params::{Params, MAX_UNBONDING_CHUNKS};
 use dynamis_shared::{
     math::{minus, mul_ppb, plus, PPB},
-    BondingError, FaultClass, Role, SlashClass, WiredSet, Wiring, SCORE_MAX,
+    BondingError, Checkpoints, FaultClass, Role, SlashClass, WiredSet, Wiring, SCORE_MAX,
 };
 use ink::{
     prelude::{vec, vec::Vec},
@@ -218,6 +218,8 @@ pub struct Bonds {
     reporters: WiredSet,
     pub(crate) stakes: Mapping<(AccountId, Role), Stake>,
     pub(crate) slashes: Mapping<u64, Slash>,
+    /// Each account's total active bond over all roles, per block it changed.
+    active_history: Checkpoints,
 }
 
 impl Bonds {
@@ -236,6 +238,7 @@ impl Bonds {
             reporters: WiredSet::open(admin),
             stakes: Mapping::new(),
             slashes: Mapping::new(),
+            active_history: Checkpoints::new(),
         })
     }
 
@@ -287,12 +290,36 @@ impl Bonds {
         (active >= self.params.min_bond(role)).then_some(active)
     }
 
-    pub(crate) fn store(&mut self, account: AccountId, role: Role, stake: &Stake) {
+    /// Writes `account`'s `role` stake and, when its active bond changed, the checkpoint of the
+    /// account's total active bond over all roles at block `now` (read by governance at a
+    /// proposal's snapshot through `active_at`).
+    pub(crate) fn store(
+        &mut self,
+        account: AccountId,
+        role: Role,
+        stake: &Stake,
+        now: u32,
+    ) -> Result<(), BondingError> {
+        let old = self.active_bond(account, role);
+        if old != stake.active {
+            let total = plus(
+                minus(self.active_history.latest(account), old)?,
+                stake.active,
+            )?;
+            self.active_history.record(account, now, total);
+        }
         if stake.is_empty() {
             self.stakes.remove((account, role));
         } else {
             self.stakes.insert((account, role), stake);
         }
+        Ok(())
+    }
+
+    /// `account`'s active bond over all roles at the end of block `block` (`block` must have
+    /// ended for the answer to be final).
+    pub fn active_at(&self, account: AccountId, block: u32) -> u128 {
+        self.active_history.value_at(account, block)
     }
 
     /// The wiring admin authorises a slash reporter.
@@ -302,7 +329,9 @@ impl Bonds {
         reporter: AccountId,
     ) -> Result<Vec<BondingEvent>, BondingError> {
         self.reporters.add(caller, reporter)?;
-        Ok(vec![BondingEvent::ReporterAdded(ReporterAdded { reporter })])
+        Ok(vec![BondingEvent::ReporterAdded(ReporterAdded {
+            reporter,
+        })])
     }
 
     /// The wiring admin fixes the reporters for good.
@@ -328,7 +357,7 @@ impl Bonds {
             return Err(BondingError::BelowMinimum);
         }
         stake.add_active(amount, now, now);
-        self.store(caller, role, &stake);
+        self.store(caller, role, &stake, now)?;
         self.holdings.active = plus(self.holdings.active, amount)?;
         let event = Bonded {
             account: caller,
@@ -372,7 +401,7 @@ impl Bonds {
             _ => stake.unbonding.push(Chunk { amount, unlock_at }),
         }
         stake.active = remaining;
-        self.store(caller, role, &stake);
+        self.store(caller, role, &stake, now)?;
         self.holdings.active = minus(self.holdings.active, amount)?;
         self.holdings.unbonding = plus(self.holdings.unbonding, amount)?;
         Ok(vec![BondingEvent::Unbonded(Unbonded {
@@ -399,7 +428,7 @@ impl Bonds {
         if amount == 0 {
             return Err(BondingError::NothingToWithdraw);
         }
-        self.store(caller, role, &stake);
+        self.store(caller, role, &stake, now)?;
         self.holdings.unbonding = minus(self.holdings.unbonding, amount)?;
         let event = Withdrawn {
             account: caller,
@@ -493,5 +522,36 @@ pub(crate) mod tests {
             b.weight(acc(ALICE), ramp / 2, 0),
             b.role_weight(acc(ALICE), Role::Verifier, ramp / 2, 0) + 200 * ONE_DYN * 3 / 4
         );
+    }
+
+    #[ink::test]
+    fn active_at_reads_the_total_active_bond_at_any_past_block() {
+        let mut b = bonds();
+        let (alice, v, s) = (acc(ALICE), Role::Verifier, Role::Sentry);
+        ok(b.bond(alice, v, 1_000 * ONE_DYN, 10));
+        ok(b.bond(alice, s, 500 * ONE_DYN, 20));
+        ok(b.unbond(alice, v, 400 * ONE_DYN, 30));
+        ok(b.report_slash(
+            acc(REPORTER),
+            alice,
+            s,
+            SlashClass::Malicious,
+            [0; 32],
+            acc(REPORTER),
+            40,
+        ));
+        for (block, total) in [
+            (9, 0),
+            (10, 1_000),
+            (19, 1_000),
+            (20, 1_500),
+            (30, 1_100),
+            (39, 1_100),
+            (40, 600),
+        ] {
+            assert_eq!(b.active_at(alice, block), total * ONE_DYN, "block {block}");
+        }
+        // Unbonding stake does not count; another account's history is its own.
+        assert_eq!(b.active_at(acc(ALICE + 1), 40), 0);
     }
 }

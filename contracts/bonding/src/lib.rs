@@ -235,6 +235,13 @@ mod bonding {
             self.bonds.is_reporter(account)
         }
 
+        /// `account`'s active bond over all roles at the end of block `block` (a block that
+        /// has ended: governance reads it at a proposal's snapshot, one block before it).
+        #[ink(message)]
+        pub fn active_at(&self, account: AccountId, block: u32) -> u128 {
+            self.bonds.active_at(account, block)
+        }
+
         /// The weight of `account`'s active `role` bond.
         #[ink(message)]
         pub fn role_weight(&self, account: AccountId, role: Role) -> u128 {

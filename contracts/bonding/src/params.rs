@@ -1,7 +1,7 @@
 //! Bonding parameters, fixed at instantiation.
 
-pub use dynamis_shared::{DAY, ONE_DYN};
 use dynamis_shared::{math::PPB, BondingError, Role};
+pub use dynamis_shared::{DAY, ONE_DYN};
 /// Most unbonding chunks one account may have waiting per role (bounds `withdraw`'s work).
 pub const MAX_UNBONDING_CHUNKS: usize = 16;
 

@@ -56,7 +56,7 @@ impl Bonds {
         }
         stake.unbonding.retain(|chunk| chunk.amount > 0);
         let from_unbonding = minus(amount, from_active)?;
-        self.store(offender, role, &stake);
+        self.store(offender, role, &stake, now)?;
         self.holdings.active = minus(self.holdings.active, from_active)?;
         self.holdings.unbonding = minus(self.holdings.unbonding, from_unbonding)?;
         self.holdings.pending_slash = plus(self.holdings.pending_slash, amount)?;
@@ -240,7 +240,7 @@ impl Bonds {
                 last.unlock_at = last.unlock_at.max(back.unlock_at);
             }
         }
-        self.store(offender, slash.role, &stake);
+        self.store(offender, slash.role, &stake, now)?;
         self.slashes.remove(id);
         self.holdings.active = plus(self.holdings.active, slash.from_active)?;
         self.holdings.unbonding = plus(self.holdings.unbonding, from_unbonding)?;
@@ -383,14 +383,23 @@ mod tests {
         ));
         ok(b.dispute_slash(alice, id, 10));
         let until = 10 + DEFAULT_PARAMS.decide_window_blocks;
-        assert_eq!(b.expire_dispute(id, until - 1), Err(BondingError::DecisionOpen));
+        assert_eq!(
+            b.expire_dispute(id, until - 1),
+            Err(BondingError::DecisionOpen)
+        );
         assert_eq!(
             b.resolve_dispute(acc(RESOLVER), id, true, until),
             Err(BondingError::DecisionClosed)
         );
         let (_, effects) = ok(b.expire_dispute(id, until));
         let deposit = DEFAULT_PARAMS.dispute_deposit;
-        assert_eq!(effects, vec![Effect::Pay { to: alice, amount: deposit }]);
+        assert_eq!(
+            effects,
+            vec![Effect::Pay {
+                to: alice,
+                amount: deposit
+            }]
+        );
         let slash = b.slash(id).unwrap_or_else(|| panic!("the slash stands"));
         assert_eq!(slash.status, SlashStatus::DisputeRejected);
         assert_eq!(b.holdings().deposits, 0);

@@ -22,16 +22,19 @@ pub mod rules;
 
 pub use params::{Params, Tunables, DAY, DEFAULT_PARAMS, DEFAULT_TUNABLES, MAX_EVIDENCE, ONE_DYN};
 pub use rules::{
-    Activated, Challenge, ChallengeResolved, Challenged, ConsentSet, Credit, CreditBurned,
-    Failure, MintError, MintEvent, Phase, PhaseAdvanced, Proposal, ProposalExpired,
-    ProposalState, Proposed, Released, Signal, Totals, TunablesSet,
+    Activated, Challenge, ChallengeResolved, Challenged, ConsentSet, Credit, CreditBurned, Failure,
+    MintError, MintEvent, Phase, PhaseAdvanced, Proposal, ProposalExpired, ProposalState, Proposed,
+    Released, Signal, Totals, TunablesSet,
 };
 
 #[ink::contract]
 mod mint_credits {
     use crate::{
         params::{Params, Tunables, DEFAULT_PARAMS, DEFAULT_TUNABLES},
-        rules::{Credit, Credits, Effect, Failure, MintError, Outcome, Phase, Proposal, Signal, Totals, World},
+        rules::{
+            Credit, Credits, Effect, Failure, MintError, Outcome, Phase, Proposal, Signal, Totals,
+            World,
+        },
     };
     use dynamis_proofs::Regime;
     use dynamis_shared::{

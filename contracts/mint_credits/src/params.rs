@@ -2,8 +2,8 @@
 //! curves, phase floors) and the few parameters governance may tune inside hard bounds.
 
 use crate::rules::MintError;
-pub use dynamis_shared::{DAY, ONE_DYN};
 use dynamis_shared::math::PPB;
+pub use dynamis_shared::{DAY, ONE_DYN};
 /// Most attestations one proposal may cite (bounds the cost of `propose`).
 pub const MAX_EVIDENCE: u32 = 16;
 /// Most a scarcity exponent may be (bounds the cost of the bound).

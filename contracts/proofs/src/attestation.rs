@@ -78,7 +78,9 @@ pub enum Slot {
 impl Attestation {
     /// Valid items in all, or `None` if the counts overflow.
     pub fn valid_items(&self) -> Option<u64> {
-        self.valid.iter().try_fold(0u64, |sum, n| sum.checked_add(*n))
+        self.valid
+            .iter()
+            .try_fold(0u64, |sum, n| sum.checked_add(*n))
     }
 
     /// Capacity units: Σ valid items of each kind × that kind's units, or `None` on overflow.

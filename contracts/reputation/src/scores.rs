@@ -152,7 +152,10 @@ impl Scores {
     }
 
     /// The wiring admin fixes the writers for good.
-    pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<ReputationEvent>, ReputationError> {
+    pub fn lock_wiring(
+        &mut self,
+        caller: AccountId,
+    ) -> Result<Vec<ReputationEvent>, ReputationError> {
         let admin = self.writers.lock(caller)?;
         Ok(vec![ReputationEvent::WiringLocked(WiringLocked { admin })])
     }
@@ -168,7 +171,9 @@ impl Scores {
         }
         self.bounds.check(&params)?;
         self.params = params;
-        Ok(vec![ReputationEvent::ParamsUpdated(ParamsUpdated { params })])
+        Ok(vec![ReputationEvent::ParamsUpdated(ParamsUpdated {
+            params,
+        })])
     }
 
     /// `account`'s record with its score decayed to block `now`.

@@ -15,6 +15,10 @@ macro_rules! contract_events {
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum $enum { $($name($name)),* }
 
+        $(impl From<$name> for $enum {
+            fn from(e: $name) -> Self { $enum::$name(e) }
+        })*
+
         impl $enum {
             /// Emits the event from the contract executing now.
             pub fn emit(self) {

@@ -7,6 +7,7 @@
 pub mod bonding;
 pub mod call;
 pub mod capacity;
+pub mod checkpoints;
 mod events;
 pub mod math;
 pub mod psp22;
@@ -15,6 +16,7 @@ pub mod wiring;
 
 pub use bonding::{Bonding, BondingError, Role, SlashClass};
 pub use capacity::{share, Attested, Capacity};
+pub use checkpoints::{Checkpoint, Checkpoints};
 pub use psp22::{
     Approval, PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
     Psp22Ledger, Transfer, TransferData, PSP22,

@@ -73,6 +73,35 @@ pub fn mul_ppb_ceil(value: u128, ppb: u32) -> u128 {
     }
 }
 
+/// ⌊√n⌋, exact for every `u128` (Newton's method from an upper bound, integer only).
+pub fn isqrt(n: u128) -> u128 {
+    if n < 2 {
+        return n;
+    }
+    // 2^⌈bits/2⌉ ≥ √n: Newton's iteration decreases monotonically from there to ⌊√n⌋.
+    let bits = 128u32.saturating_sub(n.leading_zeros());
+    let mut x: u128 = 1u128 << bits.div_ceil(2).min(127);
+    loop {
+        // x ≥ 1 throughout: the divisions are defined.
+        let y = x.saturating_add(n.checked_div(x).unwrap_or(0)) >> 1;
+        if y >= x {
+            return x;
+        }
+        x = y;
+    }
+}
+
+/// Whether moving a parameter from `old` to `new` stays inside `[min, max]` and moves at most
+/// `step_ppb` of the range `max − min` (rounded up, so a range of one can always move by one).
+pub fn within_step(old: u128, new: u128, min: u128, max: u128, step_ppb: u32) -> bool {
+    if new < min || new > max {
+        return false;
+    }
+    let range = max.saturating_sub(min);
+    let step = mul_ppb_ceil(range, step_ppb);
+    new.abs_diff(old) <= step
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,7 +133,15 @@ mod tests {
 
     #[test]
     fn mul_ppb_ceil_rounds_up_exactly_when_there_is_a_remainder() {
-        for value in [0u128, 1, 3, 999, 1_000_000_000, 3 * 10u128.pow(20), 10u128.pow(27)] {
+        for value in [
+            0u128,
+            1,
+            3,
+            999,
+            1_000_000_000,
+            3 * 10u128.pow(20),
+            10u128.pow(27),
+        ] {
             for ppb in [0u32, 1, 333_333_333, 666_666_666, PPB, 1_500_000_000] {
                 let product = value * u128::from(ppb);
                 let expected = product.div_ceil(u128::from(PPB));
@@ -119,5 +156,47 @@ mod tests {
         assert_eq!(mul_ppb(u128::MAX, u32::MAX), u128::MAX);
         assert_eq!(mul_ppb(u128::MAX, PPB), u128::MAX);
         assert_eq!(mul_ppb(u128::MAX, 0), 0);
+    }
+
+    #[test]
+    fn isqrt_is_the_floor_of_the_square_root_everywhere() {
+        for n in 0u128..10_000 {
+            let r = isqrt(n);
+            assert!(r * r <= n && (r + 1) * (r + 1) > n, "{n}");
+        }
+        for r in [
+            1u128 << 20,
+            1u128 << 40,
+            (1u128 << 63) - 1,
+            1u128 << 63,
+            u64::MAX as u128,
+        ] {
+            for n in [r * r - 1, r * r, r * r + 1] {
+                let s = isqrt(n);
+                assert!(s * s <= n, "{n}");
+                assert!(
+                    s.checked_add(1)
+                        .map_or(true, |t| t.checked_mul(t).map_or(true, |t2| t2 > n)),
+                    "{n}"
+                );
+            }
+        }
+        assert_eq!(isqrt(u128::MAX), u64::MAX as u128);
+    }
+
+    #[test]
+    fn a_step_is_a_share_of_the_range_rounded_up() {
+        // Range 100, 25 %: at most 25 either way, never outside the bounds.
+        assert!(within_step(50, 75, 0, 100, 250_000_000));
+        assert!(within_step(50, 25, 0, 100, 250_000_000));
+        assert!(!within_step(50, 76, 0, 100, 250_000_000));
+        assert!(!within_step(50, 24, 0, 100, 250_000_000));
+        assert!(!within_step(90, 101, 0, 100, PPB));
+        assert!(!within_step(10, 4, 5, 100, PPB));
+        // A range of one moves by one.
+        assert!(within_step(0, 1, 0, 1, 1));
+        // A fixed parameter (min == max) cannot move.
+        assert!(within_step(7, 7, 7, 7, PPB));
+        assert!(!within_step(7, 8, 7, 7, PPB));
     }
 }

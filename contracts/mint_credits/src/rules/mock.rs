@@ -30,7 +30,10 @@ pub struct Mock {
 
 impl Mock {
     fn is_final(&self, epoch: u32) -> bool {
-        self.newest_closed().ok().flatten().is_some_and(|c| epoch <= c)
+        self.newest_closed()
+            .ok()
+            .flatten()
+            .is_some_and(|c| epoch <= c)
             && !self.disputed.borrow().contains(&epoch)
     }
 
@@ -81,7 +84,15 @@ impl Mock {
     }
 
     /// Attestation `id` of `epoch`, `capacity` units in `regime`, co-signed by `signers`.
-    pub fn attest(&self, id: u64, epoch: u32, capacity: u64, regime: Regime, signers: &[u8], fin: bool) {
+    pub fn attest(
+        &self,
+        id: u64,
+        epoch: u32,
+        capacity: u64,
+        regime: Regime,
+        signers: &[u8],
+        fin: bool,
+    ) {
         let a = Attested {
             epoch,
             capacity,
@@ -100,7 +111,12 @@ impl World for Mock {
     fn newest_closed(&self) -> Result<Option<u32>, MintError> {
         Ok(self.epoch.borrow().checked_sub(LAG))
     }
-    fn capacity(&self, account: AccountId, epoch: u32, regime: Regime) -> Result<Option<u128>, MintError> {
+    fn capacity(
+        &self,
+        account: AccountId,
+        epoch: u32,
+        regime: Regime,
+    ) -> Result<Option<u128>, MintError> {
         let units = self
             .capacity
             .borrow()

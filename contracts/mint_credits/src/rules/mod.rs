@@ -26,8 +26,8 @@ mod tests;
 
 pub use errors::MintError;
 pub use events::{
-    Activated, ChallengeResolved, Challenged, ConsentSet, CreditBurned, Effect, MintEvent,
-    Outcome, PhaseAdvanced, ProposalExpired, Proposed, Released, TunablesSet,
+    Activated, ChallengeResolved, Challenged, ConsentSet, CreditBurned, Effect, MintEvent, Outcome,
+    PhaseAdvanced, ProposalExpired, Proposed, Released, TunablesSet,
 };
 pub use types::{
     keeps_archives, Challenge, Credit, Failure, Hash, Phase, Proposal, ProposalState, Signal,

@@ -100,7 +100,10 @@ impl Credits {
             evidence,
             amount,
         };
-        Ok((vec![MintEvent::CreditBurned(event)], vec![Effect::Burn(amount)]))
+        Ok((
+            vec![MintEvent::CreditBurned(event)],
+            vec![Effect::Burn(amount)],
+        ))
     }
 
     /// Anyone proves that the beneficiary of credit `id` fell below what the credit requires in

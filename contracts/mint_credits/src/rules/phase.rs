@@ -7,11 +7,7 @@ use ink::{prelude::vec, prelude::vec::Vec, primitives::AccountId};
 
 impl Credits {
     /// Whether `verifier` was credited capacity of any regime in the final `epoch`.
-    fn credited_in(
-        world: &dyn World,
-        verifier: AccountId,
-        epoch: u32,
-    ) -> Result<bool, MintError> {
+    fn credited_in(world: &dyn World, verifier: AccountId, epoch: u32) -> Result<bool, MintError> {
         for regime in Regime::ALL {
             if world.final_capacity(verifier, epoch, regime)? > 0 {
                 return Ok(true);

@@ -3,8 +3,8 @@
 
 use super::{
     bound::at, ensure, Activated, Challenge, ChallengeResolved, Challenged, Credit, Credits,
-    Effect, Hash, MintError, MintEvent, Outcome, Phase, Proposal, ProposalExpired,
-    ProposalState, Proposed, Reads, Signal, World,
+    Effect, Hash, MintError, MintEvent, Outcome, Phase, Proposal, ProposalExpired, ProposalState,
+    Proposed, Reads, Signal, World,
 };
 use dynamis_shared::{
     math::{minus, mul_ppb, plus},
@@ -317,7 +317,10 @@ impl Credits {
             tranches,
             required,
         };
-        Ok((vec![MintEvent::Activated(event)], vec![Effect::Mint(amount)]))
+        Ok((
+            vec![MintEvent::Activated(event)],
+            vec![Effect::Mint(amount)],
+        ))
     }
 
     /// Anyone marks announced proposal `id` expired once it can no longer activate.

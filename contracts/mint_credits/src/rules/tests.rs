@@ -171,7 +171,14 @@ fn phases_0_and_1_refuse_every_proposal_and_phase_2_holds_back_signal_a() {
     // B in phase 2: a quarter of f. 1,000 units × 0.1 DYN × 1 × (0.5 + 0.5 × 0.6) / 4.
     let full = 80 * ONE_DYN;
     assert_eq!(
-        ask(&mut c, &w, p, Signal::PermanentLiability, full / 4 + 1, &[7]),
+        ask(
+            &mut c,
+            &w,
+            p,
+            Signal::PermanentLiability,
+            full / 4 + 1,
+            &[7]
+        ),
         Err(MintError::AboveBound { bound: full / 4 })
     );
     assert_eq!(
@@ -517,8 +524,17 @@ fn a_challenge_suspends_and_the_resolver_decides_before_its_deadline() {
     w.attest(1, 4, 100, Regime::Session, &[PROPOSER], true);
     w.attest(2, 4, 100, Regime::Session, &[PROPOSER], true);
     let by_n = |c: &mut Credits, cited| {
-        c.propose(&w, n, Signal::TemporalExpansion, acc(PROPOSER), 1, &[cited], [0; 32], 0)
-            .map(|(id, _)| id)
+        c.propose(
+            &w,
+            n,
+            Signal::TemporalExpansion,
+            acc(PROPOSER),
+            1,
+            &[cited],
+            [0; 32],
+            0,
+        )
+        .map(|(id, _)| id)
     };
     let d = ok(by_n(&mut c, 1));
     ok(c.challenge(&w, ch, d, [3; 32], 10));
@@ -539,7 +555,11 @@ fn a_challenge_suspends_and_the_resolver_decides_before_its_deadline() {
     );
     assert!(matches!(
         events[..],
-        [MintEvent::ChallengeResolved(ChallengeResolved { upheld: false, by_default: true, .. })]
+        [MintEvent::ChallengeResolved(ChallengeResolved {
+            upheld: false,
+            by_default: true,
+            ..
+        })]
     ));
     assert_eq!(
         c.proposal(d).map(|p| p.state),
@@ -589,7 +609,9 @@ fn activation_waits_the_delay_expires_and_mints_no_more_than_the_bound_and_ceili
     // Left alone past its expiry, anyone marks it expired.
     assert_eq!(
         c.expire(id2, delay + expiry),
-        Ok(vec![MintEvent::ProposalExpired(ProposalExpired { id: id2 })])
+        Ok(vec![MintEvent::ProposalExpired(ProposalExpired {
+            id: id2
+        })])
     );
     assert_eq!(
         c.proposal(id2).map(|p| p.state),
@@ -661,14 +683,29 @@ fn obligations_of_several_credits_add_up_oldest_first() {
     let p = acc(PROPOSER);
     // Eight obligation epochs each, so that some have not begun when one credit burns.
     let k = 8;
-    ok(c.set_tunables(acc(GOV), Tunables { tranches: k, ..DEFAULT_TUNABLES }));
+    ok(c.set_tunables(
+        acc(GOV),
+        Tunables {
+            tranches: k,
+            ..DEFAULT_TUNABLES
+        },
+    ));
     // Two session credits, each justified by 1,000 units (floor 800).
     w.attest(1, 4, 1_000, Regime::Session, &[PROPOSER], true);
     w.attest(2, 4, 1_000, Regime::Session, &[PROPOSER], true);
     let now = *w.epoch.borrow();
     let ids: Vec<u64> = [1, 2]
         .iter()
-        .map(|a| ok(ask(&mut c, &w, p, Signal::TemporalExpansion, ONE_DYN, &[*a])))
+        .map(|a| {
+            ok(ask(
+                &mut c,
+                &w,
+                p,
+                Signal::TemporalExpansion,
+                ONE_DYN,
+                &[*a],
+            ))
+        })
         .collect();
     for id in &ids {
         ok(c.activate(&w, *id, DEFAULT_TUNABLES.delay_blocks));
@@ -686,7 +723,10 @@ fn obligations_of_several_credits_add_up_oldest_first() {
     // The newer burns; its obligations for epochs not begun no longer weigh on later credits.
     ok(c.burn_on_drop(&w, ids[1]));
     let today = *w.epoch.borrow();
-    assert!(first + k - 1 > today, "some obligation epochs have not begun");
+    assert!(
+        first + k - 1 > today,
+        "some obligation epochs have not begun"
+    );
     for e in first..first + k {
         let expected = if e > today { 800 } else { 1_600 };
         assert_eq!(c.owed(p, Regime::Session.index(), e), expected, "epoch {e}");
@@ -726,7 +766,14 @@ fn only_anchored_and_permanent_credits_oblige_archives_and_the_resolver_reports_
     w.attest(1, 4, 1_000, Regime::Permanent, &[PROPOSER], true);
     w.attest(2, 4, 1_000, Regime::Anchored, &[PROPOSER], true);
     w.attest(3, 4, 1_000, Regime::Session, &[PROPOSER], true);
-    let b = ok(ask(&mut c, &w, p, Signal::PermanentLiability, ONE_DYN, &[1]));
+    let b = ok(ask(
+        &mut c,
+        &w,
+        p,
+        Signal::PermanentLiability,
+        ONE_DYN,
+        &[1],
+    ));
     let (e, _) = ok(c.propose(&w, p, Signal::CryptoMigration, p, ONE_DYN, &[2], [5; 32], 0));
     let d = ok(ask(&mut c, &w, p, Signal::TemporalExpansion, ONE_DYN, &[3]));
     let delay = DEFAULT_TUNABLES.delay_blocks;

@@ -33,7 +33,12 @@ pub trait World {
 /// Reads built on [`World`].
 pub trait Reads: World {
     /// A capacity that must be final.
-    fn final_capacity(&self, account: AccountId, epoch: u32, regime: Regime) -> Result<u128, MintError> {
+    fn final_capacity(
+        &self,
+        account: AccountId,
+        epoch: u32,
+        regime: Regime,
+    ) -> Result<u128, MintError> {
         self.capacity(account, epoch, regime)?
             .ok_or(MintError::EpochNotFinal)
     }
