@@ -32,7 +32,7 @@ pub struct Tunables {
 
 impl Tunables {
     /// The fields as one width, in declaration order, for the bounds check.
-    fn fields(&self) -> [u128; 6] {
+    pub fn fields(&self) -> [u128; 6] {
         [
             u128::from(self.delay_blocks),
             u128::from(self.sustain_epochs),

@@ -32,7 +32,7 @@ pub struct Params {
 }
 
 /// Number of scalar fields in [`Params`].
-const FIELDS: usize = 14;
+pub const FIELDS: usize = 14;
 
 /// What a field measures, which limits the bounds it may have.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ const KINDS: [Kind; FIELDS] = [
 
 impl Params {
     /// The fields in declaration order.
-    fn fields(&self) -> [u32; FIELDS] {
+    pub fn fields(&self) -> [u32; FIELDS] {
         let [s0, s1, s2] = self.min_score;
         let [e0, e1, e2] = self.min_active_epochs;
         [
