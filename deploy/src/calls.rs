@@ -45,6 +45,7 @@ pub mod reputation {
     pub const ADD_WRITER: [u8; 4] = ink::selector_bytes!("add_writer");
     pub const SET_PARAMS: [u8; 4] = ink::selector_bytes!("set_params");
     pub const HISTORY: [u8; 4] = ink::selector_bytes!("history");
+    pub const GOVERNANCE: [u8; 4] = ink::selector_bytes!("governance");
     pub const IS_WRITER: [u8; 4] = ink::selector_bytes!("is_writer");
     pub const SCORE: [u8; 4] = ink::selector_bytes!("Reputation::score");
     pub const AUTHORITY: [u8; 4] = ink::selector_bytes!("Reputation::authority");
@@ -68,6 +69,7 @@ pub mod bonding {
     pub const HOLDINGS: [u8; 4] = ink::selector_bytes!("holdings");
     pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
     pub const ROLE_WEIGHT: [u8; 4] = ink::selector_bytes!("role_weight");
+    pub const ACTIVE_AT: [u8; 4] = ink::selector_bytes!("active_at");
     pub const ACTIVE_BOND: [u8; 4] = ink::selector_bytes!("Bonding::active_bond");
     pub const IS_BONDED: [u8; 4] = ink::selector_bytes!("Bonding::is_bonded");
     pub const BONDED_STAKE: [u8; 4] = ink::selector_bytes!("Bonding::bonded_stake");
@@ -135,6 +137,33 @@ pub mod mint_credits {
     pub const CLAIMED: [u8; 4] = ink::selector_bytes!("claimed");
     pub const OWED: [u8; 4] = ink::selector_bytes!("owed");
     pub const CONSENTS: [u8; 4] = ink::selector_bytes!("consents");
+}
+
+pub mod governance {
+    pub use super::common::*;
+    pub const WIRE: [u8; 4] = ink::selector_bytes!("wire");
+    pub const LOCK: [u8; 4] = ink::selector_bytes!("lock");
+    pub const UNLOCK: [u8; 4] = ink::selector_bytes!("unlock");
+    pub const PROPOSE: [u8; 4] = ink::selector_bytes!("propose");
+    pub const VOTE: [u8; 4] = ink::selector_bytes!("vote");
+    pub const QUEUE: [u8; 4] = ink::selector_bytes!("queue");
+    pub const EXECUTE: [u8; 4] = ink::selector_bytes!("execute");
+    pub const CANCEL: [u8; 4] = ink::selector_bytes!("cancel");
+    pub const SETTLE_DEPOSIT: [u8; 4] = ink::selector_bytes!("settle_deposit");
+    pub const PROPOSAL: [u8; 4] = ink::selector_bytes!("proposal");
+    pub const ACTIONS: [u8; 4] = ink::selector_bytes!("actions");
+    pub const STATE: [u8; 4] = ink::selector_bytes!("state");
+    pub const VOTE_OF: [u8; 4] = ink::selector_bytes!("vote_of");
+    pub const POWER: [u8; 4] = ink::selector_bytes!("power");
+    pub const LOCKED: [u8; 4] = ink::selector_bytes!("locked");
+    pub const LOCKED_AT: [u8; 4] = ink::selector_bytes!("locked_at");
+    pub const TREASURY: [u8; 4] = ink::selector_bytes!("treasury");
+    pub const HELD: [u8; 4] = ink::selector_bytes!("held");
+    pub const NEXT_ID: [u8; 4] = ink::selector_bytes!("next_id");
+    pub const CONFIG: [u8; 4] = ink::selector_bytes!("config");
+    pub const BOUNDS: [u8; 4] = ink::selector_bytes!("bounds");
+    pub const COUNCIL: [u8; 4] = ink::selector_bytes!("council");
+    pub const TARGETS: [u8; 4] = ink::selector_bytes!("targets");
 }
 
 /// Why a message's return data is not the value expected.

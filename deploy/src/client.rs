@@ -118,6 +118,12 @@ pub enum Call {
         #[command(flatten)]
         target: Target,
     },
+    /// A DAO member's calls to the governance contract (lock, propose, vote, queue,
+    /// execute, show, ...).
+    Dao {
+        #[command(subcommand)]
+        call: crate::dao::Dao,
+    },
 }
 
 pub fn parse_role(name: &str) -> anyhow::Result<Role> {
@@ -139,14 +145,14 @@ fn tokens(amount: u64) -> anyhow::Result<u128> {
         .context("amount too large")
 }
 
-struct Ctx {
-    link: Link,
-    manifest: Manifest,
+pub(crate) struct Ctx {
+    pub(crate) link: Link,
+    pub(crate) manifest: Manifest,
     signer: Option<sr25519::Pair>,
 }
 
 impl Ctx {
-    fn new(target: &Target) -> anyhow::Result<Self> {
+    pub(crate) fn new(target: &Target) -> anyhow::Result<Self> {
         let manifest = Manifest::load(&target.manifest)?;
         let url = match (&target.url, &manifest.chain.url) {
             (Some(url), _) | (None, Some(url)) => url.clone(),
@@ -163,14 +169,14 @@ impl Ctx {
         })
     }
 
-    fn signer(&self) -> anyhow::Result<&sr25519::Pair> {
+    pub(crate) fn signer(&self) -> anyhow::Result<&sr25519::Pair> {
         self.signer
             .as_ref()
             .with_context(|| format!("no signer: set {SURI_ENV} (or pass --suri)"))
     }
 
     /// The account named in hex, or the signer's.
-    fn account(&self, given: Option<&str>) -> anyhow::Result<[u8; 32]> {
+    pub(crate) fn account(&self, given: Option<&str>) -> anyhow::Result<[u8; 32]> {
         match given {
             Some(text) => {
                 hex::decode_array::<32>(text).map_err(|e| anyhow::anyhow!("account: {e}"))
@@ -180,7 +186,7 @@ impl Ctx {
     }
 
     /// A contract of the manifest by name, or an account in hex.
-    fn party(&self, given: &str) -> anyhow::Result<[u8; 32]> {
+    pub(crate) fn party(&self, given: &str) -> anyhow::Result<[u8; 32]> {
         match self.manifest.address(given) {
             Ok(address) => Ok(address),
             Err(_) => hex::decode_array::<32>(given)
@@ -188,7 +194,7 @@ impl Ctx {
         }
     }
 
-    async fn query<R: Decode>(
+    pub(crate) async fn query<R: Decode>(
         &self,
         contract: &str,
         selector: [u8; 4],
@@ -204,12 +210,24 @@ impl Ctx {
     }
 
     /// Signs and sends a call; the message's own error, if it returned one, is the error.
-    async fn send<E: Decode + std::fmt::Debug>(
+    pub(crate) async fn send<E: Decode + std::fmt::Debug>(
         &self,
         contract: &str,
         selector: [u8; 4],
         args: impl Encode,
     ) -> anyhow::Result<Receipt> {
+        self.send_for::<(), E>(contract, selector, args)
+            .await
+            .map(|(_, receipt)| receipt)
+    }
+
+    /// [`Self::send`] for a message that returns `Result<T, E>`: the value and the receipt.
+    pub(crate) async fn send_for<T: Decode, E: Decode + std::fmt::Debug>(
+        &self,
+        contract: &str,
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> anyhow::Result<(T, Receipt)> {
         let pair = self.signer()?;
         let address = self.manifest.address(contract)?;
         let nonce = self.link.nonce(account_of(pair)).await?;
@@ -218,8 +236,8 @@ impl Ctx {
             .sign(pair, nonce, address, call_data(selector, args))
             .await?;
         let receipt = self.link.send(&tx).await?;
-        match receipt.value::<Result<(), E>>() {
-            Ok(Ok(())) => Ok(receipt),
+        match receipt.value::<Result<T, E>>() {
+            Ok(Ok(value)) => Ok((value, receipt)),
             Ok(Err(e)) => bail!("{contract} refused: {e:?}"),
             Err(e) => bail!("{contract}: {e}"),
         }
@@ -365,6 +383,7 @@ pub async fn run(call: Call) -> anyhow::Result<()> {
                 Link::Gateway(_) => bail!("the sandbox keeps no native balances for clients"),
             }
         }
+        Call::Dao { call } => crate::dao::run(call).await?,
         Call::Slash { id, target } => {
             let ctx = Ctx::new(&target)?;
             let slash: Option<bonding::Slash> =

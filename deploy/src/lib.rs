@@ -12,6 +12,7 @@
 pub mod backend;
 pub mod calls;
 pub mod client;
+pub mod dao;
 pub mod devnode;
 pub mod gateway;
 pub mod hex;

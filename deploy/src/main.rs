@@ -24,16 +24,16 @@ struct Cli {
 
 #[derive(clap::Args, Clone)]
 struct Common {
-    /// Deployer (wiring admin; by default also genesis holder, governance and resolver).
+    /// Deployer (wiring admin; by default also genesis holder, council and resolver).
     #[arg(long, default_value = "//Alice")]
     suri: String,
     /// Account that receives the genesis supply (0x + 32 bytes of hex, or a dev URI such as
     /// //Bob); default: the deployer.
     #[arg(long, value_parser = account_arg)]
     genesis: Option<[u8; 32]>,
-    /// Governance: tunes parameters inside their hard bounds; default: the deployer.
+    /// The governance contract's council (cancels spam proposals); default: the deployer.
     #[arg(long, value_parser = account_arg)]
-    governance: Option<[u8; 32]>,
+    council: Option<[u8; 32]>,
     /// Resolver: decides disputes, contests and mint challenges; default: the deployer.
     #[arg(long, value_parser = account_arg)]
     resolver: Option<[u8; 32]>,
@@ -89,7 +89,7 @@ fn plan_of(common: &Common, admin: &sp_core::sr25519::Pair) -> Plan {
         plan.artifacts = dir.clone();
     }
     plan.genesis = common.genesis.unwrap_or(plan.genesis);
-    plan.governance = common.governance.unwrap_or(plan.governance);
+    plan.council = common.council.unwrap_or(plan.council);
     plan.resolver = common.resolver.unwrap_or(plan.resolver);
     if let Some(n) = common.epoch_blocks {
         plan.attestations.epoch_blocks = n;

@@ -22,7 +22,11 @@ pub struct Roles {
     /// Holds the genesis supply of DYN.
     #[serde(with = "hexa")]
     pub genesis: [u8; 32],
-    /// Tunes parameters inside their hard bounds (reputation, mint credits).
+    /// The governance contract's council: cancels spam proposals, nothing else.
+    #[serde(with = "hexa")]
+    pub council: [u8; 32],
+    /// The governance role of reputation and mint_credits: the governance contract (no
+    /// account holds it).
     #[serde(with = "hexa")]
     pub governance: [u8; 32],
     /// Decides slash disputes, contests and mint challenges, each before a deadline.

@@ -12,6 +12,9 @@ use drink::{
 };
 use scale::Decode;
 
+/// Milliseconds the sandbox clock moves per block (a node's 6-second blocks).
+pub const BLOCK_MS: u64 = 6_000;
+
 /// Native balance given to every account that acts in a test (pays storage deposits).
 const FUNDING: u128 = 1_000_000_000_000_000;
 
@@ -174,12 +177,20 @@ impl Runtime {
     }
 
     /// Moves the chain `blocks` blocks ahead (sets the block number; nothing else in these
-    /// tests depends on per-block hooks).
+    /// tests depends on per-block hooks) and its clock by [`BLOCK_MS`] per block.
     pub fn advance(&mut self, blocks: u32) {
         let to = self.block().saturating_add(blocks);
         self.sandbox.execute_with(|| {
             ink_sandbox::frame_system::Pallet::<<MinimalSandbox as Sandbox>::Runtime>::set_block_number(to)
         });
+        let now = self.sandbox.get_timestamp();
+        let ms = u64::from(blocks).saturating_mul(BLOCK_MS);
+        self.sandbox.set_timestamp(now.saturating_add(ms));
+    }
+
+    /// The block timestamp (ms) calls made now see.
+    pub fn timestamp(&mut self) -> u64 {
+        self.sandbox.get_timestamp()
     }
 
     /// Calls `contract` as `caller` and decodes the message's return value as `R`.

@@ -14,7 +14,8 @@ use sp_core::sr25519;
 use std::{collections::BTreeMap, fmt::Debug, path::PathBuf};
 
 /// The contracts, in the order they are deployed.
-pub const CONTRACTS: [&str; 5] = [
+pub const CONTRACTS: [&str; 6] = [
+    "governance",
     "dyn_token",
     "reputation",
     "bonding",
@@ -33,7 +34,9 @@ pub struct Plan {
     /// Directory holding `<name>/<name>.wasm` for every contract.
     pub artifacts: PathBuf,
     pub genesis: [u8; 32],
-    pub governance: [u8; 32],
+    /// The governance contract's council (cancels spam proposals; replaced by a council
+    /// proposal).
+    pub council: [u8; 32],
     pub resolver: [u8; 32],
     pub attestations: attestations::Params,
     /// Instantiation salt (a node keeps earlier deployments: the same code, deployer and salt
@@ -43,13 +46,13 @@ pub struct Plan {
 
 impl Plan {
     /// Every role held by the deployer, default attestation parameters (a development chain;
-    /// `dynamis-deploy --genesis --governance --resolver` and the demo give them to others).
+    /// `dynamis-deploy --genesis --council --resolver` and the demo give them to others).
     pub fn dev(admin: &sr25519::Pair) -> Self {
         let me = account_of(admin);
         Self {
             artifacts: default_artifacts(),
             genesis: me,
-            governance: me,
+            council: me,
             resolver: me,
             attestations: attestations::DEFAULT_PARAMS,
             salt: Vec::new(),
@@ -141,13 +144,19 @@ pub fn deploy_suite(
         wiring: Vec::new(),
     };
     let acct = calls::account;
+    // Governance first: its address is the governance role of reputation and mint_credits,
+    // and no account ever holds that role.
+    let governance = d.instantiate(
+        "governance",
+        call_data(calls::governance::WITH_DEFAULTS, acct(plan.council)),
+    )?;
     let token = d.instantiate(
         "dyn_token",
         call_data(calls::token::NEW, acct(plan.genesis)),
     )?;
     let reputation = d.instantiate(
         "reputation",
-        call_data(calls::reputation::WITH_DEFAULTS, acct(plan.governance)),
+        call_data(calls::reputation::WITH_DEFAULTS, acct(governance)),
     )?;
     let bonding = d.instantiate(
         "bonding",
@@ -178,7 +187,7 @@ pub fn deploy_suite(
                 acct(attestations),
                 acct(reputation),
                 acct(bonding),
-                acct(plan.governance),
+                acct(governance),
                 acct(plan.resolver),
             ),
         ),
@@ -198,7 +207,10 @@ pub fn deploy_suite(
         calls::reputation::LOCK_WIRING,
         (),
     )?;
-    for (name, reporter) in [("attestations", attestations), ("mint_credits", mint_credits)] {
+    for (name, reporter) in [
+        ("attestations", attestations),
+        ("mint_credits", mint_credits),
+    ] {
         d.call::<BondingError>(
             format!("bonding.reporter += {name}"),
             bonding,
@@ -220,6 +232,19 @@ pub fn deploy_suite(
         calls::token::LOCK_MINTER,
         Some(acct(mint_credits)),
     )?;
+    // Governance learns the contracts it acts on, once; its wiring locks with it.
+    let targets = governance::Targets {
+        token: acct(token),
+        reputation: acct(reputation),
+        bonding: acct(bonding),
+        mint_credits: acct(mint_credits),
+    };
+    d.call::<governance::GovernanceError>(
+        "governance.wired to the suite (locked)".into(),
+        governance,
+        calls::governance::WIRE,
+        targets,
+    )?;
     // Read back what the registry was instantiated with.
     let raw = d
         .backend
@@ -236,7 +261,8 @@ pub fn deploy_suite(
         roles: Roles {
             admin: me,
             genesis: plan.genesis,
-            governance: plan.governance,
+            council: plan.council,
+            governance,
             resolver: plan.resolver,
         },
         contracts: d.contracts,

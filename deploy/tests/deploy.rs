@@ -23,18 +23,20 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
     };
     let mut plan = Plan::dev(&alice);
     plan.attestations.challenge_window_blocks = 42;
-    // Each role its own account, as `dynamis-deploy --genesis --governance --resolver` gives
+    // Each role its own account, as `dynamis-deploy --genesis --council --resolver` gives
     // them: the deployer keeps none of them.
     let role = |suri| account_of(&signer(suri).expect("dev key"));
-    (plan.genesis, plan.governance, plan.resolver) = (role("//Bob"), role("//Charlie"), role("//Dave"));
+    (plan.genesis, plan.council, plan.resolver) =
+        (role("//Bob"), role("//Charlie"), role("//Dave"));
     let manifest = deploy_suite(&mut backend, &alice, &plan).expect("deployed");
     assert_eq!(manifest.chain.kind, "sandbox");
     let roles = &manifest.roles;
     assert_eq!(
-        [roles.genesis, roles.governance, roles.resolver],
-        [plan.genesis, plan.governance, plan.resolver]
+        [roles.genesis, roles.council, roles.resolver],
+        [plan.genesis, plan.council, plan.resolver]
     );
-    assert!(![roles.genesis, roles.governance, roles.resolver].contains(&account_of(&alice)));
+    assert!(![roles.genesis, roles.council, roles.resolver].contains(&account_of(&alice)));
+    assert_eq!(Some(roles.governance), manifest.address("governance").ok());
     common::assert_deployed(&mut backend, &manifest, &plan, &alice);
 }
 
@@ -49,7 +51,8 @@ fn a_missing_artifact_is_named_with_the_command_that_builds_it() {
     plan.artifacts = "/nonexistent/ink".into();
     match deploy_suite(&mut backend, &alice, &plan) {
         Err(Error::Artifact { path, why }) => {
-            assert!(path.contains("dyn_token.wasm"), "{path}");
+            // Governance is deployed first.
+            assert!(path.contains("governance.wasm"), "{path}");
             assert!(why.contains("scripts/setup"), "{why}");
         }
         other => panic!(

@@ -98,7 +98,7 @@ pub fn verifier_config(opts: &Options, i: u8, listen: String, peers: Vec<String>
 /// The demo's roles, each its own dev key: `//Alice` deploys and wires, `//Bob` holds the
 /// genesis supply (and funds the verifiers), `//Charlie` is governance, `//Dave` the resolver.
 pub const GENESIS_SURI: &str = "//Bob";
-const GOVERNANCE_SURI: &str = "//Charlie";
+const COUNCIL_SURI: &str = "//Charlie";
 const RESOLVER_SURI: &str = "//Dave";
 
 fn plan_of(opts: &Options, admin: &sp_core::sr25519::Pair) -> anyhow::Result<Plan> {
@@ -109,7 +109,7 @@ fn plan_of(opts: &Options, admin: &sp_core::sr25519::Pair) -> anyhow::Result<Pla
             .map_err(anyhow::Error::msg)
     };
     plan.genesis = account(GENESIS_SURI)?;
-    plan.governance = account(GOVERNANCE_SURI)?;
+    plan.council = account(COUNCIL_SURI)?;
     plan.resolver = account(RESOLVER_SURI)?;
     plan.attestations.epoch_blocks = opts.epoch_blocks;
     plan.attestations.challenge_window_blocks = opts.challenge_window;

@@ -62,7 +62,8 @@ pub fn assert_deployed(
     // mint_credits reads the suite it was given and starts in phase 0.
     type Wired = [[u8; 32]; 6];
     let wired: Wired = query(backend, mint_credits, calls::mint_credits::WIRED, ());
-    let roles = [plan.governance, plan.resolver];
+    let governance = manifest.address("governance").expect("governance");
+    let roles = [governance, plan.resolver];
     assert_eq!(
         wired,
         [token, attestations, reputation, bonding, roles[0], roles[1]]
@@ -93,10 +94,23 @@ pub fn assert_deployed(
         );
         assert!(is);
     }
-    for contract in [reputation, bonding] {
+    for contract in [reputation, bonding, governance] {
         let wiring: Wiring = query(backend, contract, calls::reputation::WIRING, ());
         assert!(wiring.is_locked());
     }
+    // Governance holds reputation's governance role, acts on the suite, and has the
+    // council the plan names.
+    let governor: [u8; 32] = query(backend, reputation, calls::reputation::GOVERNANCE, ());
+    assert_eq!(governor, governance);
+    let targets: Option<governance::Targets> =
+        query(backend, governance, calls::governance::TARGETS, ());
+    let t = targets.expect("wired");
+    assert_eq!(
+        [t.token, t.reputation, t.bonding, t.mint_credits].map(|a| calls::raw(&a)),
+        [token, reputation, bonding, mint_credits]
+    );
+    let council: [u8; 32] = query(backend, governance, calls::governance::COUNCIL, ());
+    assert_eq!(council, plan.council);
     // So the admin can no longer add a writer: included, reverted, and the receipt says why.
     let receipt = backend
         .call(
@@ -118,7 +132,7 @@ pub fn assert_deployed(
             "{name}"
         );
     }
-    assert_eq!(manifest.wiring.len(), 7, "{:?}", manifest.wiring);
+    assert_eq!(manifest.wiring.len(), 8, "{:?}", manifest.wiring);
 
     let path = std::env::temp_dir().join(format!(
         "dynamis-manifest-{}-{}.json",
