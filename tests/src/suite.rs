@@ -23,9 +23,13 @@ pub mod who {
     pub fn genesis() -> AccountId {
         account(2)
     }
-    /// Tunes reputation parameters.
+    /// Tunes reputation parameters (in a suite without the governance contract).
     pub fn governance() -> AccountId {
         account(3)
+    }
+    /// The governance contract's council (cancels spam proposals).
+    pub fn council() -> AccountId {
+        account(7)
     }
     /// Decides slash disputes.
     pub fn resolver() -> AccountId {
@@ -57,6 +61,9 @@ pub struct Suite {
     pub bonding: AccountId,
     pub attestations: AccountId,
     pub mint_credits: AccountId,
+    /// The governance contract, in a suite it governs ([`Suite::governed`]); otherwise the
+    /// account [`who::governance`] holds the governance role.
+    pub governance: Option<AccountId>,
 }
 
 pub(crate) fn ok<R>(result: Result<R, crate::CallError>, what: &str) -> R {
@@ -96,7 +103,36 @@ impl Suite {
 
     /// [`Self::new`] with mint_credits instantiated with `params` (small ceilings, say).
     pub fn with_mint_params(params: mint_credits::Params) -> Self {
-        Self::wired(Self::deployed(Some(params)))
+        Self::wired(Self::deployed(Some(params), false))
+    }
+
+    /// [`Self::governed`] before governance is wired to the suite.
+    pub fn governed_unwired() -> Self {
+        Self::wired(Self::deployed(None, true))
+    }
+
+    /// [`Self::new`] governed by the governance contract: instantiated first (council
+    /// [`who::council`], default rules), holding the governance role of reputation and
+    /// mint_credits, and wired to the suite last, as the deployment does it.
+    pub fn governed() -> Self {
+        let mut suite = Self::governed_unwired();
+        let targets = governance::Targets {
+            token: suite.token.address,
+            reputation: suite.reputation,
+            bonding: suite.bonding,
+            mint_credits: suite.mint_credits,
+        };
+        let gov = suite.governance.unwrap_or_else(|| panic!("governed"));
+        let wired = ok(
+            suite.chain.call::<Result<(), governance::GovernanceError>>(
+                gov,
+                who::admin(),
+                call_data(dynamis_deploy::calls::governance::WIRE, targets),
+            ),
+            "governance.wire",
+        );
+        done(wired);
+        suite
     }
 
     fn wired(mut suite: Self) -> Self {
@@ -114,18 +150,26 @@ impl Suite {
 
     /// Everything deployed, nothing wired yet but DYN's minter, locked to mint_credits.
     pub fn unwired() -> Self {
-        Self::deployed(None)
+        Self::deployed(None, false)
     }
 
-    fn deployed(mint_params: Option<mint_credits::Params>) -> Self {
+    fn deployed(mint_params: Option<mint_credits::Params>, governed: bool) -> Self {
         let mut chain = Runtime::new();
         let admin = who::admin();
+        let governance = governed.then(|| {
+            Self::deploy(
+                &mut chain,
+                BundleProvider::Governance,
+                call_data(selector::WITH_DEFAULTS, who::council()),
+            )
+        });
+        let governor = governance.unwrap_or_else(who::governance);
         let token_wasm = bundle(BundleProvider::DynToken).wasm;
         let token = Psp22::deploy_dyn(&mut chain, &token_wasm, admin, who::genesis()).value;
         let reputation = Self::deploy(
             &mut chain,
             BundleProvider::Reputation,
-            call_data(selector::WITH_DEFAULTS, who::governance()),
+            call_data(selector::WITH_DEFAULTS, governor),
         );
         let bonding = Self::deploy(
             &mut chain,
@@ -148,7 +192,7 @@ impl Suite {
             attestations,
             reputation,
             bonding,
-            who::governance(),
+            governor,
             who::resolver(),
         );
         let constructor = match mint_params {
@@ -168,6 +212,7 @@ impl Suite {
             bonding,
             attestations,
             mint_credits,
+            governance,
         }
     }
 
@@ -384,6 +429,7 @@ pub fn everyone(suite: &Suite) -> Vec<AccountId> {
         who::resolver(),
         who::reporter(),
         who::writer(),
+        who::council(),
         suite.token.address,
         suite.reputation,
         suite.bonding,
@@ -391,6 +437,7 @@ pub fn everyone(suite: &Suite) -> Vec<AccountId> {
         suite.mint_credits,
         account(0),
     ];
+    all.extend(suite.governance);
     all.extend((0..4).map(who::user));
     all
 }

@@ -8,6 +8,7 @@ mod bonding;
 mod bonding_invariants;
 mod dyn_token;
 mod dyn_token_invariants;
+mod governance;
 mod mint_credits;
 mod mint_invariants;
 mod psp22_compat;
