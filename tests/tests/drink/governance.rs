@@ -532,6 +532,32 @@ fn wiring_is_the_admins_and_once() {
         .gov_call::<GovResult<()>>(who::admin(), sel::WIRE, targets)
         .value;
     assert_eq!(again, Err(GovernanceError::WiringLocked));
+    // Locking without an allowance: the token's refusal, wrapped.
+    s.give(who::user(1), ONE_DYN);
+    assert_eq!(
+        s.lock(who::user(1), ONE_DYN).value,
+        Err(GovernanceError::Token(
+            dynamis_shared::PSP22Error::InsufficientAllowance
+        ))
+    );
+}
+
+#[test]
+fn a_target_that_is_not_a_contract_fails_the_call_not_the_rules() {
+    // Wired (by a careless admin) to an account where reputation should be: reading the
+    // proposer's authority fails outright, and governance says so instead of guessing.
+    let mut s = Suite::governed_unwired();
+    let targets = Targets {
+        token: s.token.address,
+        reputation: who::user(99),
+        bonding: s.bonding,
+        mint_credits: s.mint_credits,
+    };
+    done(s.gov_call::<GovResult<()>>(who::admin(), sel::WIRE, targets));
+    let refused = s
+        .propose_gov(who::user(1), vec![Action::Council(who::user(2))])
+        .value;
+    assert_eq!(refused, Err(GovernanceError::CallFailed));
 }
 
 #[test]
