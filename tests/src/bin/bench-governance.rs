@@ -38,7 +38,10 @@ fn main() -> Result<(), Error> {
              whose lock changed {LOCK_CHANGES} times (a longer checkpoint history, read by \
              binary search): a vote's work is constant in voters and proposals and logarithmic \
              in one account's own history. `execute` sets reputation's parameters \
-             (one cross-contract call, re-checked against the target's bounds and the step cap).\n\n\
+             (one cross-contract call, re-checked against the target's bounds and the step cap). \
+             The right-hand columns measure, in the same session, the DYN call that a message \
+             makes (the deposit or the lock pulled, a payment): the rest is governance's own \
+             storage, its reputation and bonding reads and the cross-contract calls.\n\n\
              {table}",
             toolchain()
         );
@@ -50,6 +53,8 @@ fn main() -> Result<(), Error> {
 
 fn measure() -> Result<Vec<Row>, Error> {
     let mut s = Suite::governed();
+    // The DYN calls governance makes, each measured alone in the same session.
+    let dyn_calls = bench::token_calls(&mut s, who::user(240))?;
     let proposer = s.proposer(1);
     let whale = s.voter(2, WHALE, 0);
     let voters: Vec<_> = (0..VOTERS)
@@ -98,17 +103,20 @@ fn measure() -> Result<Vec<Row>, Error> {
     let execute = ok(s.execute(who::user(251), 0), "execute")?;
     let settle = ok(s.settle_deposit(who::user(251), 0), "settle_deposit")?;
     let row = |what, gas| Row { what, gas, inner: None };
+    let pull = Some(("DYN transfer_from", dyn_calls.pull));
+    let pay = Some(("DYN transfer", dyn_calls.pay));
+    let with = |what, gas, inner| Row { what, gas, inner };
     Ok(vec![
-        row("lock (first lock of an account)", lock_gas.unwrap_or_default()),
-        row("unlock", unlock),
-        row("propose (1 parameter action, first proposal)", first),
-        row("propose (30th proposal)", propose_late),
+        with("lock (first lock of an account)", lock_gas.unwrap_or_default(), pull),
+        with("unlock", unlock, pay),
+        with("propose (1 parameter action, first proposal)", first, pull),
+        with("propose (30th proposal)", propose_late, pull),
         row("vote (first voter, first proposal)", vote_first),
         row("vote (100th voter)", vote_last),
         row("vote (on the 30th proposal)", vote_late_proposal),
         row("vote (voter with 64 lock checkpoints)", vote_busy),
         row("queue", queue),
         row("execute (reputation.set_params)", execute),
-        row("settle_deposit (returned)", settle),
+        with("settle_deposit (returned)", settle, pay),
     ])
 }
