@@ -33,7 +33,7 @@ pub use types::*;
 mod governance {
     use crate::{
         config::{Bounds, Config, DEFAULT_BOUNDS, DEFAULT_CONFIG},
-        rules::{Effect, Outcome, Rules, World},
+        rules::{Effect, Outcome, Rules, TunablesInBounds, World},
         types::*,
     };
     use dynamis_shared::{
@@ -117,16 +117,7 @@ mod governance {
             Ok((params, bounds))
         }
 
-        fn tunables(
-            &self,
-        ) -> Result<
-            (
-                mint_credits::Tunables,
-                mint_credits::Tunables,
-                mint_credits::Tunables,
-            ),
-            GovernanceError,
-        > {
+        fn tunables(&self) -> Result<TunablesInBounds, GovernanceError> {
             let now = query(
                 self.targets.mint_credits,
                 ink::selector_bytes!("tunables"),

@@ -20,6 +20,13 @@ use ink::{
 #[cfg(test)]
 mod tests;
 
+/// mint_credits' tunables now, and their hard bounds: (now, min, max).
+pub type TunablesInBounds = (
+    mint_credits::Tunables,
+    mint_credits::Tunables,
+    mint_credits::Tunables,
+);
+
 /// What the rules read from the other contracts.
 pub trait World {
     /// reputation.authority(who, ProposeGovernance).
@@ -28,17 +35,8 @@ pub trait World {
     fn bonded_at(&self, who: AccountId, block: u32) -> Result<u128, GovernanceError>;
     /// reputation's parameters and hard bounds now.
     fn reputation(&self) -> Result<(reputation::Params, reputation::Bounds), GovernanceError>;
-    /// mint_credits' tunables now, with their hard bounds (min, max).
-    fn tunables(
-        &self,
-    ) -> Result<
-        (
-            mint_credits::Tunables,
-            mint_credits::Tunables,
-            mint_credits::Tunables,
-        ),
-        GovernanceError,
-    >;
+    /// mint_credits' tunables now, with their hard bounds.
+    fn tunables(&self) -> Result<TunablesInBounds, GovernanceError>;
     /// Governance's own DYN balance.
     fn balance(&self) -> Result<u128, GovernanceError>;
 }

@@ -54,16 +54,7 @@ impl World for Mock {
     fn reputation(&self) -> Result<(reputation::Params, reputation::Bounds), GovernanceError> {
         Ok(self.rep)
     }
-    fn tunables(
-        &self,
-    ) -> Result<
-        (
-            mint_credits::Tunables,
-            mint_credits::Tunables,
-            mint_credits::Tunables,
-        ),
-        GovernanceError,
-    > {
+    fn tunables(&self) -> Result<TunablesInBounds, GovernanceError> {
         let p = mint_credits::DEFAULT_PARAMS;
         Ok((self.tunables, p.min, p.max))
     }
