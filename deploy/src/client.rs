@@ -139,7 +139,8 @@ pub fn parse_role(name: &str) -> anyhow::Result<Role> {
     })
 }
 
-fn tokens(amount: u64) -> anyhow::Result<u128> {
+/// Whole DYN in base units.
+pub(crate) fn tokens(amount: u64) -> anyhow::Result<u128> {
     u128::from(amount)
         .checked_mul(ONE_DYN)
         .context("amount too large")

@@ -6,16 +6,14 @@
 
 use crate::{
     calls::{self, governance as sel},
-    client::{Ctx, Target},
+    client::{tokens, Ctx, Target},
+    gateway::BLOCK_MS,
     hex,
     link::Link,
 };
 use anyhow::{bail, Context};
 use dynamis_shared::{PSP22Error, ONE_DYN};
 use governance::{Action, Config, GovernanceError, Proposal, State, Support};
-
-/// Milliseconds per sandbox block (the sandbox clock's step).
-const BLOCK_MS: u64 = 6_000;
 
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum Dao {
@@ -108,12 +106,6 @@ pub enum Dao {
         #[command(flatten)]
         target: Target,
     },
-}
-
-fn tokens(amount: u64) -> anyhow::Result<u128> {
-    u128::from(amount)
-        .checked_mul(ONE_DYN)
-        .context("amount too large")
 }
 
 fn support(text: &str) -> anyhow::Result<Support> {

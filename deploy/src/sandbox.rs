@@ -12,8 +12,7 @@ use drink::{
 };
 use scale::Decode;
 
-/// Milliseconds the sandbox clock moves per block (a node's 6-second blocks).
-pub const BLOCK_MS: u64 = 6_000;
+pub use crate::gateway::BLOCK_MS;
 
 /// Native balance given to every account that acts in a test (pays storage deposits).
 const FUNDING: u128 = 1_000_000_000_000_000;

@@ -190,9 +190,6 @@ impl Suite {
     }
 }
 
-/// One whole DYN bonded gives this much power (2·√10¹⁸).
-pub const POWER_PER_BONDED_ROOT_DYN: u128 = 2 * 1_000_000_000;
-
 /// Base units whose square root is `root` (a bond giving power exactly `2·root`).
 pub fn square(root: u128) -> u128 {
     root * root

@@ -22,6 +22,10 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
+/// Milliseconds the sandbox clock moves per block (a node's 6-second blocks); here, outside
+/// the `sandbox` feature, because the gateway's clients (`dao wait`) count with it too.
+pub const BLOCK_MS: u64 = 6_000;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Info {
     pub kind: String,
