@@ -721,3 +721,44 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
         "only {executed} of {rounds} executed"
     );
 }
+
+#[test]
+fn the_treasury_pays_at_most_its_epoch_cap_whatever_passes() {
+    // A majority that passes six payments of the per-proposal cap (1 M) in one 30-day epoch
+    // gets five paid: the sixth is refused at execution (the epoch cap is 5 M), and a payment
+    // above the per-proposal cap is refused before anyone votes.
+    let mut s = Suite::governed();
+    let proposer = s.proposer(1);
+    let whales: Vec<AccountId> = (0..2).map(|i| s.voter(10 + i, WHALE, 0)).collect();
+    s.chain.advance(AGED);
+    let gov = s.gov();
+    s.give(gov, 10_000_000 * ONE_DYN);
+    let cap = DEFAULT_CONFIG.treasury_per_proposal;
+    let pay = |amount| vec![Action::Treasury { to: who::user(60), amount }];
+    let refused = s.propose_gov(proposer, pay(cap + 1)).value;
+    assert_eq!(refused, Err(GovernanceError::TreasuryCap));
+    let ids: Vec<u32> = (0..6).map(|_| propose(&mut s, proposer, pay(cap))).collect();
+    let p = s.gov_proposal(ids[0]);
+    s.wait_until(p.vote_start);
+    for id in &ids {
+        for w in &whales {
+            done(s.vote(*w, *id, Support::For));
+        }
+    }
+    s.wait_until(p.vote_end);
+    for id in &ids {
+        done(s.queue(who::user(9), *id));
+    }
+    let Status::Queued { eta } = s.gov_proposal(ids[0]).status else {
+        unreachable!()
+    };
+    s.wait_until(eta);
+    for id in &ids[..5] {
+        done(s.execute(who::user(9), *id));
+    }
+    let sixth = s.execute(who::user(9), ids[5]).value;
+    assert_eq!(sixth, Err(GovernanceError::TreasuryCap));
+    assert_eq!(s.balance(who::user(60)), 5 * cap);
+    // The deposits stay held: the treasury is what was given less what was paid.
+    assert_eq!(s.treasury(), 10_000_000 * ONE_DYN - 5 * cap);
+}
