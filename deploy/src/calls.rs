@@ -18,6 +18,11 @@ pub mod common {
     pub const LOCK_WIRING: [u8; 4] = ink::selector_bytes!("lock_wiring");
     pub const WIRING: [u8; 4] = ink::selector_bytes!("wiring");
     pub const PARAMS: [u8; 4] = ink::selector_bytes!("params");
+    pub const BOUNDS: [u8; 4] = ink::selector_bytes!("bounds");
+    pub const SET_PARAMS: [u8; 4] = ink::selector_bytes!("set_params");
+    pub const SET_RESOLVER: [u8; 4] = ink::selector_bytes!("set_resolver");
+    pub const GOVERNANCE: [u8; 4] = ink::selector_bytes!("governance");
+    pub const WIRED: [u8; 4] = ink::selector_bytes!("wired");
 }
 
 /// DYN: the standard PSP22 selectors (BLAKE2 of `Trait::message`) and the minter lock.
@@ -43,9 +48,8 @@ pub mod token {
 pub mod reputation {
     pub use super::common::*;
     pub const ADD_WRITER: [u8; 4] = ink::selector_bytes!("add_writer");
-    pub const SET_PARAMS: [u8; 4] = ink::selector_bytes!("set_params");
+    pub const SEED_FOUNDER: [u8; 4] = ink::selector_bytes!("seed_founder");
     pub const HISTORY: [u8; 4] = ink::selector_bytes!("history");
-    pub const GOVERNANCE: [u8; 4] = ink::selector_bytes!("governance");
     pub const IS_WRITER: [u8; 4] = ink::selector_bytes!("is_writer");
     pub const SCORE: [u8; 4] = ink::selector_bytes!("Reputation::score");
     pub const AUTHORITY: [u8; 4] = ink::selector_bytes!("Reputation::authority");
@@ -103,7 +107,6 @@ pub mod attestations {
     pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
     pub const CREDITED: [u8; 4] = ink::selector_bytes!("credited");
     pub const CLOSES_AT: [u8; 4] = ink::selector_bytes!("closes_at");
-    pub const WIRED: [u8; 4] = ink::selector_bytes!("wired");
     pub const CURRENT_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::current_epoch");
     pub const NEWEST_CLOSED_EPOCH: [u8; 4] = ink::selector_bytes!("Capacity::newest_closed_epoch");
     pub const IS_FINAL: [u8; 4] = ink::selector_bytes!("Capacity::is_final");
@@ -132,7 +135,6 @@ pub mod mint_credits {
     pub const CREDIT: [u8; 4] = ink::selector_bytes!("credit");
     pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
     pub const TUNABLES: [u8; 4] = ink::selector_bytes!("tunables");
-    pub const WIRED: [u8; 4] = ink::selector_bytes!("wired");
     pub const IS_CITED: [u8; 4] = ink::selector_bytes!("is_cited");
     pub const CLAIMED: [u8; 4] = ink::selector_bytes!("claimed");
     pub const OWED: [u8; 4] = ink::selector_bytes!("owed");
@@ -161,7 +163,6 @@ pub mod governance {
     pub const HELD: [u8; 4] = ink::selector_bytes!("held");
     pub const NEXT_ID: [u8; 4] = ink::selector_bytes!("next_id");
     pub const CONFIG: [u8; 4] = ink::selector_bytes!("config");
-    pub const BOUNDS: [u8; 4] = ink::selector_bytes!("bounds");
     pub const COUNCIL: [u8; 4] = ink::selector_bytes!("council");
     pub const TARGETS: [u8; 4] = ink::selector_bytes!("targets");
 }

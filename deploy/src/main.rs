@@ -37,6 +37,11 @@ struct Common {
     /// Resolver: decides disputes, contests and mint challenges; default: the deployer.
     #[arg(long, value_parser = account_arg)]
     resolver: Option<[u8; 32]>,
+    /// Seed this account with governance's proposing reputation before the reputation wiring
+    /// is locked (repeatable; recorded in the manifest). Without a founder no one can propose
+    /// until attested work has built a score (25 % and 7 active days by default).
+    #[arg(long = "founder", value_parser = account_arg)]
+    founders: Vec<[u8; 32]>,
     /// Where the manifest is written.
     #[arg(long, default_value = "deployment.json")]
     out: PathBuf,
@@ -78,7 +83,7 @@ enum Command {
         url: String,
     },
     /// The suite's everyday calls against a deployment (balance, transfer, approve, bond,
-    /// unbond, withdraw, stake, attestation, slash, fund, native-balance).
+    /// unbond, withdraw, stake, attestation, slash, params, fund, native-balance, dao).
     #[command(flatten)]
     Call(dynamis_deploy::client::Call),
 }
@@ -91,6 +96,7 @@ fn plan_of(common: &Common, admin: &sp_core::sr25519::Pair) -> Plan {
     plan.genesis = common.genesis.unwrap_or(plan.genesis);
     plan.council = common.council.unwrap_or(plan.council);
     plan.resolver = common.resolver.unwrap_or(plan.resolver);
+    plan.founders = common.founders.clone();
     if let Some(n) = common.epoch_blocks {
         plan.attestations.epoch_blocks = n;
     }

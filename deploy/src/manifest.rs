@@ -2,7 +2,7 @@
 //! holds which role, and what was wired and locked.
 
 use crate::backend::{ChainInfo, Error};
-use crate::hex::hexa;
+use crate::hex::{hex_list, hexa};
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, path::Path};
 
@@ -25,13 +25,18 @@ pub struct Roles {
     /// The governance contract's council: cancels spam proposals, nothing else.
     #[serde(with = "hexa")]
     pub council: [u8; 32],
-    /// The governance role of reputation and mint_credits: the governance contract (no
-    /// account holds it).
+    /// The governance role of reputation, bonding, attestations and mint_credits: the
+    /// governance contract (no account holds it).
     #[serde(with = "hexa")]
     pub governance: [u8; 32],
-    /// Decides slash disputes, contests and mint challenges, each before a deadline.
+    /// Decides slash disputes, contests and mint challenges, each before a deadline
+    /// (governance may replace it in bonding and attestations, never in mint_credits).
     #[serde(with = "hexa")]
     pub resolver: [u8; 32],
+    /// Accounts seeded with governance's proposing reputation at deployment, before the
+    /// reputation wiring was locked (governance's bootstrap; it fades without attested work).
+    #[serde(default, with = "hex_list")]
+    pub founders: Vec<[u8; 32]>,
 }
 
 /// The attestation registry's parameters as deployed.

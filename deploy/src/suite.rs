@@ -38,6 +38,9 @@ pub struct Plan {
     /// proposal).
     pub council: [u8; 32],
     pub resolver: [u8; 32],
+    /// Seeded with governance's proposing reputation before the wiring is locked (none by
+    /// default: `--founder`).
+    pub founders: Vec<[u8; 32]>,
     pub attestations: attestations::Params,
     /// Instantiation salt (a node keeps earlier deployments: the same code, deployer and salt
     /// would give the same addresses).
@@ -54,6 +57,7 @@ impl Plan {
             genesis: me,
             council: me,
             resolver: me,
+            founders: Vec::new(),
             attestations: attestations::DEFAULT_PARAMS,
             salt: Vec::new(),
         }
@@ -144,8 +148,8 @@ pub fn deploy_suite(
         wiring: Vec::new(),
     };
     let acct = calls::account;
-    // Governance first: its address is the governance role of reputation and mint_credits,
-    // and no account ever holds that role.
+    // Governance first: its address is the governance role of reputation, bonding,
+    // attestations and mint_credits, and no account ever holds that role.
     let governance = d.instantiate(
         "governance",
         call_data(calls::governance::WITH_DEFAULTS, acct(plan.council)),
@@ -162,7 +166,12 @@ pub fn deploy_suite(
         "bonding",
         call_data(
             calls::bonding::WITH_DEFAULTS,
-            (acct(token), acct(reputation), acct(plan.resolver)),
+            (
+                acct(token),
+                acct(reputation),
+                acct(governance),
+                acct(plan.resolver),
+            ),
         ),
     )?;
     let attestations = d.instantiate(
@@ -173,7 +182,9 @@ pub fn deploy_suite(
                 acct(token),
                 acct(bonding),
                 acct(reputation),
+                acct(governance),
                 acct(plan.resolver),
+                attestations::Bounds::around(&plan.attestations),
                 plan.attestations,
             ),
         ),
@@ -199,6 +210,14 @@ pub fn deploy_suite(
             reputation,
             calls::reputation::ADD_WRITER,
             acct(writer),
+        )?;
+    }
+    for founder in &plan.founders {
+        d.call::<ReputationError>(
+            format!("reputation.founder seeded: {}", crate::hex::encode(founder)),
+            reputation,
+            calls::reputation::SEED_FOUNDER,
+            acct(*founder),
         )?;
     }
     d.call::<ReputationError>(
@@ -238,6 +257,7 @@ pub fn deploy_suite(
         reputation: acct(reputation),
         bonding: acct(bonding),
         mint_credits: acct(mint_credits),
+        attestations: acct(attestations),
     };
     d.call::<governance::GovernanceError>(
         "governance.wired to the suite (locked)".into(),
@@ -264,6 +284,7 @@ pub fn deploy_suite(
             council: plan.council,
             governance,
             resolver: plan.resolver,
+            founders: plan.founders.clone(),
         },
         contracts: d.contracts,
         attestation_params: AttestationParams::from(p),

@@ -28,6 +28,7 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
     let role = |suri| account_of(&signer(suri).expect("dev key"));
     (plan.genesis, plan.council, plan.resolver) =
         (role("//Bob"), role("//Charlie"), role("//Dave"));
+    plan.founders = vec![role("//Eve")];
     let manifest = deploy_suite(&mut backend, &alice, &plan).expect("deployed");
     assert_eq!(manifest.chain.kind, "sandbox");
     let roles = &manifest.roles;
@@ -37,6 +38,7 @@ fn the_suite_is_deployed_wired_locked_and_described_by_its_manifest() {
     );
     assert!(![roles.genesis, roles.council, roles.resolver].contains(&account_of(&alice)));
     assert_eq!(Some(roles.governance), manifest.address("governance").ok());
+    assert_eq!(roles.founders, plan.founders);
     common::assert_deployed(&mut backend, &manifest, &plan, &alice);
 }
 

@@ -74,9 +74,18 @@ impl Suite {
     /// this suite's token, reputation and resolver, wired into neither.
     pub fn deploy_attestations(&mut self, bonding: AccountId) -> AccountId {
         let resolver = crate::suite::who::resolver();
+        let governance = self
+            .governance
+            .unwrap_or_else(crate::suite::who::governance);
         let data = call_data(
             WITH_DEFAULTS,
-            (self.token.address, bonding, self.reputation, resolver),
+            (
+                self.token.address,
+                bonding,
+                self.reputation,
+                governance,
+                resolver,
+            ),
         );
         let wasm = crate::bundle(crate::BundleProvider::Attestations).wasm;
         let salt = self.chain.block().to_le_bytes().to_vec();
@@ -243,6 +252,10 @@ impl Suite {
 
     pub fn key_of(&mut self, verifier: AccountId) -> Option<[u8; 33]> {
         self.att_query(selector::KEY_OF, verifier)
+    }
+
+    pub fn att_params(&mut self) -> attestations::Params {
+        self.att_query(selector::PARAMS, ())
     }
 
     pub fn registered(&mut self) -> u32 {

@@ -154,6 +154,13 @@ impl Suite {
         self.mint_query(selector::TOTALS, ())
     }
 
+    /// mint_credits' links and roles: (token, attestations, reputation, bonding, governance,
+    /// resolver).
+    pub fn mint_wired(&mut self) -> [AccountId; 6] {
+        let (a, b, c, d, e, f) = self.mint_query(selector::WIRED, ());
+        [a, b, c, d, e, f]
+    }
+
     pub fn bound(&mut self, signal: Signal, delta: u128, score: u32) -> u128 {
         self.mint_query(selector::BOUND, (signal, delta, score))
     }

@@ -111,16 +111,30 @@ impl Suite {
         Self::wired(Self::deployed(None, true))
     }
 
+    /// [`Self::governed`] with `founders` seeded in reputation before its wiring is locked,
+    /// as `dynamis-deploy --founder` does.
+    pub fn governed_with_founders(founders: &[AccountId]) -> Self {
+        let mut suite = Self::deployed(None, true);
+        for founder in founders {
+            done(suite.rep_call::<RepResult<()>>(who::admin(), selector::SEED_FOUNDER, *founder));
+        }
+        Self::wire_governance(Self::wired(suite))
+    }
+
     /// [`Self::new`] governed by the governance contract: instantiated first (council
-    /// [`who::council`], default rules), holding the governance role of reputation and
-    /// mint_credits, and wired to the suite last, as the deployment does it.
+    /// [`who::council`], default rules), holding the governance role of reputation, bonding,
+    /// attestations and mint_credits, and wired to the suite last, as the deployment does it.
     pub fn governed() -> Self {
-        let mut suite = Self::governed_unwired();
+        Self::wire_governance(Self::governed_unwired())
+    }
+
+    fn wire_governance(mut suite: Self) -> Self {
         let targets = governance::Targets {
             token: suite.token.address,
             reputation: suite.reputation,
             bonding: suite.bonding,
             mint_credits: suite.mint_credits,
+            attestations: suite.attestations,
         };
         let gov = suite.governance.unwrap_or_else(|| panic!("governed"));
         let wired = ok(
@@ -176,7 +190,7 @@ impl Suite {
             BundleProvider::Bonding,
             call_data(
                 selector::WITH_DEFAULTS,
-                (token.address, reputation, who::resolver()),
+                (token.address, reputation, governor, who::resolver()),
             ),
         );
         let attestations = Self::deploy(
@@ -184,7 +198,7 @@ impl Suite {
             BundleProvider::Attestations,
             call_data(
                 selector::WITH_DEFAULTS,
-                (token.address, bonding, reputation, who::resolver()),
+                (token.address, bonding, reputation, governor, who::resolver()),
             ),
         );
         let links = (

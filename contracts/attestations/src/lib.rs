@@ -26,12 +26,12 @@ pub mod params;
 pub mod registry;
 pub mod types;
 
-pub use params::{Params, DAY, DEFAULT_PARAMS, MAX_SIGNERS, ONE_DYN};
+pub use params::{Bounds, Params, DAY, DEFAULT_BOUNDS, DEFAULT_PARAMS, MAX_SIGNERS, ONE_DYN};
 pub use types::{
-    AttestationError, AttestationEvent, Contest, ContestResolved, Contested, DataWithheld, Effect,
-    EpochTotals, Finalized, FraudProven, ItemAnswered, ItemRequested, Key, KeyRegistered,
-    KeyRemoved, Record, Registration, Request, Signature, Status, Submitted, WeightSynced,
-    MAX_OPEN_REQUESTS,
+    AttestationError, AttestationEvent, Contest, ContestResolved, ContestResolverChanged,
+    Contested, DataWithheld, Effect, EpochTotals, Finalized, FraudProven, ItemAnswered,
+    ItemRequested, Key, KeyRegistered, KeyRemoved, Record, Registration, RegistryParamsUpdated,
+    Request, Signature, Status, Submitted, WeightSynced, MAX_OPEN_REQUESTS,
 };
 
 /// The chain's host functions as the shared rules' cryptography.
@@ -61,7 +61,7 @@ impl dynamis_proofs::Crypto for Host {
 #[ink::contract]
 mod attestations {
     use crate::{
-        params::{Params, DEFAULT_PARAMS},
+        params::{Bounds, Params, DEFAULT_BOUNDS, DEFAULT_PARAMS},
         registry::Registry,
         types::{AttestationError, Effect, EpochTotals, Key, Outcome, Record, Request, Signature},
         Host,
@@ -85,33 +85,60 @@ mod attestations {
     impl Attestations {
         /// A registry taking deposits in `token`, reading verifier bonds from (and reporting
         /// slashes to) `bonding`, recording successes in `reputation`, with contests decided by
-        /// `resolver`. It must be wired as a bonding reporter and a reputation writer before
-        /// it can slash or finalise.
+        /// `resolver`, tuned by `governance` inside `bounds` (fixed for good). It must be wired
+        /// as a bonding reporter and a reputation writer before it can slash or finalise.
         #[ink(constructor)]
         pub fn new(
             token: AccountId,
             bonding: AccountId,
             reputation: AccountId,
+            governance: AccountId,
             resolver: AccountId,
+            bounds: Bounds,
             params: Params,
         ) -> Result<Self, AttestationError> {
             Ok(Self {
                 token,
                 bonding,
                 reputation,
-                registry: Registry::new(params, resolver)?,
+                registry: Registry::new(bounds, params, governance, resolver)?,
             })
         }
 
-        /// [`Self::new`] with the default parameters (see `params.rs` for why).
+        /// [`Self::new`] with the default bounds and parameters (see `params.rs` for why).
         #[ink(constructor)]
         pub fn with_defaults(
             token: AccountId,
             bonding: AccountId,
             reputation: AccountId,
+            governance: AccountId,
             resolver: AccountId,
         ) -> Result<Self, AttestationError> {
-            Self::new(token, bonding, reputation, resolver, DEFAULT_PARAMS)
+            Self::new(
+                token,
+                bonding,
+                reputation,
+                governance,
+                resolver,
+                DEFAULT_BOUNDS,
+                DEFAULT_PARAMS,
+            )
+        }
+
+        /// Governance moves the parameters, each inside its hard bounds.
+        #[ink(message)]
+        pub fn set_params(&mut self, params: Params) -> Result<(), AttestationError> {
+            let events = self.registry.set_params(self.env().caller(), params)?;
+            events.into_iter().for_each(|e| e.emit());
+            Ok(())
+        }
+
+        /// Governance names a new resolver.
+        #[ink(message)]
+        pub fn set_resolver(&mut self, resolver: AccountId) -> Result<(), AttestationError> {
+            let events = self.registry.set_resolver(self.env().caller(), resolver)?;
+            events.into_iter().for_each(|e| e.emit());
+            Ok(())
         }
 
         fn now(&self) -> u32 {
@@ -366,6 +393,16 @@ mod attestations {
         #[ink(message)]
         pub fn params(&self) -> Params {
             self.registry.params()
+        }
+
+        #[ink(message)]
+        pub fn bounds(&self) -> Bounds {
+            self.registry.bounds()
+        }
+
+        #[ink(message)]
+        pub fn governance(&self) -> AccountId {
+            self.registry.governance()
         }
 
         /// The token, bonding, reputation and the resolver this registry uses.

@@ -6,11 +6,11 @@
 //! and final, and the capacity reads. Challenges, contests and data requests: `disputes.rs`.
 
 use crate::{
-    params::Params,
+    params::{Bounds, Params},
     types::{
-        AttestationError, AttestationEvent, Effect, EpochTotals, Finalized, Key, KeyRegistered,
-        KeyRemoved, Outcome, Record, Registration, Request, Signature, Status, Submitted,
-        WeightSynced,
+        AttestationError, AttestationEvent, ContestResolverChanged, Effect, EpochTotals, Finalized,
+        Key, KeyRegistered, KeyRemoved, Outcome, Record, Registration, RegistryParamsUpdated,
+        Request, Signature, Status, Submitted, WeightSynced,
     },
 };
 use dynamis_proofs::{
@@ -29,6 +29,8 @@ pub type CreditKey = (AccountId, u32, u8);
 #[derive(Debug)]
 pub struct Registry {
     pub(crate) params: Params,
+    bounds: Bounds,
+    governance: AccountId,
     resolver: AccountId,
     keys: Mapping<AccountId, Registration>,
     owners: Mapping<Key, AccountId>,
@@ -44,12 +46,27 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn new(params: Params, resolver: AccountId) -> Result<Self, AttestationError> {
+    /// A registry at `params` inside `bounds` (tuned by `governance`), contests decided by
+    /// `resolver`.
+    pub fn new(
+        bounds: Bounds,
+        params: Params,
+        governance: AccountId,
+        resolver: AccountId,
+    ) -> Result<Self, AttestationError> {
+        if !bounds.valid() {
+            return Err(AttestationError::InvalidBounds);
+        }
+        if !bounds.contains(&params) {
+            return Err(AttestationError::ParamOutOfBounds);
+        }
         if !params.valid() {
             return Err(AttestationError::InvalidParams);
         }
         Ok(Self {
             params,
+            bounds,
+            governance,
             resolver,
             keys: Mapping::new(),
             owners: Mapping::new(),
@@ -70,6 +87,46 @@ impl Registry {
 
     pub fn resolver(&self) -> AccountId {
         self.resolver
+    }
+
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    pub fn governance(&self) -> AccountId {
+        self.governance
+    }
+
+    /// Governance sets new parameters: each inside its hard bounds, consistent together.
+    pub fn set_params(
+        &mut self,
+        caller: AccountId,
+        params: Params,
+    ) -> Result<Vec<AttestationEvent>, AttestationError> {
+        if caller != self.governance {
+            return Err(AttestationError::NotGovernance);
+        }
+        if !self.bounds.contains(&params) {
+            return Err(AttestationError::ParamOutOfBounds);
+        }
+        if !params.valid() {
+            return Err(AttestationError::InvalidParams);
+        }
+        self.params = params;
+        Ok(vec![RegistryParamsUpdated { params }.into()])
+    }
+
+    /// Governance names a new resolver.
+    pub fn set_resolver(
+        &mut self,
+        caller: AccountId,
+        resolver: AccountId,
+    ) -> Result<Vec<AttestationEvent>, AttestationError> {
+        if caller != self.governance {
+            return Err(AttestationError::NotGovernance);
+        }
+        self.resolver = resolver;
+        Ok(vec![ContestResolverChanged { resolver }.into()])
     }
 
     /// The epoch block `now` is in.
@@ -458,10 +515,56 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::{DAY, DEFAULT_PARAMS};
+    use crate::params::{DAY, DEFAULT_BOUNDS, DEFAULT_PARAMS};
+
+    const GOVERNANCE: [u8; 32] = [8; 32];
 
     fn registry() -> Registry {
-        Registry::new(DEFAULT_PARAMS, AccountId::from([9; 32])).unwrap_or_else(|_| panic!("params"))
+        Registry::new(
+            DEFAULT_BOUNDS,
+            DEFAULT_PARAMS,
+            AccountId::from(GOVERNANCE),
+            AccountId::from([9; 32]),
+        )
+        .unwrap_or_else(|_| panic!("params"))
+    }
+
+    #[ink::test]
+    fn only_governance_moves_the_parameters_inside_the_bounds_and_names_the_resolver() {
+        let mut r = registry();
+        let gov = AccountId::from(GOVERNANCE);
+        let mut p = DEFAULT_PARAMS;
+        p.threshold_ppb = 750_000_000;
+        for who in [[9u8; 32], [1; 32], [7; 32]] {
+            let who = AccountId::from(who);
+            assert_eq!(r.set_params(who, p), Err(AttestationError::NotGovernance));
+            assert_eq!(
+                r.set_resolver(who, who),
+                Err(AttestationError::NotGovernance)
+            );
+        }
+        let mut out = p;
+        out.challenge_window_blocks = 1;
+        assert_eq!(
+            r.set_params(gov, out),
+            Err(AttestationError::ParamOutOfBounds)
+        );
+        let mut inconsistent = p;
+        (inconsistent.min_signers, inconsistent.max_signers) = (5, 4);
+        assert_eq!(
+            r.set_params(gov, inconsistent),
+            Err(AttestationError::InvalidParams)
+        );
+        assert!(r.set_params(gov, p).is_ok());
+        assert_eq!(r.params(), p);
+        assert!(r.set_resolver(gov, AccountId::from([7; 32])).is_ok());
+        assert_eq!(r.resolver(), AccountId::from([7; 32]));
+        let mut swapped = DEFAULT_BOUNDS;
+        swapped.min.success_gain = u32::MAX;
+        let made = Registry::new(swapped, DEFAULT_PARAMS, gov, gov);
+        assert_eq!(made.map(|_| ()), Err(AttestationError::InvalidBounds));
+        let made = Registry::new(DEFAULT_BOUNDS, out, gov, gov);
+        assert_eq!(made.map(|_| ()), Err(AttestationError::ParamOutOfBounds));
     }
 
     #[ink::test]

@@ -1,6 +1,7 @@
 //! What the registry stores and says: keys, attestation records, disputes, totals, errors,
 //! events and the effects the contract carries out on other contracts.
 
+use crate::params::Params;
 use dynamis_proofs::{Attestation, Hash, Regime};
 use dynamis_shared::{BondingError, PSP22Error, ReputationError};
 use ink::{prelude::vec::Vec, primitives::AccountId};
@@ -135,8 +136,14 @@ pub struct EpochTotals {
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[allow(clippy::cast_possible_truncation)] // SCALE derive of a data-carrying enum
 pub enum AttestationError {
-    /// Parameters given at instantiation are inconsistent.
+    /// Parameters are inconsistent.
     InvalidParams,
+    /// Only the governance address tunes parameters and names the resolver.
+    NotGovernance,
+    /// A parameter lies outside the hard bounds fixed at instantiation.
+    ParamOutOfBounds,
+    /// Hard bounds given at instantiation are inconsistent (a min above its max).
+    InvalidBounds,
     /// Registering a key, or contesting, without an active verifier bond at the floor.
     NotBonded,
     /// The registration signature was not made by the key for this account and contract.
@@ -307,6 +314,10 @@ dynamis_shared::contract_events! {
     }
     /// An attestation was finalised after its window: a reputation success per co-signer.
     Finalized { #[ink(topic)] id: u64, #[ink(topic)] epoch: u32, capacity: u64, signers: Vec<AccountId> }
+    /// Governance moved the parameters (inside the bounds).
+    RegistryParamsUpdated { params: Params }
+    /// Governance named a new resolver (it decides contests from now on, including open ones).
+    ContestResolverChanged { resolver: AccountId }
 }
 
 /// Something the contract does on other contracts after the rules have run.

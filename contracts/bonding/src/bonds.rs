@@ -6,7 +6,7 @@
 //! This file: stakes, bonding, unbonding, withdrawing and weight. Slashes (report, dispute,
 //! decision, default, settlement): `slashes.rs`.
 
-use crate::params::{Params, MAX_UNBONDING_CHUNKS};
+use crate::params::{Bounds, Params, MAX_UNBONDING_CHUNKS};
 use dynamis_shared::{
     math::{minus, mul_ppb, plus, PPB},
     BondingError, Checkpoints, FaultClass, Role, SlashClass, WiredSet, Wiring, SCORE_MAX,
@@ -166,7 +166,7 @@ dynamis_shared::contract_events! {
     /// A reporter was authorised.
     ReporterAdded { #[ink(topic)] reporter: AccountId }
     /// The reporters were fixed for good.
-    WiringLocked { admin: AccountId }
+    ReportersLocked { admin: AccountId }
     /// A slash was reported and its amount reserved.
     SlashReported {
         #[ink(topic)] id: u64,
@@ -202,6 +202,10 @@ dynamis_shared::contract_events! {
         beneficiary: AccountId,
         reward: u128,
     }
+    /// Governance moved the parameters (inside the bounds).
+    BondingParamsUpdated { params: Params }
+    /// Governance named a new resolver (it decides disputes from now on, including open ones).
+    DisputeResolverChanged { resolver: AccountId }
 }
 
 /// The rules' result: events to emit and effects to carry out.
@@ -212,7 +216,9 @@ pub type Outcome = (Vec<BondingEvent>, Vec<Effect>);
 #[derive(Debug)]
 pub struct Bonds {
     pub(crate) resolver: AccountId,
+    governance: AccountId,
     pub(crate) params: Params,
+    bounds: Bounds,
     pub(crate) holdings: Holdings,
     pub(crate) next_slash: u64,
     reporters: WiredSet,
@@ -223,16 +229,23 @@ pub struct Bonds {
 }
 
 impl Bonds {
-    /// Bonds with `params`, disputes decided by `resolver`, wired by `admin`.
+    /// Bonds with `params` inside `bounds` (tuned by `governance`), disputes decided by
+    /// `resolver`, wired by `admin`.
     pub fn new(
         admin: AccountId,
+        governance: AccountId,
         resolver: AccountId,
+        bounds: Bounds,
         params: Params,
     ) -> Result<Self, BondingError> {
+        bounds.validate()?;
+        bounds.check(&params)?;
         params.validate()?;
         Ok(Self {
             resolver,
+            governance,
             params,
+            bounds,
             holdings: Holdings::default(),
             next_slash: 0,
             reporters: WiredSet::open(admin),
@@ -248,6 +261,42 @@ impl Bonds {
 
     pub fn resolver(&self) -> AccountId {
         self.resolver
+    }
+
+    pub fn governance(&self) -> AccountId {
+        self.governance
+    }
+
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    /// Governance sets new parameters: each inside its hard bounds, consistent together.
+    pub fn set_params(
+        &mut self,
+        caller: AccountId,
+        params: Params,
+    ) -> Result<Vec<BondingEvent>, BondingError> {
+        if caller != self.governance {
+            return Err(BondingError::NotGovernance);
+        }
+        self.bounds.check(&params)?;
+        params.validate()?;
+        self.params = params;
+        Ok(vec![BondingParamsUpdated { params }.into()])
+    }
+
+    /// Governance names a new resolver.
+    pub fn set_resolver(
+        &mut self,
+        caller: AccountId,
+        resolver: AccountId,
+    ) -> Result<Vec<BondingEvent>, BondingError> {
+        if caller != self.governance {
+            return Err(BondingError::NotGovernance);
+        }
+        self.resolver = resolver;
+        Ok(vec![DisputeResolverChanged { resolver }.into()])
     }
 
     pub fn wiring(&self) -> Wiring {
@@ -337,7 +386,9 @@ impl Bonds {
     /// The wiring admin fixes the reporters for good.
     pub fn lock_wiring(&mut self, caller: AccountId) -> Result<Vec<BondingEvent>, BondingError> {
         let admin = self.reporters.lock(caller)?;
-        Ok(vec![BondingEvent::WiringLocked(WiringLocked { admin })])
+        Ok(vec![BondingEvent::ReportersLocked(ReportersLocked {
+            admin,
+        })])
     }
 
     /// `caller` bonds `amount` more for `role`.
@@ -471,7 +522,7 @@ impl Bonds {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::params::{DEFAULT_PARAMS, ONE_DYN};
+    use crate::params::{DEFAULT_BOUNDS, DEFAULT_PARAMS, ONE_DYN};
 
     pub(crate) fn acc(n: u8) -> AccountId {
         AccountId::from([n; 32])
@@ -480,12 +531,19 @@ pub(crate) mod tests {
     pub(crate) const ADMIN: u8 = 1;
     pub(crate) const RESOLVER: u8 = 2;
     pub(crate) const REPORTER: u8 = 3;
+    pub(crate) const GOVERNANCE: u8 = 4;
     pub(crate) const ALICE: u8 = 10;
 
     /// Bonds with the default parameters and one reporter wired.
     pub(crate) fn bonds() -> Bonds {
-        let mut b = Bonds::new(acc(ADMIN), acc(RESOLVER), DEFAULT_PARAMS)
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut b = Bonds::new(
+            acc(ADMIN),
+            acc(GOVERNANCE),
+            acc(RESOLVER),
+            DEFAULT_BOUNDS,
+            DEFAULT_PARAMS,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
         b.add_reporter(acc(ADMIN), acc(REPORTER))
             .unwrap_or_else(|e| panic!("{e:?}"));
         b
@@ -493,6 +551,38 @@ pub(crate) mod tests {
 
     pub(crate) fn ok<T>(r: Result<T, BondingError>) -> T {
         r.unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[ink::test]
+    fn only_governance_moves_the_parameters_inside_the_bounds_and_names_the_resolver() {
+        let mut b = bonds();
+        let mut p = DEFAULT_PARAMS;
+        p.min_bond[4] = 500 * ONE_DYN;
+        for who in [ADMIN, RESOLVER, REPORTER, ALICE] {
+            assert_eq!(b.set_params(acc(who), p), Err(BondingError::NotGovernance));
+            assert_eq!(
+                b.set_resolver(acc(who), acc(who)),
+                Err(BondingError::NotGovernance)
+            );
+        }
+        let mut out = p;
+        out.dispute_window_blocks += 1;
+        assert_eq!(
+            b.set_params(acc(GOVERNANCE), out),
+            Err(BondingError::ParamOutOfBounds)
+        );
+        ok(b.set_params(acc(GOVERNANCE), p));
+        assert_eq!(b.params(), p);
+        ok(b.set_resolver(acc(GOVERNANCE), acc(ALICE)));
+        assert_eq!(b.resolver(), acc(ALICE));
+        let made = Bonds::new(
+            acc(ADMIN),
+            acc(GOVERNANCE),
+            acc(RESOLVER),
+            DEFAULT_BOUNDS,
+            out,
+        );
+        assert_eq!(made.map(|_| ()), Err(BondingError::ParamOutOfBounds));
     }
 
     #[ink::test]

@@ -18,17 +18,19 @@ pub mod params;
 pub mod slashes;
 
 pub use bonds::{
-    Bonded, BondingEvent, Chunk, DisputeResolved, Effect, Holdings, ReporterAdded, Slash,
-    SlashDisputed, SlashReported, SlashSettled, SlashStatus, Stake, Unbonded, WiringLocked,
-    Withdrawn,
+    Bonded, BondingEvent, BondingParamsUpdated, Chunk, DisputeResolved, DisputeResolverChanged,
+    Effect, Holdings, ReporterAdded, ReportersLocked, Slash, SlashDisputed, SlashReported,
+    SlashSettled, SlashStatus, Stake, Unbonded, Withdrawn,
 };
-pub use params::{Params, DAY, DEFAULT_PARAMS, MAX_UNBONDING_CHUNKS, ONE_DYN};
+pub use params::{
+    Bounds, Params, DAY, DEFAULT_BOUNDS, DEFAULT_PARAMS, MAX_UNBONDING_CHUNKS, ONE_DYN,
+};
 
 #[ink::contract]
 mod bonding {
     use crate::{
         bonds::{Bonds, Effect, Holdings, Outcome, Slash, Stake},
-        params::{Params, DEFAULT_PARAMS},
+        params::{Bounds, Params, DEFAULT_BOUNDS, DEFAULT_PARAMS},
     };
     use dynamis_shared::{
         call::settle, Bonding, BondingError, PSP22Burnable, Reputation, Role, SlashClass,
@@ -45,15 +47,18 @@ mod bonding {
 
     impl BondingContract {
         /// Bonding in DYN at `token`, reporting faults to `reputation`, with disputes decided
-        /// by `resolver`. The caller becomes the wiring admin that authorises reporters.
+        /// by `resolver`, tuned by `governance` inside `bounds` (fixed for good). The caller
+        /// becomes the wiring admin that authorises reporters.
         #[ink(constructor)]
         pub fn new(
             token: AccountId,
             reputation: AccountId,
+            governance: AccountId,
             resolver: AccountId,
+            bounds: Bounds,
             params: Params,
         ) -> Result<Self, BondingError> {
-            let bonds = Bonds::new(Self::env().caller(), resolver, params)?;
+            let bonds = Bonds::new(Self::env().caller(), governance, resolver, bounds, params)?;
             Ok(Self {
                 token,
                 reputation,
@@ -61,14 +66,38 @@ mod bonding {
             })
         }
 
-        /// [`Self::new`] with the default parameters (see `params.rs` for why).
+        /// [`Self::new`] with the default bounds and parameters (see `params.rs` for why).
         #[ink(constructor)]
         pub fn with_defaults(
             token: AccountId,
             reputation: AccountId,
+            governance: AccountId,
             resolver: AccountId,
         ) -> Result<Self, BondingError> {
-            Self::new(token, reputation, resolver, DEFAULT_PARAMS)
+            Self::new(
+                token,
+                reputation,
+                governance,
+                resolver,
+                DEFAULT_BOUNDS,
+                DEFAULT_PARAMS,
+            )
+        }
+
+        /// Governance moves the parameters, each inside its hard bounds.
+        #[ink(message)]
+        pub fn set_params(&mut self, params: Params) -> Result<(), BondingError> {
+            let events = self.bonds.set_params(self.env().caller(), params)?;
+            events.into_iter().for_each(|e| e.emit());
+            Ok(())
+        }
+
+        /// Governance names a new resolver.
+        #[ink(message)]
+        pub fn set_resolver(&mut self, resolver: AccountId) -> Result<(), BondingError> {
+            let events = self.bonds.set_resolver(self.env().caller(), resolver)?;
+            events.into_iter().for_each(|e| e.emit());
+            Ok(())
         }
 
         fn now(&self) -> u32 {
@@ -217,6 +246,16 @@ mod bonding {
         #[ink(message)]
         pub fn params(&self) -> Params {
             self.bonds.params()
+        }
+
+        #[ink(message)]
+        pub fn bounds(&self) -> Bounds {
+            self.bonds.bounds()
+        }
+
+        #[ink(message)]
+        pub fn governance(&self) -> AccountId {
+            self.bonds.governance()
         }
 
         /// The token, the reputation registry and the resolver.

@@ -1,6 +1,10 @@
-//! Bonding parameters, fixed at instantiation.
+//! Bonding parameters and the hard bounds fixed around them at instantiation: governance
+//! moves the parameters inside the bounds, and a field whose bounds are equal never moves.
 
-use dynamis_shared::{math::PPB, BondingError, Role};
+use dynamis_shared::{
+    math::{inside, max128, max32, min128, min32, ordered, PPB},
+    BondingError, Role,
+};
 pub use dynamis_shared::{DAY, ONE_DYN};
 /// Most unbonding chunks one account may have waiting per role (bounds `withdraw`'s work).
 pub const MAX_UNBONDING_CHUNKS: usize = 16;
@@ -31,7 +35,35 @@ pub struct Params {
     pub tier_ppb: [u32; 5],
 }
 
+/// Number of scalar fields in [`Params`].
+pub const FIELDS: usize = 16;
+
 impl Params {
+    /// The fields as one width, in declaration order (arrays element by element), for the
+    /// bounds check and governance's step cap.
+    pub fn fields(&self) -> [u128; FIELDS] {
+        let [b0, b1, b2, b3, b4] = self.min_bond;
+        let [t0, t1, t2, t3, t4] = self.tier_ppb.map(u128::from);
+        [
+            b0,
+            b1,
+            b2,
+            b3,
+            b4,
+            u128::from(self.unbonding_blocks),
+            u128::from(self.dispute_window_blocks),
+            self.dispute_deposit,
+            u128::from(self.decide_window_blocks),
+            u128::from(self.reporter_share_ppb),
+            u128::from(self.duration_ramp_blocks),
+            t0,
+            t1,
+            t2,
+            t3,
+            t4,
+        ]
+    }
+
     /// Checks that the parameters make sense together.
     pub fn validate(&self) -> Result<(), BondingError> {
         let sane = self.min_bond.iter().all(|m| *m > 0)
@@ -58,6 +90,35 @@ impl Params {
 
     pub fn tier_ppb(&self, role: Role) -> u32 {
         self.tier_ppb.get(role.index()).copied().unwrap_or(0)
+    }
+}
+
+/// Hard bounds on every parameter, fixed at instantiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Bounds {
+    pub min: Params,
+    pub max: Params,
+}
+
+impl Bounds {
+    /// Checks that every min is at most its max.
+    pub fn validate(&self) -> Result<(), BondingError> {
+        if ordered(&self.min.fields(), &self.max.fields()) {
+            Ok(())
+        } else {
+            Err(BondingError::InvalidBounds)
+        }
+    }
+
+    /// Checks that `params` lies inside the bounds, field by field.
+    pub fn check(&self, params: &Params) -> Result<(), BondingError> {
+        if inside(&params.fields(), &self.min.fields(), &self.max.fields()) {
+            Ok(())
+        } else {
+            Err(BondingError::ParamOutOfBounds)
+        }
     }
 }
 
@@ -92,6 +153,58 @@ pub const DEFAULT_PARAMS: Params = Params {
     ],
 };
 
+impl Bounds {
+    /// The default hard bounds around `p`, and why. Tunable: the bond floors (10 DYN to
+    /// 10,000 DYN: the sybil floor is seed 003's lever), the unbonding delay (8 to 28 days:
+    /// always longer than a 7-day dispute window; a new delay applies only to unbonding started
+    /// after it), the dispute deposit (1 to 1,000 DYN) and the reporter's share (0 to 20 %);
+    /// each range widened to include `p`'s value. Fixed (min = max = `p`'s value): the dispute
+    /// and decision windows, which every open slash reads at each call (a change would shorten
+    /// a window already running), and the duration ramp and tiers, which re-weight every bond
+    /// at once.
+    pub const fn around(p: &Params) -> Bounds {
+        let [b0, b1, b2, b3, b4] = p.min_bond;
+        let (lo, hi) = (FLOOR_RANGE.0, FLOOR_RANGE.1);
+        Bounds {
+            min: Params {
+                min_bond: [
+                    min128(lo, b0),
+                    min128(lo, b1),
+                    min128(lo, b2),
+                    min128(lo, b3),
+                    min128(lo, b4),
+                ],
+                unbonding_blocks: min32(UNBONDING_RANGE.0, p.unbonding_blocks),
+                dispute_deposit: min128(DEPOSIT_RANGE.0, p.dispute_deposit),
+                reporter_share_ppb: 0,
+                ..*p
+            },
+            max: Params {
+                min_bond: [
+                    max128(hi, b0),
+                    max128(hi, b1),
+                    max128(hi, b2),
+                    max128(hi, b3),
+                    max128(hi, b4),
+                ],
+                unbonding_blocks: max32(UNBONDING_RANGE.1, p.unbonding_blocks),
+                dispute_deposit: max128(DEPOSIT_RANGE.1, p.dispute_deposit),
+                reporter_share_ppb: max32(REPORTER_SHARE_MAX, p.reporter_share_ppb),
+                ..*p
+            },
+        }
+    }
+}
+
+/// The default ranges of the tunable fields (see [`Bounds::around`]).
+const FLOOR_RANGE: (u128, u128) = (10 * ONE_DYN, 10_000 * ONE_DYN);
+const UNBONDING_RANGE: (u32, u32) = (8 * DAY, 28 * DAY);
+const DEPOSIT_RANGE: (u128, u128) = (ONE_DYN, 1_000 * ONE_DYN);
+const REPORTER_SHARE_MAX: u32 = 200_000_000;
+
+/// The default hard bounds: [`Bounds::around`] the defaults.
+pub const DEFAULT_BOUNDS: Bounds = Bounds::around(&DEFAULT_PARAMS);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +227,29 @@ mod tests {
             break_it(&mut p);
             assert_eq!(p.validate(), Err(BondingError::InvalidParams), "case {i}");
         }
+    }
+
+    #[test]
+    fn the_defaults_lie_inside_the_default_bounds_and_each_field_is_bounded() {
+        assert_eq!(DEFAULT_BOUNDS.validate(), Ok(()));
+        for p in [DEFAULT_PARAMS, DEFAULT_BOUNDS.min, DEFAULT_BOUNDS.max] {
+            assert_eq!(DEFAULT_BOUNDS.check(&p), Ok(()));
+            assert_eq!(p.validate(), Ok(()));
+        }
+        let mut above = DEFAULT_BOUNDS.max;
+        above.reporter_share_ppb += 1;
+        let mut below = DEFAULT_BOUNDS.min;
+        below.min_bond[4] -= 1;
+        let mut fixed = DEFAULT_PARAMS;
+        fixed.dispute_window_blocks -= 1;
+        for p in [above, below, fixed] {
+            assert_eq!(
+                DEFAULT_BOUNDS.check(&p),
+                Err(BondingError::ParamOutOfBounds)
+            );
+        }
+        let mut swapped = DEFAULT_BOUNDS;
+        swapped.min.unbonding_blocks = swapped.max.unbonding_blocks + 1;
+        assert_eq!(swapped.validate(), Err(BondingError::InvalidBounds));
     }
 }

@@ -131,6 +131,21 @@ mod governance {
             Ok((now, params.min, params.max))
         }
 
+        fn bonding(&self) -> Result<(bonding::Params, bonding::Bounds), GovernanceError> {
+            let params = query(self.targets.bonding, ink::selector_bytes!("params"), ())?;
+            let bounds = query(self.targets.bonding, ink::selector_bytes!("bounds"), ())?;
+            Ok((params, bounds))
+        }
+
+        fn attestations(
+            &self,
+        ) -> Result<(attestations::Params, attestations::Bounds), GovernanceError> {
+            let target = self.targets.attestations;
+            let params = query(target, ink::selector_bytes!("params"), ())?;
+            let bounds = query(target, ink::selector_bytes!("bounds"), ())?;
+            Ok((params, bounds))
+        }
+
         fn balance(&self) -> Result<u128, GovernanceError> {
             let token: ink::contract_ref!(PSP22) = self.targets.token.into();
             read(token.call().balance_of(self.me).try_invoke())
@@ -211,6 +226,34 @@ mod governance {
                         tunables,
                         index,
                     )?,
+                    Effect::SetBonding { index, params } => set::<_, dynamis_shared::BondingError>(
+                        targets.bonding,
+                        ink::selector_bytes!("set_params"),
+                        params,
+                        index,
+                    )?,
+                    Effect::SetAttestations { index, params } => {
+                        set::<_, attestations::AttestationError>(
+                            targets.attestations,
+                            ink::selector_bytes!("set_params"),
+                            params,
+                            index,
+                        )?
+                    }
+                    Effect::SetResolver { index, resolver } => {
+                        set::<_, dynamis_shared::BondingError>(
+                            targets.bonding,
+                            ink::selector_bytes!("set_resolver"),
+                            resolver,
+                            index,
+                        )?;
+                        set::<_, attestations::AttestationError>(
+                            targets.attestations,
+                            ink::selector_bytes!("set_resolver"),
+                            resolver,
+                            index,
+                        )?
+                    }
                     Effect::SetCode { index, code_hash } => self
                         .env()
                         .set_code_hash(&Hash::from(code_hash))

@@ -8,9 +8,11 @@ use ink::{prelude::vec::Vec, primitives::AccountId};
 pub const MAX_ACTIONS: u32 = 8;
 
 /// One thing a proposal does when it executes: the whole whitelist. There is no action that
-/// mints, sets a minter, touches a ceiling or a credit, or changes any code but governance's
-/// own: DYN has no minter setter after its lock and mint_credits has no setter for anything
-/// but its bounded tunables, so no sequence of these reaches DYN's supply.
+/// mints, sets a minter, touches a ceiling or a credit, names a role of the minting path, or
+/// changes any code but governance's own: DYN has no minter setter after its lock and
+/// mint_credits has no setter for anything but its bounded tunables (its resolver, which
+/// decides mint challenges, is fixed at instantiation), so no sequence of these reaches DYN's
+/// supply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -28,22 +30,35 @@ pub enum Action {
     Council(AccountId),
     /// Replace governance's own code by the code with exactly this hash.
     Upgrade([u8; 32]),
+    /// bonding.set_params: inside its hard bounds and the step cap.
+    Bonding(bonding::Params),
+    /// attestations.set_params: inside its hard bounds and the step cap.
+    Attestations(attestations::Params),
+    /// A new resolver of bonding's disputes and attestations' contests (one seat, both
+    /// contracts).
+    Resolver(AccountId),
 }
+
+/// Distinct targets an action can write.
+pub const TARGETS: usize = 9;
 
 impl Action {
     /// The class whose rules a proposal with this action follows (at least).
     pub const fn class(&self) -> Class {
         match self {
-            Action::Reputation(_) | Action::MintCredits(_) => Class::Parameter,
+            Action::Reputation(_)
+            | Action::MintCredits(_)
+            | Action::Bonding(_)
+            | Action::Attestations(_) => Class::Parameter,
             Action::Treasury { .. } => Class::Treasury,
-            Action::Council(_) => Class::Council,
+            Action::Council(_) | Action::Resolver(_) => Class::Council,
             // Changing governance's own rules is as grave as changing its code.
             Action::Governance(_) | Action::Upgrade(_) => Class::Upgrade,
         }
     }
 
-    /// Which target the action writes: a proposal writes each at most once (two steps in one
-    /// proposal would double the step cap).
+    /// Which target the action writes (below [`TARGETS`]): a proposal writes each at most
+    /// once (two steps in one proposal would double the step cap).
     pub const fn target(&self) -> u8 {
         match self {
             Action::Reputation(_) => 0,
@@ -52,6 +67,9 @@ impl Action {
             Action::Treasury { .. } => 3,
             Action::Council(_) => 4,
             Action::Upgrade(_) => 5,
+            Action::Bonding(_) => 6,
+            Action::Attestations(_) => 7,
+            Action::Resolver(_) => 8,
         }
     }
 }
@@ -185,6 +203,7 @@ pub struct Targets {
     pub reputation: AccountId,
     pub bonding: AccountId,
     pub mint_credits: AccountId,
+    pub attestations: AccountId,
 }
 
 /// Why governance refused a call.
@@ -290,6 +309,8 @@ dynamis_shared::contract_events! {
     ConfigChanged { config: Config }
     /// The council changed.
     CouncilChanged { council: AccountId }
+    /// A new resolver was named in bonding and attestations.
+    ResolverChanged { resolver: AccountId }
     /// The treasury paid out.
     TreasuryPaid { #[ink(topic)] id: u32, to: AccountId, amount: u128 }
     /// Governance's code was replaced.

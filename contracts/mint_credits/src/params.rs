@@ -45,10 +45,7 @@ impl Tunables {
 
     /// Whether every field lies inside `[min, max]`.
     pub fn within(&self, min: &Tunables, max: &Tunables) -> bool {
-        self.fields()
-            .iter()
-            .zip(min.fields().iter().zip(max.fields().iter()))
-            .all(|(v, (lo, hi))| lo <= v && v <= hi)
+        dynamis_shared::math::inside(&self.fields(), &min.fields(), &max.fields())
     }
 }
 

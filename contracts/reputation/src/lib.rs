@@ -15,8 +15,8 @@ pub mod scores;
 
 pub use params::{Bounds, Params, DAY, DEFAULT_BOUNDS, DEFAULT_PARAMS};
 pub use scores::{
-    decay, Fault, History, ParamsUpdated, ReputationEvent, ScoreCut, ScoreRaised, WiringLocked,
-    WriterAdded,
+    decay, Fault, FounderSeeded, History, ParamsUpdated, ReputationEvent, ScoreCut, ScoreRaised,
+    WiringLocked, WriterAdded,
 };
 
 #[ink::contract]
@@ -60,6 +60,18 @@ mod reputation {
         #[ink(message)]
         pub fn add_writer(&mut self, writer: AccountId) -> Result<(), ReputationError> {
             let events = self.scores.add_writer(self.env().caller(), writer)?;
+            self.emit(events);
+            Ok(())
+        }
+
+        /// The wiring admin seeds a founder (governance's bootstrap) before the lock.
+        #[ink(message)]
+        pub fn seed_founder(&mut self, account: AccountId) -> Result<(), ReputationError> {
+            let events = self.scores.seed_founder(
+                self.env().caller(),
+                account,
+                self.env().block_number(),
+            )?;
             self.emit(events);
             Ok(())
         }

@@ -89,6 +89,8 @@ dynamis_shared::contract_events! {
     }
     /// Governance moved the parameters (inside the bounds).
     ParamsUpdated { params: Params }
+    /// The wiring admin seeded a founder before the wiring was locked.
+    FounderSeeded { #[ink(topic)] account: AccountId, score: u32, active_epochs: u32 }
 }
 
 /// The registry's state.
@@ -158,6 +160,54 @@ impl Scores {
     ) -> Result<Vec<ReputationEvent>, ReputationError> {
         let admin = self.writers.lock(caller)?;
         Ok(vec![ReputationEvent::WiringLocked(WiringLocked { admin })])
+    }
+
+    /// The wiring admin seeds a founder at block `now`, before the wiring is locked (the
+    /// bootstrap of governance, which no one could use otherwise until attested work had built
+    /// a score: as a chain's genesis names its first stakers). The record gets
+    /// `ProposeGovernance`'s active epochs and its score threshold plus a quarter of the
+    /// threshold's height above the floor, so it proposes in governance and decays like any
+    /// score: without attested work it falls below the threshold after 0.4 half-lives (72
+    /// days by default). Refused for an account that already has a record, and when the
+    /// record would grant `ProposeMint` (seeding never opens the minting path).
+    pub fn seed_founder(
+        &mut self,
+        caller: AccountId,
+        account: AccountId,
+        now: u32,
+    ) -> Result<Vec<ReputationEvent>, ReputationError> {
+        self.writers.wiring().ensure_admin(caller)?;
+        if self.records.contains(account) {
+            return Err(ReputationError::AlreadyRecorded);
+        }
+        let action = Action::ProposeGovernance;
+        let threshold = self.params.min_score(action);
+        let height = threshold.saturating_sub(self.params.floor);
+        let score = threshold
+            .saturating_add(height.checked_div(4).unwrap_or(0))
+            .min(SCORE_MAX);
+        let active_epochs = self.params.min_active_epochs(action);
+        let mint = Action::ProposeMint;
+        if score >= self.params.min_score(mint)
+            && active_epochs >= self.params.min_active_epochs(mint)
+        {
+            return Err(ReputationError::SeedGrantsMint);
+        }
+        let record = History {
+            score,
+            updated_at: now,
+            first_seen: now,
+            active_epochs,
+            last_active_epoch: now.checked_div(self.params.epoch_blocks).unwrap_or(0),
+            epoch_gain: 0,
+            last_fault: None,
+        };
+        self.records.insert(account, &record);
+        Ok(vec![ReputationEvent::FounderSeeded(FounderSeeded {
+            account,
+            score,
+            active_epochs,
+        })])
     }
 
     /// Governance sets new parameters, each inside its hard bounds.
@@ -315,6 +365,48 @@ mod tests {
         r.add_writer(acc(ADMIN), acc(WRITER))
             .unwrap_or_else(|e| panic!("{e:?}"));
         r
+    }
+
+    #[ink::test]
+    fn a_founder_is_seeded_once_before_the_lock_proposes_in_governance_and_fades() {
+        let mut r = registry();
+        let founder = acc(20);
+        let (gov, mint) = (Action::ProposeGovernance, Action::ProposeMint);
+        for who in [GOV, WRITER, 20] {
+            assert_eq!(
+                r.seed_founder(acc(who), founder, 0),
+                Err(ReputationError::NotWiringAdmin)
+            );
+        }
+        assert!(r.seed_founder(acc(ADMIN), founder, 0).is_ok());
+        // 250,000 + (250,000 − 50,000) / 4, and 7 active epochs.
+        assert_eq!(r.score(founder, 0), 300_000);
+        assert!(r.authority(founder, gov, 0) && !r.authority(founder, mint, 0));
+        assert_eq!(
+            r.seed_founder(acc(ADMIN), founder, 0),
+            Err(ReputationError::AlreadyRecorded)
+        );
+        // 0.4 half-lives later the score is at the threshold, then below it.
+        let fade = DEFAULT_PARAMS.half_life_blocks / 10 * 4;
+        assert!(r.authority(founder, gov, fade));
+        assert!(!r.authority(founder, gov, fade + 100));
+        // A registry whose governance threshold is as high as the mint one refuses to seed.
+        let mut strict = DEFAULT_PARAMS;
+        strict.min_score = [300_000, 300_000, 150_000];
+        strict.min_active_epochs = [7, 7, 1];
+        let mut s = Scores::new(acc(ADMIN), acc(GOV), DEFAULT_BOUNDS, strict)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        // (The off-chain test storage is shared between the two registries: a fresh account.)
+        assert_eq!(
+            s.seed_founder(acc(ADMIN), acc(22), 0),
+            Err(ReputationError::SeedGrantsMint)
+        );
+        r.lock_wiring(acc(ADMIN))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            r.seed_founder(acc(ADMIN), acc(21), 0),
+            Err(ReputationError::WiringLocked)
+        );
     }
 
     #[test]

@@ -123,9 +123,15 @@ pub enum BondingError {
     /// A total would overflow or go below zero: the call would break the accounting
     /// invariant, so it reverts.
     Arithmetic,
-    /// Parameters given at instantiation are inconsistent (dispute window not shorter than
-    /// the unbonding delay, a zero minimum or period, a share above one).
+    /// Parameters are inconsistent (dispute window not shorter than the unbonding delay, a
+    /// zero minimum or period, a share above one).
     InvalidParams,
+    /// Only the governance address tunes parameters and names the resolver.
+    NotGovernance,
+    /// A parameter lies outside the hard bounds fixed at instantiation.
+    ParamOutOfBounds,
+    /// Hard bounds given at instantiation are inconsistent (a min above its max).
+    InvalidBounds,
     /// The token refused a transfer or burn.
     Token(PSP22Error),
     /// The reputation registry refused the fault record.

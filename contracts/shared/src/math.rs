@@ -91,6 +91,58 @@ pub fn isqrt(n: u128) -> u128 {
     }
 }
 
+/// The smaller of two values, in a const context (`Ord::min` is not const).
+pub const fn min128(a: u128, b: u128) -> u128 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of two values, in a const context.
+pub const fn max128(a: u128, b: u128) -> u128 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// [`min128`] for `u32`.
+pub const fn min32(a: u32, b: u32) -> u32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// [`max128`] for `u32`.
+pub const fn max32(a: u32, b: u32) -> u32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Whether every field of `value` lies inside `[min, max]`, field by field (a parameter set
+/// checked against the hard bounds fixed at instantiation; unequal lengths are never inside).
+pub fn inside(value: &[u128], min: &[u128], max: &[u128]) -> bool {
+    value.len() == min.len()
+        && min.len() == max.len()
+        && value
+            .iter()
+            .zip(min.iter().zip(max.iter()))
+            .all(|(v, (lo, hi))| lo <= v && v <= hi)
+}
+
+/// Whether every `min` field is at most its `max` field (bounds that leave room).
+pub fn ordered(min: &[u128], max: &[u128]) -> bool {
+    min.len() == max.len() && min.iter().zip(max.iter()).all(|(lo, hi)| lo <= hi)
+}
+
 /// Whether moving a parameter from `old` to `new` stays inside `[min, max]` and moves at most
 /// `step_ppb` of the range `max − min` (rounded up, so a range of one can always move by one).
 pub fn within_step(old: u128, new: u128, min: u128, max: u128, step_ppb: u32) -> bool {

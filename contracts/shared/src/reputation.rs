@@ -66,6 +66,10 @@ pub enum ReputationError {
     /// Hard bounds given at instantiation are inconsistent (min above max, a zero period,
     /// a score above the maximum or a ratio above one).
     InvalidBounds,
+    /// Seeding a founder that already has a record.
+    AlreadyRecorded,
+    /// The seeded record would grant `ProposeMint`: seeding never opens the minting path.
+    SeedGrantsMint,
 }
 
 impl From<crate::WiringError> for ReputationError {

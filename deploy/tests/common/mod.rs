@@ -100,14 +100,32 @@ pub fn assert_deployed(
     }
     // Governance holds reputation's governance role, acts on the suite, and has the
     // council the plan names.
-    let governor: [u8; 32] = query(backend, reputation, calls::reputation::GOVERNANCE, ());
-    assert_eq!(governor, governance);
+    for contract in [reputation, bonding, attestations] {
+        let governor: [u8; 32] = query(backend, contract, calls::common::GOVERNANCE, ());
+        assert_eq!(governor, governance);
+    }
+    // Each founder the plan names proposes in governance from the start, and no more.
+    for founder in &plan.founders {
+        for (action, expected) in [
+            (dynamis_shared::Action::ProposeGovernance, true),
+            (dynamis_shared::Action::ProposeMint, false),
+        ] {
+            let may: bool = query(
+                backend,
+                reputation,
+                calls::reputation::AUTHORITY,
+                (calls::account(*founder), action),
+            );
+            assert_eq!(may, expected, "{action:?}");
+        }
+    }
     let targets: Option<governance::Targets> =
         query(backend, governance, calls::governance::TARGETS, ());
     let t = targets.expect("wired");
     assert_eq!(
-        [t.token, t.reputation, t.bonding, t.mint_credits].map(|a| calls::raw(&a)),
-        [token, reputation, bonding, mint_credits]
+        [t.token, t.reputation, t.bonding, t.mint_credits, t.attestations]
+            .map(|a| calls::raw(&a)),
+        [token, reputation, bonding, mint_credits, attestations]
     );
     let council: [u8; 32] = query(backend, governance, calls::governance::COUNCIL, ());
     assert_eq!(council, plan.council);
@@ -132,7 +150,8 @@ pub fn assert_deployed(
             "{name}"
         );
     }
-    assert_eq!(manifest.wiring.len(), 8, "{:?}", manifest.wiring);
+    let founders = plan.founders.len();
+    assert_eq!(manifest.wiring.len(), 8 + founders, "{:?}", manifest.wiring);
 
     let path = std::env::temp_dir().join(format!(
         "dynamis-manifest-{}-{}.json",

@@ -39,6 +39,9 @@ fn variant(e: &AttestationError) -> &'static str {
     use AttestationError::*;
     match e {
         InvalidParams => "InvalidParams",
+        NotGovernance => "NotGovernance",
+        ParamOutOfBounds => "ParamOutOfBounds",
+        InvalidBounds => "InvalidBounds",
         NotBonded => "NotBonded",
         BadKeyProof => "BadKeyProof",
         KeyTaken => "KeyTaken",
@@ -87,7 +90,7 @@ fn variant(e: &AttestationError) -> &'static str {
 }
 
 /// Every variant but `Arithmetic` (see above) is reached on the compiled contract.
-const REACHED_ON_CHAIN: usize = 42;
+const REACHED_ON_CHAIN: usize = 45;
 
 /// A verified batch of generated items (a `bad` share of them bad) with honest verdicts, in
 /// the canonical order.
@@ -1050,8 +1053,9 @@ fn wiring_failures(seen: &mut Seen) {
             ..DEFAULT_PARAMS
         },
     ] {
-        let links = (s.token.address, s.bonding, s.reputation, who::resolver());
-        let data = call_data(selector::NEW, (links, params));
+        let links = (s.token.address, s.bonding, s.reputation, who::governance());
+        let bounds = attestations::Bounds::around(&params);
+        let data = call_data(selector::NEW, (links, who::resolver(), bounds, params));
         let result = s
             .chain
             .deploy_fallible::<AttestationError>(&wasm, who::admin(), data, vec![2])
@@ -1062,6 +1066,37 @@ fn wiring_failures(seen: &mut Seen) {
             seen,
         );
     }
+    let mut swapped = attestations::DEFAULT_BOUNDS;
+    swapped.min.request_deposit = swapped.max.request_deposit + 1;
+    let links = (s.token.address, s.bonding, s.reputation, who::governance());
+    let data = call_data(
+        selector::NEW,
+        (links, who::resolver(), swapped, DEFAULT_PARAMS),
+    );
+    let result = s
+        .chain
+        .deploy_fallible::<AttestationError>(&wasm, who::admin(), data, vec![3])
+        .expect("deploy");
+    refused(
+        result.map(|c| c.value),
+        AttestationError::InvalidBounds,
+        seen,
+    );
+    // The setters: governance only, inside the bounds.
+    let moved = Params {
+        threshold_ppb: 800_000_000,
+        ..DEFAULT_PARAMS
+    };
+    let r: AttResult<()> = s.att_call(who::user(3), selector::SET_PARAMS, moved).value;
+    refused(r, AttestationError::NotGovernance, seen);
+    let faster = Params {
+        challenge_window_blocks: WINDOW - 1,
+        ..DEFAULT_PARAMS
+    };
+    let r: AttResult<()> = s
+        .att_call(who::governance(), selector::SET_PARAMS, faster)
+        .value;
+    refused(r, AttestationError::ParamOutOfBounds, seen);
 }
 
 #[test]

@@ -403,6 +403,8 @@ fn reputation_has_no_message_that_moves_a_score() {
     let expected: BTreeSet<String> = [
         "add_writer",
         "lock_wiring",
+        // The wiring admin's, before the lock: creates a founder's record, moves none.
+        "seed_founder",
         "set_params",
         "Reputation::record_success",
         "Reputation::record_fault",
@@ -486,6 +488,9 @@ fn bonding_variant(e: &BondingError) -> &'static str {
         // `an_undecided_dispute_takes_the_default_and_a_broken_total_reverts` does.
         Arithmetic => "Arithmetic",
         InvalidParams => "InvalidParams",
+        NotGovernance => "NotGovernance",
+        ParamOutOfBounds => "ParamOutOfBounds",
+        InvalidBounds => "InvalidBounds",
         Token(_) => "Token",
         Reputation(_) => "Reputation",
         CallFailed => "CallFailed",
@@ -501,6 +506,8 @@ fn reputation_variant(e: &ReputationError) -> &'static str {
         WiringLocked => "WiringLocked",
         ParamOutOfBounds => "ParamOutOfBounds",
         InvalidBounds => "InvalidBounds",
+        AlreadyRecorded => "AlreadyRecorded",
+        SeedGrantsMint => "SeedGrantsMint",
     }
 }
 
@@ -686,6 +693,45 @@ fn every_error_variant_is_reached() {
     let r: RepResult<()> = u.rep_call(bob, selector::ADD_WRITER, bob).value;
     assert_eq!(r, Err(ReputationError::NotWiringAdmin));
     rep_seen.insert("NotWiringAdmin");
+    // Seeding a founder: once per account, and never into mint authority.
+    let founder = who::user(7);
+    for stranger in everyone(&u).into_iter().filter(|c| *c != who::admin()) {
+        let r: RepResult<()> = u.rep_call(stranger, selector::SEED_FOUNDER, founder).value;
+        assert_eq!(r, Err(ReputationError::NotWiringAdmin), "{stranger:?}");
+    }
+    let r: RepResult<()> = u.rep_call(who::admin(), selector::SEED_FOUNDER, founder).value;
+    assert_eq!(r, Ok(()));
+    let r: RepResult<()> = u.rep_call(who::admin(), selector::SEED_FOUNDER, founder).value;
+    assert_eq!(r, Err(ReputationError::AlreadyRecorded));
+    rep_seen.insert("AlreadyRecorded");
+    let mut strict = reputation::DEFAULT_PARAMS;
+    strict.min_score = [300_000, 300_000, 150_000];
+    strict.min_active_epochs = [7, 7, 1];
+    let strict_registry = u
+        .chain
+        .deploy_fallible::<ReputationError>(
+            &bundle(BundleProvider::Reputation).wasm,
+            who::admin(),
+            call_data(
+                selector::NEW,
+                (who::governance(), reputation::DEFAULT_BOUNDS, strict),
+            ),
+            vec![5],
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .value;
+    let r: RepResult<()> = u
+        .chain
+        .call(
+            strict_registry,
+            who::admin(),
+            call_data(selector::SEED_FOUNDER, founder),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .value;
+    assert_eq!(r, Err(ReputationError::SeedGrantsMint));
+    rep_seen.insert("SeedGrantsMint");
 
     // Constructors refuse inconsistent parameters.
     let bonding_wasm = bundle(BundleProvider::Bonding).wasm;
@@ -698,13 +744,58 @@ fn every_error_variant_is_reached() {
             who::admin(),
             call_data(
                 selector::NEW,
-                (s.token.address, s.reputation, who::resolver(), bad),
+                (
+                    s.token.address,
+                    s.reputation,
+                    who::governance(),
+                    who::resolver(),
+                    bonding::Bounds::around(&bad),
+                    bad,
+                ),
             ),
             vec![1],
         )
         .unwrap_or_else(|e| panic!("{e:?}"))
         .map(|_| ());
     expect(r, BondingError::InvalidParams, &mut seen);
+    let mut swapped = bonding::DEFAULT_BOUNDS;
+    swapped.min.dispute_deposit = swapped.max.dispute_deposit + 1;
+    let r = u
+        .chain
+        .deploy_fallible::<BondingError>(
+            &bonding_wasm,
+            who::admin(),
+            call_data(
+                selector::NEW,
+                (
+                    s.token.address,
+                    s.reputation,
+                    who::governance(),
+                    who::resolver(),
+                    swapped,
+                    DEFAULT_PARAMS,
+                ),
+            ),
+            vec![4],
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .map(|_| ());
+    expect(r, BondingError::InvalidBounds, &mut seen);
+    // The setters: governance only, inside the bounds.
+    let mut moved = DEFAULT_PARAMS;
+    moved.min_bond[0] = 200 * ONE_DYN;
+    expect(
+        s.bond_call(bob, selector::SET_PARAMS, moved).value,
+        BondingError::NotGovernance,
+        &mut seen,
+    );
+    let mut window = DEFAULT_PARAMS;
+    window.decide_window_blocks += 1;
+    expect(
+        s.bond_call(who::governance(), selector::SET_PARAMS, window).value,
+        BondingError::ParamOutOfBounds,
+        &mut seen,
+    );
     // A "token" that is not a contract: the cross-contract call itself fails.
     let nowhere = u
         .chain
@@ -713,7 +804,7 @@ fn every_error_variant_is_reached() {
             who::admin(),
             call_data(
                 selector::WITH_DEFAULTS,
-                (account(77), u.reputation, who::resolver()),
+                (account(77), u.reputation, who::governance(), who::resolver()),
             ),
             vec![2],
         )
@@ -786,6 +877,9 @@ fn every_error_variant_is_reached() {
         BondingError::DecisionClosed,
         BondingError::DecisionOpen,
         BondingError::InvalidParams,
+        BondingError::NotGovernance,
+        BondingError::ParamOutOfBounds,
+        BondingError::InvalidBounds,
         BondingError::Token(PSP22Error::InsufficientBalance),
         BondingError::Reputation(ReputationError::NotWriter),
         BondingError::CallFailed,
@@ -799,6 +893,8 @@ fn every_error_variant_is_reached() {
         ReputationError::WiringLocked,
         ReputationError::ParamOutOfBounds,
         ReputationError::InvalidBounds,
+        ReputationError::AlreadyRecorded,
+        ReputationError::SeedGrantsMint,
     ];
     let all: BTreeSet<_> = all_rep.iter().map(reputation_variant).collect();
     assert_eq!(rep_seen, all);

@@ -1,13 +1,15 @@
 //! Governance on the compiled contracts: a governed suite (governance holds the governance
-//! role of reputation and mint_credits), DAO members locking, proposing, voting, executing;
+//! role of reputation, bonding, attestations and mint_credits), DAO members locking, proposing, voting, executing;
 //! and the attacks on it: double votes in every shape, sybil splits, stale rules, steps past
 //! the cap, strangers calling privileged messages, and a randomised search for a mint.
 
-use dynamis_deploy::calls::{governance as sel, reputation as rep_sel};
+use attestations::AttestationError;
+use dynamis_deploy::calls::{bonding as bond_sel, governance as sel, reputation as rep_sel};
 use dynamis_shared::{
     math::{isqrt, mul_ppb_ceil},
-    ReputationError, Role, DAY, ONE_DYN,
+    BondingError, ReputationError, Role, DAY, ONE_DYN,
 };
+use scale::Encode;
 use dynamis_tests::{
     account, all, bundle,
     gov::{square, GovResult, AGED, WHALE},
@@ -479,6 +481,30 @@ fn every_privileged_message_refuses_every_other_caller() {
             Err(mint_credits::MintError::NotGovernance),
             "{caller:?}"
         );
+        let (bp, ap) = (s.bond_params(), s.att_params());
+        for (selector, args) in [
+            (bond_sel::SET_PARAMS, bp.encode()),
+            (bond_sel::SET_RESOLVER, caller.encode()),
+        ] {
+            let r: Result<(), BondingError> = s.bond_call(caller, selector, Raw(args)).value;
+            assert_eq!(r, Err(BondingError::NotGovernance), "{caller:?}");
+        }
+        for (selector, args) in [
+            (bond_sel::SET_PARAMS, ap.encode()),
+            (bond_sel::SET_RESOLVER, caller.encode()),
+        ] {
+            let r: Result<(), AttestationError> = s.att_call(caller, selector, Raw(args)).value;
+            assert_eq!(r, Err(AttestationError::NotGovernance), "{caller:?}");
+        }
+    }
+    // seed_founder: the wiring admin's before the lock (locked now for everyone).
+    for caller in everyone(&s) {
+        assert_eq!(
+            s.rep_call::<Result<(), ReputationError>>(caller, rep_sel::SEED_FOUNDER, caller)
+                .value,
+            Err(ReputationError::WiringLocked),
+            "{caller:?}"
+        );
     }
     // cancel: the proposer while pending, the council as spam; nobody else.
     let id = {
@@ -511,6 +537,7 @@ fn wiring_is_the_admins_and_once() {
         reputation: s.reputation,
         bonding: s.bonding,
         mint_credits: s.mint_credits,
+        attestations: s.attestations,
     };
     assert_eq!(
         s.lock(who::user(1), ONE_DYN).value,
@@ -552,6 +579,7 @@ fn a_target_that_is_not_a_contract_fails_the_call_not_the_rules() {
         reputation: who::user(99),
         bonding: s.bonding,
         mint_credits: s.mint_credits,
+        attestations: s.attestations,
     };
     done(s.gov_call::<GovResult<()>>(who::admin(), sel::WIRE, targets));
     let refused = s
@@ -646,13 +674,16 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
     let minter = s.token.minter_state(&mut s.chain);
     let mint_params = s.mint_params();
     let totals = s.mint_totals();
+    let mint_roles = s.mint_wired();
     for round in 0..rounds {
         let mut actions = Vec::new();
         let rp = s.rep_params();
         let bounds = reputation::DEFAULT_BOUNDS;
         let t = s.tunables();
         let mp = s.mint_params();
-        for target in 0..6 {
+        let bp = s.bond_params();
+        let ap = s.att_params();
+        for target in 0..9 {
             if !rng.gen_bool(0.5) {
                 continue;
             }
@@ -696,7 +727,27 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
                     },
                 },
                 4 => Action::Council(account(rng.gen())),
-                _ => Action::Upgrade(if extreme { rng.gen() } else { own_code }),
+                5 => Action::Upgrade(if extreme { rng.gen() } else { own_code }),
+                6 => {
+                    let mut p = bp;
+                    if extreme {
+                        // A fixed window: refused whatever the votes.
+                        p.dispute_window_blocks = rng.gen_range(1..p.unbonding_blocks);
+                    } else {
+                        p.min_bond[rng.gen_range(0..5)] += rng.gen_range(0..100) * ONE_DYN;
+                    }
+                    Action::Bonding(p)
+                }
+                7 => {
+                    let mut p = ap;
+                    if extreme {
+                        p.epoch_blocks = rng.gen_range(1..2 * DAY);
+                    } else {
+                        p.success_gain = rng.gen_range(0..10_000);
+                    }
+                    Action::Attestations(p)
+                }
+                _ => Action::Resolver(account(rng.gen())),
             });
         }
         if actions.is_empty() {
@@ -714,6 +765,8 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
         assert_eq!(s.token.minter_state(&mut s.chain), minter, "round {round}");
         assert_eq!(s.mint_params(), mint_params, "round {round}");
         assert_eq!(s.mint_totals(), totals, "round {round}");
+        // mint_credits' links and roles (its governance, its resolver) never move.
+        assert_eq!(s.mint_wired(), mint_roles, "round {round}");
     }
     // The search did its work: proposals of every kind were carried out, not only refused.
     assert!(
@@ -761,4 +814,76 @@ fn the_treasury_pays_at_most_its_epoch_cap_whatever_passes() {
     assert_eq!(s.balance(who::user(60)), 5 * cap);
     // The deposits stay held: the treasury is what was given less what was paid.
     assert_eq!(s.treasury(), 10_000_000 * ONE_DYN - 5 * cap);
+}
+
+/// Already-encoded call arguments.
+struct Raw(Vec<u8>);
+
+impl Encode for Raw {
+    fn size_hint(&self) -> usize {
+        self.0.len()
+    }
+    fn encode_to<T: scale::Output + ?Sized>(&self, dest: &mut T) {
+        dest.write(&self.0);
+    }
+}
+
+#[test]
+fn bonding_and_attestation_parameters_and_the_resolver_move_only_by_proposal() {
+    let (mut s, proposer, whale) = dao();
+    let second = s.voter(3, WHALE, 0);
+    s.chain.advance(AGED);
+    let (mut bp, mut ap) = (s.bond_params(), s.att_params());
+    bp.min_bond[Role::Verifier.index()] = 150 * ONE_DYN;
+    ap.threshold_ppb = 700_000_000;
+    let params = propose(
+        &mut s,
+        proposer,
+        vec![Action::Bonding(bp), Action::Attestations(ap)],
+    );
+    assert_eq!(s.gov_proposal(params).class, Class::Parameter);
+    done(s.pass(params, &[whale]));
+    assert_eq!((s.bond_params(), s.att_params()), (bp, ap));
+    // A window every open slash reads is fixed: no proposal moves it.
+    let mut window = bp;
+    window.dispute_window_blocks -= 1;
+    assert_eq!(
+        s.propose_gov(proposer, vec![Action::Bonding(window)]).value,
+        Err(GovernanceError::OutOfBounds)
+    );
+    // The resolver seat: a council-class proposal (4,000 √DYN of quorum: two whales), one
+    // seat in both contracts; mint_credits keeps its own.
+    let mint_before = s.mint_wired();
+    let resolver = who::user(80);
+    let seat = propose(&mut s, proposer, vec![Action::Resolver(resolver)]);
+    assert_eq!(s.gov_proposal(seat).class, Class::Council);
+    done(s.pass(seat, &[whale, second]));
+    let bonding_wired: (AccountId, AccountId, AccountId) = s.bond_query(bond_sel::WIRED, ());
+    let att_wired: (AccountId, AccountId, AccountId, AccountId) =
+        s.att_query(bond_sel::WIRED, ());
+    assert_eq!((bonding_wired.2, att_wired.3), (resolver, resolver));
+    assert_eq!(s.mint_wired(), mint_before);
+}
+
+#[test]
+fn a_founder_seeded_at_deployment_proposes_at_once_and_fades_without_work() {
+    let founder = who::user(40);
+    let mut s = Suite::governed_with_founders(&[founder]);
+    assert!(s.authority(founder, dynamis_shared::Action::ProposeGovernance));
+    assert!(!s.authority(founder, dynamis_shared::Action::ProposeMint));
+    let deposit = s.gov_config().proposal_deposit;
+    s.give(founder, deposit);
+    s.allow_gov(founder, deposit);
+    let change = rep_change(&mut s);
+    done(s.propose_gov(founder, vec![change.clone()]));
+    // 0.4 half-lives (72 days) without attested work: no longer a proposer.
+    let half_life = s.rep_params().half_life_blocks;
+    s.chain.advance(half_life / 10 * 4 + 100);
+    assert!(!s.authority(founder, dynamis_shared::Action::ProposeGovernance));
+    s.give(founder, deposit);
+    s.allow_gov(founder, deposit);
+    assert_eq!(
+        s.propose_gov(founder, vec![change]).value,
+        Err(GovernanceError::NoAuthority)
+    );
 }

@@ -37,6 +37,11 @@ pub trait World {
     fn reputation(&self) -> Result<(reputation::Params, reputation::Bounds), GovernanceError>;
     /// mint_credits' tunables now, with their hard bounds.
     fn tunables(&self) -> Result<TunablesInBounds, GovernanceError>;
+    /// bonding's parameters and hard bounds now.
+    fn bonding(&self) -> Result<(bonding::Params, bonding::Bounds), GovernanceError>;
+    /// attestations' parameters and hard bounds now.
+    fn attestations(&self)
+        -> Result<(attestations::Params, attestations::Bounds), GovernanceError>;
     /// Governance's own DYN balance.
     fn balance(&self) -> Result<u128, GovernanceError>;
 }
@@ -46,9 +51,15 @@ pub trait World {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Pull `amount` DYN from `from` (needs its allowance).
-    Pull { from: AccountId, amount: u128 },
+    Pull {
+        from: AccountId,
+        amount: u128,
+    },
     /// Pay `amount` DYN to `to`.
-    Pay { to: AccountId, amount: u128 },
+    Pay {
+        to: AccountId,
+        amount: u128,
+    },
     SetReputation {
         index: u8,
         params: reputation::Params,
@@ -57,8 +68,24 @@ pub enum Effect {
         index: u8,
         tunables: mint_credits::Tunables,
     },
+    SetBonding {
+        index: u8,
+        params: bonding::Params,
+    },
+    SetAttestations {
+        index: u8,
+        params: attestations::Params,
+    },
+    /// Name `resolver` in bonding and attestations.
+    SetResolver {
+        index: u8,
+        resolver: AccountId,
+    },
     /// Replace governance's own code.
-    SetCode { index: u8, code_hash: [u8; 32] },
+    SetCode {
+        index: u8,
+        code_hash: [u8; 32],
+    },
 }
 
 /// A cast vote: its side and its power.
@@ -291,6 +318,26 @@ impl Rules {
                     step,
                 )
             }
+            Action::Bonding(new) => {
+                let (old, bounds) = world.bonding()?;
+                within_all(
+                    &old.fields(),
+                    &new.fields(),
+                    &bounds.min.fields(),
+                    &bounds.max.fields(),
+                    step,
+                )
+            }
+            Action::Attestations(new) => {
+                let (old, bounds) = world.attestations()?;
+                within_all(
+                    &old.fields(),
+                    &new.fields(),
+                    &bounds.min.fields(),
+                    &bounds.max.fields(),
+                    step,
+                )
+            }
             Action::Governance(new) => self.bounds.allows(&self.config, new),
             Action::Treasury { amount, .. } => {
                 if *amount == 0 || *amount > self.config.treasury_per_proposal {
@@ -298,7 +345,7 @@ impl Rules {
                 }
                 true
             }
-            Action::Council(_) | Action::Upgrade(_) => true,
+            Action::Council(_) | Action::Upgrade(_) | Action::Resolver(_) => true,
         };
         if ok {
             Ok(())
@@ -323,7 +370,7 @@ impl Rules {
         if count == 0 || count > MAX_ACTIONS {
             return Err(GovernanceError::BadActionCount);
         }
-        let mut seen = [false; 6];
+        let mut seen = [false; TARGETS];
         for action in &actions {
             let slot = seen
                 .get_mut(usize::from(action.target()))
@@ -480,6 +527,14 @@ impl Rules {
                 Action::Upgrade(code_hash) => {
                     effects.push(Effect::SetCode { index, code_hash });
                     events.push(CodeUpgraded { code_hash }.into());
+                }
+                Action::Bonding(params) => effects.push(Effect::SetBonding { index, params }),
+                Action::Attestations(params) => {
+                    effects.push(Effect::SetAttestations { index, params })
+                }
+                Action::Resolver(resolver) => {
+                    effects.push(Effect::SetResolver { index, resolver });
+                    events.push(ResolverChanged { resolver }.into());
                 }
             }
         }

@@ -61,6 +61,14 @@ impl World for Mock {
     fn balance(&self) -> Result<u128, GovernanceError> {
         Ok(self.balance)
     }
+    fn bonding(&self) -> Result<(bonding::Params, bonding::Bounds), GovernanceError> {
+        Ok((bonding::DEFAULT_PARAMS, bonding::DEFAULT_BOUNDS))
+    }
+    fn attestations(
+        &self,
+    ) -> Result<(attestations::Params, attestations::Bounds), GovernanceError> {
+        Ok((attestations::DEFAULT_PARAMS, attestations::DEFAULT_BOUNDS))
+    }
 }
 
 fn targets() -> Targets {
@@ -69,6 +77,7 @@ fn targets() -> Targets {
         reputation: acc(91),
         bonding: acc(92),
         mint_credits: acc(93),
+        attestations: acc(94),
     }
 }
 
@@ -540,4 +549,64 @@ fn governance_changes_its_own_rules_only_inside_bounds_by_a_step() {
         Rules::new(acc(ADMIN), acc(COUNCIL), DEFAULT_BOUNDS, outside).map(|_| ()),
         Err(GovernanceError::InvalidConfig)
     );
+}
+
+#[ink::test]
+fn bonding_attestations_and_the_resolver_are_actions_of_their_classes_and_fixed_fields_stay() {
+    let (mut r, w) = (rules(), Mock::new());
+    let whale = voter(&w, 10, 4_000_000);
+    let mut bond = bonding::DEFAULT_PARAMS;
+    bond.min_bond[4] += ONE_DYN;
+    let mut att = attestations::DEFAULT_PARAMS;
+    att.threshold_ppb = 700_000_000;
+    // Fields whose bounds are equal (the windows every open slash and attestation reads) move
+    // by no step at all.
+    let mut window = bonding::DEFAULT_PARAMS;
+    window.dispute_window_blocks -= 1;
+    let mut epoch = attestations::DEFAULT_PARAMS;
+    epoch.epoch_blocks += 1;
+    for fixed in [Action::Bonding(window), Action::Attestations(epoch)] {
+        let made = r.propose(&w, acc(PROPOSER), vec![fixed], [0; 32], BLOCK, T0);
+        assert_eq!(made.map(|x| x.0), Err(GovernanceError::OutOfBounds));
+    }
+    let params = propose(
+        &mut r,
+        &w,
+        vec![Action::Bonding(bond), Action::Attestations(att)],
+    );
+    let seat = propose(&mut r, &w, vec![Action::Resolver(acc(55))]);
+    assert_eq!(ok(r.get(params)).class, Class::Parameter);
+    assert_eq!(ok(r.get(seat)).class, Class::Council);
+    let start = T0 + DEFAULT_CONFIG.voting_delay_ms;
+    for id in [params, seat] {
+        ok(r.vote(&w, whale, id, Support::For, start));
+        let p = ok(r.get(id));
+        ok(r.queue(id, p.vote_end));
+        let eta = p.vote_end + p.rules.timelock_ms;
+        let (events, effects) = ok(r.execute(&w, id, eta));
+        if id == params {
+            assert_eq!(
+                effects,
+                vec![
+                    Effect::SetBonding {
+                        index: 0,
+                        params: bond
+                    },
+                    Effect::SetAttestations {
+                        index: 1,
+                        params: att
+                    }
+                ]
+            );
+        } else {
+            assert_eq!(
+                effects,
+                vec![Effect::SetResolver {
+                    index: 0,
+                    resolver: acc(55)
+                }]
+            );
+            assert!(events.contains(&ResolverChanged { resolver: acc(55) }.into()));
+        }
+    }
 }
