@@ -112,6 +112,13 @@ pub enum Call {
         #[command(flatten)]
         target: Target,
     },
+    /// The parameters governance tunes, as they stand: of reputation, bonding,
+    /// attestations, mint_credits (its tunables) or governance (its rules).
+    Params {
+        contract: String,
+        #[command(flatten)]
+        target: Target,
+    },
     /// A slash's record.
     Slash {
         id: u64,
@@ -176,9 +183,12 @@ impl Ctx {
             .with_context(|| format!("no signer: set {SURI_ENV} (or pass --suri)"))
     }
 
-    /// The account named in hex, or the signer's.
+    /// The account named in hex (or as a dev URI such as `//Bob`), or the signer's.
     pub(crate) fn account(&self, given: Option<&str>) -> anyhow::Result<[u8; 32]> {
         match given {
+            Some(text) if text.starts_with("//") => {
+                crate::tx::account_arg(text).map_err(anyhow::Error::msg)
+            }
             Some(text) => {
                 hex::decode_array::<32>(text).map_err(|e| anyhow::anyhow!("account: {e}"))
             }
@@ -186,8 +196,11 @@ impl Ctx {
         }
     }
 
-    /// A contract of the manifest by name, or an account in hex.
+    /// A contract of the manifest by name, or an account in hex (or as a dev URI).
     pub(crate) fn party(&self, given: &str) -> anyhow::Result<[u8; 32]> {
+        if given.starts_with("//") {
+            return self.account(Some(given));
+        }
         match self.manifest.address(given) {
             Ok(address) => Ok(address),
             Err(_) => hex::decode_array::<32>(given)
@@ -385,6 +398,39 @@ pub async fn run(call: Call) -> anyhow::Result<()> {
             }
         }
         Call::Dao { call } => crate::dao::run(call).await?,
+        Call::Params { contract, target } => {
+            let ctx = Ctx::new(&target)?;
+            let sel = calls::common::PARAMS;
+            match contract.as_str() {
+                "reputation" => {
+                    let p: reputation::Params = ctx.query("reputation", sel, ()).await?;
+                    println!("{p:#?}");
+                }
+                "bonding" => {
+                    let p: bonding::Params = ctx.query("bonding", sel, ()).await?;
+                    println!("{p:#?}");
+                }
+                "attestations" => {
+                    let p: attestations::Params = ctx.query("attestations", sel, ()).await?;
+                    println!("{p:#?}");
+                }
+                "mint_credits" => {
+                    let t: mint_credits::Tunables = ctx
+                        .query("mint_credits", calls::mint_credits::TUNABLES, ())
+                        .await?;
+                    println!("{t:#?}");
+                }
+                "governance" => {
+                    let c: governance::Config = ctx
+                        .query("governance", calls::governance::CONFIG, ())
+                        .await?;
+                    println!("{c:#?}");
+                }
+                other => bail!(
+                    "{other:?}: expected reputation, bonding, attestations, mint_credits or governance"
+                ),
+            }
+        }
         Call::Slash { id, target } => {
             let ctx = Ctx::new(&target)?;
             let slash: Option<bonding::Slash> =

@@ -1,6 +1,6 @@
 //! `dynamis-deploy dao …`: a DAO member's tools against a deployment's governance contract —
 //! lock DYN for voting, propose (parameter changes named `contract.field=value`, a treasury
-//! payment, a new council, an upgrade of governance's code), vote, queue, execute, cancel,
+//! payment, a new council or resolver, an upgrade of governance's code), vote, queue, execute, cancel,
 //! settle the deposit, and show a proposal's state and tally. On the sandbox, `dao wait` moves
 //! the chain's clock (6 s per block) through voting periods and timelocks.
 
@@ -35,9 +35,10 @@ pub enum Dao {
     /// Proposes actions (approving the deposit first); prints the proposal's id.
     Propose {
         /// A parameter change, `contract.field=value`: reputation.<field>,
-        /// mint_credits.<field>, governance.<field> or governance.<class>.<rule>
-        /// (class: parameter, treasury, council, upgrade). Repeatable; all changes to one
-        /// contract form one action.
+        /// mint_credits.<field>, bonding.<field> (bonding.min_bond.<role> for a bond floor),
+        /// attestations.<field>, governance.<field> or governance.<class>.<rule> (class:
+        /// parameter, treasury, council, upgrade). Repeatable; all changes to one contract
+        /// form one action.
         #[arg(long = "set")]
         set: Vec<String>,
         /// Pay `--dyn` DYN of the treasury to this account (hex).
@@ -51,6 +52,9 @@ pub enum Dao {
         /// Replace governance's code by the code with this hash (hex).
         #[arg(long)]
         upgrade: Option<String>,
+        /// A new resolver of bonding's disputes and attestations' contests (hex account).
+        #[arg(long)]
+        resolver: Option<String>,
         /// The proposal's text; its BLAKE2-256 is recorded on chain.
         #[arg(long, default_value = "")]
         text: String,
@@ -174,6 +178,60 @@ fn mint_field(t: &mut mint_credits::Tunables, name: &str, raw: &str) -> anyhow::
     Ok(())
 }
 
+fn bonding_field(p: &mut bonding::Params, name: &str, raw: &str) -> anyhow::Result<()> {
+    if let Some(role) = name.strip_prefix("min_bond.") {
+        let index = crate::client::parse_role(role)?.index();
+        if let Some(floor) = p.min_bond.get_mut(index) {
+            *floor = raw
+                .parse()
+                .with_context(|| format!("{name}: not a number: {raw}"))?;
+        }
+        return Ok(());
+    }
+    let known = set_field!(
+        p,
+        name,
+        raw,
+        [
+            unbonding_blocks,
+            dispute_window_blocks,
+            dispute_deposit,
+            decide_window_blocks,
+            reporter_share_ppb,
+            duration_ramp_blocks
+        ]
+    );
+    if !known {
+        bail!("bonding has no tunable field {name:?} (min_bond.<role> for a bond floor)");
+    }
+    Ok(())
+}
+
+fn attestations_field(p: &mut attestations::Params, name: &str, raw: &str) -> anyhow::Result<()> {
+    let known = set_field!(
+        p,
+        name,
+        raw,
+        [
+            epoch_blocks,
+            challenge_window_blocks,
+            answer_window_blocks,
+            decide_window_blocks,
+            threshold_ppb,
+            min_signers,
+            max_signers,
+            max_epoch_age,
+            success_gain,
+            request_deposit,
+            contest_deposit
+        ]
+    );
+    if !known {
+        bail!("attestations has no tunable field {name:?}");
+    }
+    Ok(())
+}
+
 fn governance_field(c: &mut Config, name: &str, raw: &str) -> anyhow::Result<()> {
     if let Some((class, rule)) = name.split_once('.') {
         let index = match class {
@@ -216,17 +274,22 @@ fn governance_field(c: &mut Config, name: &str, raw: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// The actions `--set`, `--pay`, `--council` and `--upgrade` ask for, starting each parameter
-/// set from its value on chain now.
-async fn actions_of(
-    ctx: &Ctx,
-    set: &[String],
-    pay: Option<(String, u64)>,
-    council: Option<&str>,
-    upgrade: Option<&str>,
-) -> anyhow::Result<Vec<Action>> {
+/// What a proposal asks for, as given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Asked {
+    pub set: Vec<String>,
+    pub pay: Option<(String, u64)>,
+    pub council: Option<String>,
+    pub upgrade: Option<String>,
+    pub resolver: Option<String>,
+}
+
+/// The actions `--set`, `--pay`, `--council`, `--upgrade` and `--resolver` ask for, starting
+/// each parameter set from its value on chain now.
+async fn actions_of(ctx: &Ctx, asked: &Asked) -> anyhow::Result<Vec<Action>> {
     let (mut rep, mut mint, mut gov) = (None, None, None);
-    for change in set {
+    let (mut bond, mut att) = (None, None);
+    for change in &asked.set {
         let (path, raw) = change
             .split_once('=')
             .with_context(|| format!("--set {change}: expected contract.field=value"))?;
@@ -258,29 +321,52 @@ async fn actions_of(
                     governance_field(c, field, raw)?;
                 }
             }
-            other => bail!("--set {change}: governance tunes reputation, mint_credits and governance, not {other:?}"),
+            "bonding" => {
+                if bond.is_none() {
+                    bond = Some(ctx.query::<bonding::Params>("bonding", calls::bonding::PARAMS, ()).await?);
+                }
+                if let Some(p) = bond.as_mut() {
+                    bonding_field(p, field, raw)?;
+                }
+            }
+            "attestations" => {
+                if att.is_none() {
+                    att = Some(ctx.query::<attestations::Params>("attestations", calls::attestations::PARAMS, ()).await?);
+                }
+                if let Some(p) = att.as_mut() {
+                    attestations_field(p, field, raw)?;
+                }
+            }
+            other => bail!("--set {change}: governance tunes reputation, mint_credits, bonding, attestations and governance, not {other:?}"),
         }
     }
     let mut actions: Vec<Action> = Vec::new();
     actions.extend(rep.map(Action::Reputation));
     actions.extend(mint.map(Action::MintCredits));
+    actions.extend(bond.map(Action::Bonding));
+    actions.extend(att.map(Action::Attestations));
     actions.extend(gov.map(Action::Governance));
-    if let Some((to, amount)) = pay {
-        let to = ctx.account(Some(&to))?;
+    if let Some((to, amount)) = &asked.pay {
+        let to = ctx.account(Some(to))?;
         actions.push(Action::Treasury {
             to: calls::account(to),
-            amount: tokens(amount)?,
+            amount: tokens(*amount)?,
         });
     }
-    if let Some(council) = council {
+    if let Some(council) = &asked.council {
         actions.push(Action::Council(calls::account(ctx.account(Some(council))?)));
     }
-    if let Some(hash) = upgrade {
+    if let Some(resolver) = &asked.resolver {
+        actions.push(Action::Resolver(calls::account(
+            ctx.account(Some(resolver))?,
+        )));
+    }
+    if let Some(hash) = &asked.upgrade {
         let hash = hex::decode_array::<32>(hash).map_err(|e| anyhow::anyhow!("--upgrade: {e}"))?;
         actions.push(Action::Upgrade(hash));
     }
     if actions.is_empty() {
-        bail!("nothing to propose: give --set, --pay, --council or --upgrade");
+        bail!("nothing to propose: give --set, --pay, --council, --resolver or --upgrade");
     }
     Ok(actions)
 }
@@ -323,13 +409,19 @@ pub async fn run(call: Dao) -> anyhow::Result<()> {
             amount,
             council,
             upgrade,
+            resolver,
             text,
             target,
         } => {
             let ctx = Ctx::new(&target)?;
-            let pay = pay.map(|to| (to, amount));
-            let actions =
-                actions_of(&ctx, &set, pay, council.as_deref(), upgrade.as_deref()).await?;
+            let asked = Asked {
+                set,
+                pay: pay.map(|to| (to, amount)),
+                council,
+                upgrade,
+                resolver,
+            };
+            let actions = actions_of(&ctx, &asked).await?;
             let config: Config = ctx.query("governance", sel::CONFIG, ()).await?;
             approve_gov(&ctx, config.proposal_deposit).await?;
             let description = sp_core::hashing::blake2_256(text.as_bytes());

@@ -2137,3 +2137,92 @@ async fn leader_carries_300_items_on_two_signers(
     }
     (s, attestations)
 }
+
+/// The README's DAO walk-through, run as written: the bash block after the
+/// `<!-- dao walk-through -->` marker, in an empty folder, with `D` pointing at the built
+/// `dynamis-deploy` and the sandbox given a free port and 20 ms blocks. It must end with
+/// proposal 0 executed and the parameter it set on chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readmes_dao_walk_through_passes_a_parameter_change() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README");
+    let block = readme
+        .split("<!-- dao walk-through -->\n```bash\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the walk-through block");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let script: Vec<String> = block
+        .lines()
+        .filter(|l| !l.starts_with("D="))
+        .map(|l| {
+            l.replace(
+                "$D sandbox ",
+                &format!("$D sandbox --listen 127.0.0.1:{port} --block-ms 20 "),
+            )
+        })
+        .collect();
+    assert!(script.len() > 15, "{script:?}");
+    let dir = std::env::temp_dir().join(format!("dynamis-test-dao-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear");
+    }
+    std::fs::create_dir_all(&dir).expect("dir");
+    let out = tokio::process::Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &script.join("\n")])
+        .env("D", sibling_bin("dynamis-deploy"))
+        .env("RUST_BACKTRACE", "0")
+        .current_dir(&dir)
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let log = std::fs::read_to_string(dir.join("sandbox.log")).unwrap_or_default();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}\nsandbox: {log}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "proposal 0: Some(Executed) (Parameter class)"),
+        "{stdout}"
+    );
+    let gain: u32 = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("success_gain: "))
+        .and_then(|v| v.trim_end_matches(',').parse().ok())
+        .expect("success_gain printed");
+    assert_eq!(gain, 6_000);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The main job on the sandbox, small: every item final, the planted fraud proven, and its
+/// governance round passing the founder's proposal (both gains 5,000 → 6,000) through the
+/// same calls as `dynamis-deploy dao`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_main_job_ends_with_a_parameter_change_passed_by_governance() {
+    let opts = Options {
+        items: 1_500,
+        ..options("main-job")
+    };
+    let report = demo::run(opts).await.expect("demo");
+    assert_eq!(report.lost, 0, "{report:?}");
+    assert_eq!(report.final_items, report.accepted, "{report:?}");
+    assert_eq!(report.attestations_rejected, 1, "{report:?}");
+    let round = report.governance.expect("a governance round on the sandbox");
+    assert_eq!(round.state, Some(governance::State::Executed), "{round:?}");
+    assert_eq!(round.before, (5_000, 5_000));
+    assert_eq!(
+        round.after,
+        (demo::PROPOSED_GAIN, demo::PROPOSED_GAIN),
+        "{round:?}"
+    );
+}
