@@ -8,6 +8,8 @@
 
 pub mod controller;
 pub mod power;
+pub mod rules;
 
 pub use controller::{Controller, ControllerError, ControllerParams, EpochRecord};
 pub use power::{Activity, Meter, Quality, Rates, Spent, DEFAULT_RATES, POWER_UNIT, P_MAX};
+pub use rules::{BurnMode, Config, PowerFlux, PowerFluxError, PowerFluxEvent, Totals, INDEX_ONE};
