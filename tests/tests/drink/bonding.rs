@@ -733,53 +733,28 @@ fn every_error_variant_is_reached() {
     assert_eq!(r, Err(ReputationError::SeedGrantsMint));
     rep_seen.insert("SeedGrantsMint");
 
-    // Constructors refuse inconsistent parameters.
+    // Constructors refuse inconsistent parameters and bounds.
     let bonding_wasm = bundle(BundleProvider::Bonding).wasm;
+    let (token, rep) = (s.token.address, s.reputation);
+    let mut instantiate = |bounds: bonding::Bounds, params: bonding::Params, salt: u8| {
+        let links = (token, rep, who::governance(), who::resolver());
+        u.chain
+            .deploy_fallible::<BondingError>(
+                &bonding_wasm,
+                who::admin(),
+                call_data(selector::NEW, (links, bounds, params)),
+                vec![salt],
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .map(|_| ())
+    };
     let mut bad = DEFAULT_PARAMS;
     bad.dispute_window_blocks = bad.unbonding_blocks;
-    let r = u
-        .chain
-        .deploy_fallible::<BondingError>(
-            &bonding_wasm,
-            who::admin(),
-            call_data(
-                selector::NEW,
-                (
-                    s.token.address,
-                    s.reputation,
-                    who::governance(),
-                    who::resolver(),
-                    bonding::Bounds::around(&bad),
-                    bad,
-                ),
-            ),
-            vec![1],
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .map(|_| ());
+    let r = instantiate(bonding::Bounds::around(&bad), bad, 1);
     expect(r, BondingError::InvalidParams, &mut seen);
     let mut swapped = bonding::DEFAULT_BOUNDS;
     swapped.min.dispute_deposit = swapped.max.dispute_deposit + 1;
-    let r = u
-        .chain
-        .deploy_fallible::<BondingError>(
-            &bonding_wasm,
-            who::admin(),
-            call_data(
-                selector::NEW,
-                (
-                    s.token.address,
-                    s.reputation,
-                    who::governance(),
-                    who::resolver(),
-                    swapped,
-                    DEFAULT_PARAMS,
-                ),
-            ),
-            vec![4],
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .map(|_| ());
+    let r = instantiate(swapped, DEFAULT_PARAMS, 4);
     expect(r, BondingError::InvalidBounds, &mut seen);
     // The setters: governance only, inside the bounds.
     let mut moved = DEFAULT_PARAMS;
