@@ -9,7 +9,7 @@ export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback
 TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"
 CARGO_CONTRACT_VERSION="5.0.3"
 # Every contract of the suite, in dependency order.
-CONTRACTS=(dyn_token reputation bonding attestations mint_credits governance)
+CONTRACTS=(dyn_token reputation bonding attestations mint_credits governance power_flux)
 
 # Each step says how long its script has run so far, so a slow CI run shows where the time went.
 step() { printf '\n==> [%d s] %s\n' "$SECONDS" "$*"; }

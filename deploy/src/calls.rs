@@ -167,6 +167,23 @@ pub mod governance {
     pub const TARGETS: [u8; 4] = ink::selector_bytes!("targets");
 }
 
+/// Power/Flux; its Flux token answers the PSP22 selectors of [`token`].
+pub mod power_flux {
+    pub use super::common::*;
+    pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
+    pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
+    pub const REPORT: [u8; 4] = ink::selector_bytes!("report");
+    pub const USE_FLUX: [u8; 4] = ink::selector_bytes!("use_flux");
+    pub const SETTLE: [u8; 4] = ink::selector_bytes!("settle");
+    pub const CLOSE_EPOCH: [u8; 4] = ink::selector_bytes!("close_epoch");
+    pub const METER: [u8; 4] = ink::selector_bytes!("meter");
+    pub const TOTALS: [u8; 4] = ink::selector_bytes!("totals");
+    pub const CONTROLLER: [u8; 4] = ink::selector_bytes!("controller");
+    pub const CONFIG: [u8; 4] = ink::selector_bytes!("config");
+    pub const EPOCH: [u8; 4] = ink::selector_bytes!("epoch");
+    pub const EFFECTIVE_SUPPLY: [u8; 4] = ink::selector_bytes!("effective_supply");
+}
+
 /// Why a message's return data is not the value expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResultError {

@@ -7,6 +7,7 @@
 
 pub mod attest;
 pub mod bench;
+pub mod flux;
 pub mod gov;
 pub mod mint;
 pub mod psp22;

@@ -76,6 +76,13 @@ pub enum PowerFluxError {
     Arithmetic,
     /// The Flux ledger refused (a balance or an allowance too small).
     Flux(PSP22Error),
+    /// A cross-contract call failed outright (the reputation registry not there, trapped, or
+    /// undecodable).
+    CallFailed,
+}
+
+impl dynamis_shared::call::CallFailed for PowerFluxError {
+    const CALL_FAILED: Self = PowerFluxError::CallFailed;
 }
 
 impl From<Overflow> for PowerFluxError {
@@ -404,6 +411,23 @@ impl PowerFlux {
         events.extend(more);
         transfers.extend(burns);
         transfers.extend(self.flux.transfer(caller, to, value)?);
+        Ok((events, transfers))
+    }
+
+    /// `caller` moves `value` Flux from `from` to `to` on `from`'s allowance, both settled to
+    /// the tax index first.
+    pub fn transfer_from(
+        &mut self,
+        caller: AccountId,
+        from: AccountId,
+        to: AccountId,
+        value: u128,
+    ) -> Result<Outcome, PowerFluxError> {
+        let (mut events, mut transfers) = self.settle(from)?;
+        let (more, burns) = self.settle(to)?;
+        events.extend(more);
+        transfers.extend(burns);
+        transfers.extend(self.flux.transfer_from(caller, from, to, value)?);
         Ok((events, transfers))
     }
 

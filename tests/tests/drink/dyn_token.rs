@@ -152,6 +152,7 @@ fn there_is_no_upgrade_path() {
         BundleProvider::Bonding,
         BundleProvider::Attestations,
         BundleProvider::MintCredits,
+        BundleProvider::PowerFlux,
     ] {
         let wasm = dynamis_tests::bundle(contract).wasm;
         let imports = dynamis_tests::wasm_imports(&wasm);

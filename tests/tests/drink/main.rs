@@ -11,4 +11,5 @@ mod dyn_token_invariants;
 mod governance;
 mod mint_credits;
 mod mint_invariants;
+mod power_flux;
 mod psp22_compat;
