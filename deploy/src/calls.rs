@@ -182,6 +182,8 @@ pub mod power_flux {
     pub const CONFIG: [u8; 4] = ink::selector_bytes!("config");
     pub const EPOCH: [u8; 4] = ink::selector_bytes!("epoch");
     pub const EFFECTIVE_SUPPLY: [u8; 4] = ink::selector_bytes!("effective_supply");
+    pub const SET_TUNABLES: [u8; 4] = ink::selector_bytes!("set_tunables");
+    pub const TUNABLES: [u8; 4] = ink::selector_bytes!("tunables");
 }
 
 /// Why a message's return data is not the value expected.

@@ -7,8 +7,8 @@ use dynamis_shared::math::PPB;
 use ink::primitives::AccountId;
 use power_flux::{
     controller::{Controller, ControllerParams, DEFAULT_PARAMS},
-    default_config, Activity, BurnMode, PowerFlux, Quality, DEFAULT_BETA_PPB, DEFAULT_KAPPA,
-    ONE_FLUX,
+    default_config, Activity, Bounds, BurnMode, PowerFlux, Quality, Tunables, DEFAULT_BETA_PPB,
+    DEFAULT_KAPPA, ONE_FLUX,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::fmt::Write as _;
@@ -114,7 +114,9 @@ fn run_fresh(scenario: &Scenario, seed: u64, tick: &dyn Fn()) -> anyhow::Result<
     let controller = Controller::new(scenario.params, DEFAULT_KAPPA, DEFAULT_BETA_PPB)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let admin = AccountId::from([0; 32]);
-    let mut ledger = PowerFlux::new(admin, config, controller).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let bounds = Bounds::around(&Tunables::of(config.mu, &controller.params));
+    let mut ledger = PowerFlux::new(admin, admin, config, controller, bounds)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     ledger
         .add_reporter(admin, AccountId::from(REPORTER))
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

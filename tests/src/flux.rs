@@ -38,12 +38,12 @@ pub struct Pf {
 }
 
 impl Pf {
-    /// The suite with Power/Flux (defaults, burning in `mode`) reading its reputation, and
-    /// [`who::reporter`] wired as its one reporter, locked.
+    /// The suite with Power/Flux (defaults, burning in `mode`, tuned by [`who::governance`])
+    /// reading its reputation, and [`who::reporter`] wired as its one reporter, locked.
     pub fn new(mode: BurnMode) -> Self {
         let mut s = Suite::new();
         let wasm = bundle(BundleProvider::PowerFlux).wasm;
-        let data = call_data(sel::WITH_DEFAULTS, (s.reputation, mode));
+        let data = call_data(sel::WITH_DEFAULTS, (s.reputation, who::governance(), mode));
         let at = s
             .chain
             .deploy(&wasm, who::admin(), data, vec![])

@@ -9,13 +9,15 @@
 pub mod controller;
 pub mod power;
 pub mod rules;
+pub mod tunables;
 
 pub use controller::{Controller, ControllerError, ControllerParams, EpochRecord};
 pub use power::{Activity, Meter, Quality, Rates, Spent, DEFAULT_RATES, POWER_UNIT, P_MAX};
 pub use rules::{
-    BurnMode, Config, EpochClosed, FluxTaxed, FluxUsed, PowerFlux, PowerFluxError, PowerFluxEvent,
-    PowerReporterAdded, PowerReportersLocked, PowerSpent, Totals, INDEX_ONE,
+    BurnMode, Config, EpochClosed, FluxTaxed, FluxTunablesSet, FluxUsed, PowerFlux, PowerFluxError,
+    PowerFluxEvent, PowerReporterAdded, PowerReportersLocked, PowerSpent, Totals, INDEX_ONE,
 };
+pub use tunables::{Bounds, Tunables};
 
 /// Decimals of Flux.
 pub const DECIMALS: u8 = 18;
@@ -44,6 +46,7 @@ mod power_flux {
         controller::{Controller, ControllerParams, EpochRecord, DEFAULT_PARAMS},
         power::{Activity, Meter, Quality},
         rules::{BurnMode, Config, Outcome, PowerFlux, PowerFluxError, Totals},
+        tunables::{Bounds, Tunables},
         DECIMALS, DEFAULT_BETA_PPB, DEFAULT_KAPPA,
     };
     use dynamis_shared::{
@@ -60,34 +63,65 @@ mod power_flux {
 
     impl PowerFluxContract {
         /// Power/Flux reading scores from `reputation`, with `config`, the controller's
-        /// constants `params` and κ and β to start from. The caller becomes the wiring admin
-        /// that wires the reporters and locks them.
+        /// constants `params` and κ and β to start from, tuned by `governance` inside `bounds`
+        /// (fixed for good). The caller becomes the wiring admin that wires the reporters and
+        /// locks them.
         #[ink(constructor)]
         pub fn new(
             reputation: AccountId,
+            governance: AccountId,
             config: Config,
             params: ControllerParams,
-            kappa: u128,
-            beta_ppb: u32,
+            start: (u128, u32),
+            bounds: Bounds,
         ) -> Result<Self, PowerFluxError> {
+            let (kappa, beta_ppb) = start;
             let controller = Controller::new(params, kappa, beta_ppb)?;
-            let rules = PowerFlux::new(Self::env().caller(), config, controller)?;
+            let caller = Self::env().caller();
+            let rules = PowerFlux::new(caller, governance, config, controller, bounds)?;
             Ok(Self { reputation, rules })
         }
 
-        /// [`Self::new`] with the defaults, burning in `mode`.
+        /// [`Self::new`] with the defaults, burning in `mode`, inside [`Bounds::around`] them.
         #[ink(constructor)]
         pub fn with_defaults(
             reputation: AccountId,
+            governance: AccountId,
             mode: BurnMode,
         ) -> Result<Self, PowerFluxError> {
+            let config = crate::default_config(mode);
+            let bounds = Bounds::around(&Tunables::of(config.mu, &DEFAULT_PARAMS));
             Self::new(
                 reputation,
-                crate::default_config(mode),
+                governance,
+                config,
                 DEFAULT_PARAMS,
-                DEFAULT_KAPPA,
-                DEFAULT_BETA_PPB,
+                (DEFAULT_KAPPA, DEFAULT_BETA_PPB),
+                bounds,
             )
+        }
+
+        /// Governance sets the tunables inside their hard bounds.
+        #[ink(message)]
+        pub fn set_tunables(&mut self, tunables: Tunables) -> Result<(), PowerFluxError> {
+            let events = self.rules.set_tunables(self.env().caller(), tunables)?;
+            self.emit((events, Vec::new()));
+            Ok(())
+        }
+
+        #[ink(message)]
+        pub fn tunables(&self) -> Tunables {
+            self.rules.tunables()
+        }
+
+        #[ink(message)]
+        pub fn bounds(&self) -> Bounds {
+            self.rules.bounds()
+        }
+
+        #[ink(message)]
+        pub fn governance(&self) -> AccountId {
+            self.rules.governance()
         }
 
         fn emit(&self, (events, transfers): Outcome) {

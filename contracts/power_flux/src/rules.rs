@@ -13,6 +13,7 @@
 use crate::{
     controller::{Controller, ControllerError, EpochRecord},
     power::{Activity, Meter, Quality, Rates},
+    tunables::{Bounds, Tunables},
 };
 use dynamis_shared::{
     math::{minus, mul_ppb, plus, Overflow, PPB},
@@ -72,6 +73,10 @@ pub enum PowerFluxError {
     ZeroTasks,
     /// Inconsistent configuration or controller constants.
     InvalidConfig,
+    /// Only the governance address tunes.
+    NotGovernance,
+    /// A tunable outside the hard bounds fixed at instantiation.
+    ParamOutOfBounds,
     /// A total would overflow or fall below zero.
     Arithmetic,
     /// The Flux ledger refused (a balance or an allowance too small).
@@ -131,6 +136,8 @@ dynamis_shared::contract_events! {
     FluxUsed { #[ink(topic)] id: AccountId, tasks: u32, burned: u128 }
     /// `id`'s balance was settled to the tax index: `amount` burned.
     FluxTaxed { #[ink(topic)] id: AccountId, amount: u128 }
+    /// Governance moved the tunables (inside the bounds).
+    FluxTunablesSet { tunables: Tunables }
     /// An epoch was closed: what it minted and burned, the supply after it, and κ and β for
     /// the next one.
     EpochClosed {
@@ -179,6 +186,8 @@ fn scaled(value: u128, index: u128, mark: u128) -> u128 {
 #[derive(Debug)]
 pub struct PowerFlux {
     reporters: WiredSet,
+    governance: AccountId,
+    bounds: Bounds,
     config: Config,
     controller: Controller,
     /// The open epoch and what it has minted and burned so far.
@@ -198,22 +207,30 @@ pub struct PowerFlux {
 }
 
 impl PowerFlux {
-    /// Reporters wired by `admin`; `controller` starts κ and β.
+    /// Reporters wired by `admin`; `controller` starts κ and β; `governance` tunes inside
+    /// `bounds`.
     pub fn new(
         admin: AccountId,
+        governance: AccountId,
         config: Config,
         controller: Controller,
+        bounds: Bounds,
     ) -> Result<Self, PowerFluxError> {
         config
             .rates
             .validate()
             .map_err(|_| PowerFluxError::InvalidConfig)?;
         controller.params.validate()?;
-        if config.epoch_blocks == 0 {
+        if config.epoch_blocks == 0 || !bounds.valid() {
             return Err(PowerFluxError::InvalidConfig);
+        }
+        if !bounds.contains(&Tunables::of(config.mu, &controller.params)) {
+            return Err(PowerFluxError::ParamOutOfBounds);
         }
         Ok(Self {
             reporters: WiredSet::open(admin),
+            governance,
+            bounds,
             config,
             controller,
             epoch: 0,
@@ -226,6 +243,44 @@ impl PowerFlux {
             marks: Mapping::new(),
             effective_supply: 0,
         })
+    }
+
+    pub fn governance(&self) -> AccountId {
+        self.governance
+    }
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+    pub fn tunables(&self) -> Tunables {
+        Tunables::of(self.config.mu, &self.controller.params)
+    }
+
+    /// Governance sets the tunables, each inside its hard bounds and consistent together; κ
+    /// and β are pulled inside their new floors and ceilings.
+    pub fn set_tunables(
+        &mut self,
+        caller: AccountId,
+        tunables: Tunables,
+    ) -> Result<Vec<PowerFluxEvent>, PowerFluxError> {
+        if caller != self.governance {
+            return Err(PowerFluxError::NotGovernance);
+        }
+        if !self.bounds.contains(&tunables) {
+            return Err(PowerFluxError::ParamOutOfBounds);
+        }
+        let params = tunables.apply(&self.controller.params);
+        params.validate()?;
+        self.config.mu = tunables.mu;
+        self.controller.params = params;
+        self.controller.kappa = self
+            .controller
+            .kappa
+            .clamp(params.kappa_min, params.kappa_max);
+        self.controller.beta_ppb = self
+            .controller
+            .beta_ppb
+            .clamp(params.beta_min_ppb, params.beta_max_ppb);
+        Ok(vec![FluxTunablesSet { tunables }.into()])
     }
 
     pub fn config(&self) -> Config {

@@ -9,7 +9,7 @@ use dynamis_tests::{
     suite::{done, everyone, who},
 };
 use power_flux::{
-    Activity, BurnMode, Meter, PowerFluxError, PowerSpent, Totals, ONE_FLUX, POWER_UNIT,
+    Activity, BurnMode, Meter, PowerFluxError, PowerSpent, Totals, Tunables, ONE_FLUX, POWER_UNIT,
 };
 
 #[test]
@@ -30,6 +30,20 @@ fn flux_is_psp22_and_only_wired_reporters_spend_power_which_never_moves() {
         }
     }
     assert_eq!(pf.balance(alice), 0);
+    // The tunables: governance's only (the governance address of this suite).
+    let mut tunables: Tunables = pf.query(sel::TUNABLES, ());
+    tunables.mu *= 2;
+    for caller in everyone(&pf.s).into_iter().filter(|c| *c != who::governance()) {
+        let r = pf.call::<PfResult>(caller, sel::SET_TUNABLES, tunables).value;
+        assert_eq!(r, Err(PowerFluxError::NotGovernance), "{caller:?}");
+    }
+    let mut out = tunables;
+    out.mu *= 100;
+    let r = pf.call::<PfResult>(who::governance(), sel::SET_TUNABLES, out).value;
+    assert_eq!(r, Err(PowerFluxError::ParamOutOfBounds));
+    done(pf.call::<PfResult>(who::governance(), sel::SET_TUNABLES, tunables));
+    tunables.mu /= 2;
+    done(pf.call::<PfResult>(who::governance(), sel::SET_TUNABLES, tunables));
     // A full epoch's report: 10,000 Power spent, 8,000 Flux minted (κ = 1 Flux per Power,
     // Q = 0.8 with no reputation yet).
     let reported = done(pf.report(who::reporter(), alice, FULL));

@@ -2,6 +2,7 @@ use super::*;
 use crate::{
     controller::DEFAULT_PARAMS,
     power::{DEFAULT_RATES, P_MAX},
+    tunables::{Bounds, Tunables},
 };
 
 fn acc(n: u8) -> AccountId {
@@ -11,6 +12,7 @@ fn acc(n: u8) -> AccountId {
 const ADMIN: u8 = 1;
 const REPORTER: u8 = 2;
 const STRANGER: u8 = 3;
+const GOVERNANCE: u8 = 4;
 const EPOCH: u32 = 100;
 const FLUX: u128 = 1_000_000_000_000_000_000;
 
@@ -23,7 +25,9 @@ fn ledger(mode: BurnMode) -> PowerFlux {
     };
     let controller = Controller::new(DEFAULT_PARAMS, 1_000_000_000_000, 10_000_000)
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let mut l = PowerFlux::new(acc(ADMIN), config, controller).unwrap_or_else(|e| panic!("{e:?}"));
+    let bounds = Bounds::around(&Tunables::of(config.mu, &controller.params));
+    let mut l = PowerFlux::new(acc(ADMIN), acc(GOVERNANCE), config, controller, bounds)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     l.add_reporter(acc(ADMIN), acc(REPORTER))
         .unwrap_or_else(|e| panic!("{e:?}"));
     l.lock_wiring(acc(ADMIN))
@@ -263,4 +267,42 @@ fn an_id_spends_at_most_its_21_million_and_then_mints_nothing() {
     l.report(acc(REPORTER), id, &full(), &GOOD, 0, now)
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!((l.meter(id).p_used, l.balance_of(id)), (P_MAX, before));
+}
+
+#[ink::test]
+fn only_governance_tunes_and_only_inside_the_bounds() {
+    let mut l = ledger(BurnMode::PerUse);
+    let mut t = l.tunables();
+    t.mu = 2 * FLUX;
+    t.kappa_min = 50_000_000_000;
+    for who in [ADMIN, REPORTER, STRANGER] {
+        assert_eq!(
+            l.set_tunables(acc(who), t).map(|_| ()),
+            Err(PowerFluxError::NotGovernance)
+        );
+    }
+    let mut out = t;
+    out.mu = 11 * FLUX;
+    assert_eq!(
+        l.set_tunables(acc(GOVERNANCE), out).map(|_| ()),
+        Err(PowerFluxError::ParamOutOfBounds)
+    );
+    let mut crossed = t;
+    crossed.kappa_max = crossed.kappa_min / 100;
+    crossed.kappa_min = l.bounds().max.kappa_min;
+    let r = l.set_tunables(acc(GOVERNANCE), crossed).map(|_| ());
+    assert!(
+        matches!(
+            r,
+            Err(PowerFluxError::ParamOutOfBounds | PowerFluxError::InvalidConfig)
+        ),
+        "{r:?}"
+    );
+    l.set_tunables(acc(GOVERNANCE), t)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        (l.config().mu, l.controller().params.kappa_min),
+        (2 * FLUX, 50_000_000_000)
+    );
+    assert_eq!(l.tunables(), t);
 }
