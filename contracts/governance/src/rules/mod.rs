@@ -297,45 +297,37 @@ impl Rules {
     /// and the step cap, a payment inside the per-proposal cap.
     fn check(&self, world: &impl World, action: &Action) -> Result<(), GovernanceError> {
         let step = self.bounds.step_ppb;
+        // Every parameter action: from the value on chain, inside the target's bounds, by at
+        // most the step.
+        let moves = |old: &[u128], new: &[u128], min: &[u128], max: &[u128]| {
+            within_all(old, new, min, max, step)
+        };
         let ok = match action {
             Action::Reputation(new) => {
-                let (old, bounds) = world.reputation()?;
-                within_all(
-                    &widen(old.fields()),
-                    &widen(new.fields()),
-                    &widen(bounds.min.fields()),
-                    &widen(bounds.max.fields()),
-                    step,
-                )
+                let (old, b) = world.reputation()?;
+                let f = |p: &reputation::Params| widen(p.fields());
+                moves(&f(&old), &f(new), &f(&b.min), &f(&b.max))
             }
             Action::MintCredits(new) => {
                 let (old, min, max) = world.tunables()?;
-                within_all(
-                    &old.fields(),
-                    &new.fields(),
-                    &min.fields(),
-                    &max.fields(),
-                    step,
-                )
+                moves(&old.fields(), &new.fields(), &min.fields(), &max.fields())
             }
             Action::Bonding(new) => {
-                let (old, bounds) = world.bonding()?;
-                within_all(
+                let (old, b) = world.bonding()?;
+                moves(
                     &old.fields(),
                     &new.fields(),
-                    &bounds.min.fields(),
-                    &bounds.max.fields(),
-                    step,
+                    &b.min.fields(),
+                    &b.max.fields(),
                 )
             }
             Action::Attestations(new) => {
-                let (old, bounds) = world.attestations()?;
-                within_all(
+                let (old, b) = world.attestations()?;
+                moves(
                     &old.fields(),
                     &new.fields(),
-                    &bounds.min.fields(),
-                    &bounds.max.fields(),
-                    step,
+                    &b.min.fields(),
+                    &b.max.fields(),
                 )
             }
             Action::Governance(new) => self.bounds.allows(&self.config, new),
