@@ -45,9 +45,18 @@ const SECP256K1_HALF_ORDER: [u8; 32] = [
 ];
 
 /// Whether an ECDSA signature is in canonical form: recovery id 0 or 1 and low `s`.
+///
+/// `s` is compared with every byte of the half order, with no early exit (a slice comparison
+/// stops at the first differing byte): the check costs the same gas for every signature, so a
+/// submission's cost depends on the number of signatures only.
 pub fn ecdsa_canonical(signature: &[u8; 65]) -> bool {
-    let s = &signature[32..64];
-    signature[64] <= 1 && s <= &SECP256K1_HALF_ORDER[..]
+    let mut below = false;
+    let mut decided = false;
+    for (s, half) in signature[32..64].iter().zip(SECP256K1_HALF_ORDER.iter()) {
+        below |= !decided & (s < half);
+        decided |= s != half;
+    }
+    (signature[64] <= 1) & (below | !decided)
 }
 
 /// The public key that signed `digest` in canonical form, if any.
@@ -88,5 +97,52 @@ pub(crate) mod testing {
 
     pub fn h(s: &str) -> Hash {
         unhex(s).try_into().expect("32 bytes")
+    }
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::*;
+
+    fn with_s(s: [u8; 32], v: u8) -> [u8; 65] {
+        let mut signature = [0u8; 65];
+        signature[32..64].copy_from_slice(&s);
+        signature[64] = v;
+        signature
+    }
+
+    /// The byte-by-byte check gives the slice order's verdict at every edge: `s` equal to the
+    /// half order, one above and one below it in the last byte, a first byte of 0x7f that is
+    /// decided later, and a pseudo-random spread.
+    #[test]
+    fn the_full_length_check_is_the_slice_order() {
+        let half = SECP256K1_HALF_ORDER;
+        let mut cases = vec![half, [0; 32], [0xff; 32]];
+        let (mut above, mut below) = (half, half);
+        above[31] += 1;
+        below[31] -= 1;
+        cases.extend([above, below]);
+        let mut late = half;
+        late[16] = 0x5c;
+        cases.push(late);
+        late[16] = 0x5e;
+        cases.push(late);
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2_000 {
+            let mut s = half;
+            for byte in s.iter_mut().skip(usize::from(x as u8 % 20)) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *byte = x as u8;
+            }
+            cases.push(s);
+        }
+        for s in cases {
+            let low = s[..] <= half[..];
+            assert_eq!(ecdsa_canonical(&with_s(s, 0)), low, "{s:?}");
+            assert_eq!(ecdsa_canonical(&with_s(s, 1)), low);
+            assert!(!ecdsa_canonical(&with_s(s, 2)));
+        }
     }
 }
