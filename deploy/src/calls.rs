@@ -87,6 +87,7 @@ pub mod attestations {
     pub const REMOVE_KEY: [u8; 4] = ink::selector_bytes!("remove_key");
     pub const SYNC_WEIGHT: [u8; 4] = ink::selector_bytes!("sync_weight");
     pub const SUBMIT: [u8; 4] = ink::selector_bytes!("submit");
+    pub const POWER_FLUX: [u8; 4] = ink::selector_bytes!("power_flux");
     pub const CHALLENGE: [u8; 4] = ink::selector_bytes!("challenge");
     pub const CONTEST: [u8; 4] = ink::selector_bytes!("contest");
     pub const RESOLVE_CONTEST: [u8; 4] = ink::selector_bytes!("resolve_contest");
@@ -172,7 +173,8 @@ pub mod power_flux {
     pub use super::common::*;
     pub const ADD_REPORTER: [u8; 4] = ink::selector_bytes!("add_reporter");
     pub const IS_REPORTER: [u8; 4] = ink::selector_bytes!("is_reporter");
-    pub const REPORT: [u8; 4] = ink::selector_bytes!("report");
+    /// The reporter message, as [`dynamis_shared::PowerReport`] defines it.
+    pub const REPORT: [u8; 4] = ink::selector_bytes!("PowerReport::report");
     pub const USE_FLUX: [u8; 4] = ink::selector_bytes!("use_flux");
     pub const SETTLE: [u8; 4] = ink::selector_bytes!("settle");
     pub const CLOSE_EPOCH: [u8; 4] = ink::selector_bytes!("close_epoch");

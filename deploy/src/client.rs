@@ -113,7 +113,8 @@ pub enum Call {
         target: Target,
     },
     /// The parameters governance tunes, as they stand: of reputation, bonding,
-    /// attestations, mint_credits (its tunables) or governance (its rules).
+    /// attestations, mint_credits (its tunables), power_flux (its tunables, with the
+    /// controller's state and the totals) or governance (its rules).
     Params {
         contract: String,
         #[command(flatten)]
@@ -426,8 +427,17 @@ pub async fn run(call: Call) -> anyhow::Result<()> {
                         .await?;
                     println!("{c:#?}");
                 }
+                "power_flux" => {
+                    let f = calls::power_flux::TUNABLES;
+                    let t: power_flux::Tunables = ctx.query("power_flux", f, ()).await?;
+                    let f = calls::power_flux::CONTROLLER;
+                    let c: power_flux::Controller = ctx.query("power_flux", f, ()).await?;
+                    let f = calls::power_flux::TOTALS;
+                    let totals: power_flux::Totals = ctx.query("power_flux", f, ()).await?;
+                    println!("{t:#?}\n{c:#?}\n{totals:#?}");
+                }
                 other => bail!(
-                    "{other:?}: expected reputation, bonding, attestations, mint_credits or governance"
+                    "{other:?}: expected reputation, bonding, attestations, mint_credits, power_flux or governance"
                 ),
             }
         }

@@ -232,6 +232,30 @@ fn attestations_field(p: &mut attestations::Params, name: &str, raw: &str) -> an
     Ok(())
 }
 
+fn power_flux_field(t: &mut power_flux::Tunables, name: &str, raw: &str) -> anyhow::Result<()> {
+    let known = set_field!(
+        t,
+        name,
+        raw,
+        [
+            mu,
+            kappa_min,
+            kappa_max,
+            beta_min_ppb,
+            beta_max_ppb,
+            kp_ppb,
+            ki_ppb,
+            leak_ppb,
+            deadband_ppb,
+            smoothing_ppb
+        ]
+    );
+    if !known {
+        bail!("power_flux has no tunable field {name:?}");
+    }
+    Ok(())
+}
+
 fn governance_field(c: &mut Config, name: &str, raw: &str) -> anyhow::Result<()> {
     if let Some((class, rule)) = name.split_once('.') {
         let index = match class {
@@ -288,7 +312,7 @@ pub struct Asked {
 /// each parameter set from its value on chain now.
 async fn actions_of(ctx: &Ctx, asked: &Asked) -> anyhow::Result<Vec<Action>> {
     let (mut rep, mut mint, mut gov) = (None, None, None);
-    let (mut bond, mut att) = (None, None);
+    let (mut bond, mut att, mut flux) = (None, None, None);
     for change in &asked.set {
         let (path, raw) = change
             .split_once('=')
@@ -337,7 +361,15 @@ async fn actions_of(ctx: &Ctx, asked: &Asked) -> anyhow::Result<Vec<Action>> {
                     attestations_field(p, field, raw)?;
                 }
             }
-            other => bail!("--set {change}: governance tunes reputation, mint_credits, bonding, attestations and governance, not {other:?}"),
+            "power_flux" => {
+                if flux.is_none() {
+                    flux = Some(ctx.query::<power_flux::Tunables>("power_flux", calls::power_flux::TUNABLES, ()).await?);
+                }
+                if let Some(t) = flux.as_mut() {
+                    power_flux_field(t, field, raw)?;
+                }
+            }
+            other => bail!("--set {change}: governance tunes reputation, mint_credits, bonding, attestations, power_flux and governance, not {other:?}"),
         }
     }
     let mut actions: Vec<Action> = Vec::new();
@@ -345,6 +377,7 @@ async fn actions_of(ctx: &Ctx, asked: &Asked) -> anyhow::Result<Vec<Action>> {
     actions.extend(mint.map(Action::MintCredits));
     actions.extend(bond.map(Action::Bonding));
     actions.extend(att.map(Action::Attestations));
+    actions.extend(flux.map(Action::PowerFlux));
     actions.extend(gov.map(Action::Governance));
     if let Some((to, amount)) = &asked.pay {
         let to = ctx.account(Some(to))?;

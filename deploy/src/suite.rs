@@ -14,11 +14,12 @@ use sp_core::sr25519;
 use std::{collections::BTreeMap, fmt::Debug, path::PathBuf};
 
 /// The contracts, in the order they are deployed.
-pub const CONTRACTS: [&str; 6] = [
+pub const CONTRACTS: [&str; 7] = [
     "governance",
     "dyn_token",
     "reputation",
     "bonding",
+    "power_flux",
     "attestations",
     "mint_credits",
 ];
@@ -149,7 +150,7 @@ pub fn deploy_suite(
     };
     let acct = calls::account;
     // Governance first: its address is the governance role of reputation, bonding,
-    // attestations and mint_credits, and no account ever holds that role.
+    // Power/Flux, attestations and mint_credits, and no account ever holds that role.
     let governance = d.instantiate(
         "governance",
         call_data(calls::governance::WITH_DEFAULTS, acct(plan.council)),
@@ -174,6 +175,19 @@ pub fn deploy_suite(
             ),
         ),
     )?;
+    // Power/Flux reads scores from reputation and hears of work from attestations alone; it
+    // burns Flux per use (the tax variant is an instantiation choice, not a deployment one).
+    let power_flux = d.instantiate(
+        "power_flux",
+        call_data(
+            calls::power_flux::WITH_DEFAULTS,
+            (
+                acct(reputation),
+                acct(governance),
+                power_flux::BurnMode::PerUse,
+            ),
+        ),
+    )?;
     let attestations = d.instantiate(
         "attestations",
         call_data(
@@ -182,6 +196,7 @@ pub fn deploy_suite(
                 acct(token),
                 acct(bonding),
                 acct(reputation),
+                Some(acct(power_flux)),
                 acct(governance),
                 acct(plan.resolver),
                 attestations::Bounds::around(&plan.attestations),
@@ -243,6 +258,18 @@ pub fn deploy_suite(
         calls::bonding::LOCK_WIRING,
         (),
     )?;
+    d.call::<dynamis_shared::PowerFluxError>(
+        "power_flux.reporter += attestations".into(),
+        power_flux,
+        calls::power_flux::ADD_REPORTER,
+        acct(attestations),
+    )?;
+    d.call::<dynamis_shared::PowerFluxError>(
+        "power_flux.wiring locked".into(),
+        power_flux,
+        calls::power_flux::LOCK_WIRING,
+        (),
+    )?;
     // The token's one minter, fixed for good: from here on DYN's supply grows only through
     // mint_credits' guardrails.
     d.call::<TokenError>(
@@ -258,6 +285,7 @@ pub fn deploy_suite(
         bonding: acct(bonding),
         mint_credits: acct(mint_credits),
         attestations: acct(attestations),
+        power_flux: acct(power_flux),
     };
     d.call::<governance::GovernanceError>(
         "governance.wired to the suite (locked)".into(),

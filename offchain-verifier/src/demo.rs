@@ -722,6 +722,9 @@ pub struct Report {
     pub slashes: u64,
     /// The governance round (sandbox only).
     pub governance: Option<GovernanceRound>,
+    /// Per verifier, in order: the µPower its final attestations spent and the Flux (base
+    /// units) they minted to it.
+    pub power: Vec<(u128, u128)>,
 }
 
 async fn summary(
@@ -756,6 +759,9 @@ async fn summary(
     );
     println!("attestations  {id} on chain: {final_} final, {rejected} rejected (the planted fraud), {other} pending");
     let epoch = chain.current_epoch().await?;
+    let manifest = Manifest::load(&opts.dir.join("deployment.json"))?;
+    let power_flux = manifest.address("power_flux")?;
+    let mut power = Vec::new();
     for i in 1..=opts.verifiers {
         let who = account_of(&signer(&verifier_suri(i)).map_err(anyhow::Error::msg)?);
         // Its shares so far (final once their epochs are).
@@ -779,8 +785,18 @@ async fn summary(
             )
             .await
             .unwrap_or(0);
+        let meter: power_flux::Meter = chain
+            .query(power_flux, calls::power_flux::METER, calls::account(who))
+            .await?;
+        let flux: u128 = chain
+            .query(power_flux, calls::token::BALANCE_OF, calls::account(who))
+            .await?;
+        power.push((meter.p_used, flux));
         println!(
-            "verifier {i}    capacity credited {credited} units (its shares), reputation {score}, served {}",
+            "verifier {i}    capacity credited {credited} units (its shares), reputation {score}, \
+             Power spent {:.3}, Flux {:.3}, served {}",
+            meter.p_used as f64 / power_flux::POWER_UNIT as f64,
+            flux as f64 / power_flux::ONE_FLUX as f64,
             urls[usize::from(i) - 1]
         );
     }
@@ -824,5 +840,6 @@ async fn summary(
         audit: None,
         slashes,
         governance: None,
+        power,
     })
 }

@@ -2208,7 +2208,7 @@ async fn the_readmes_dao_walk_through_passes_a_parameter_change() {
 /// governance round passing the founder's proposal (both gains 5,000 → 6,000) through the
 /// same calls as `dynamis-deploy dao`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_main_job_ends_with_a_parameter_change_passed_by_governance() {
+async fn the_main_job_mints_flux_for_final_work_and_ends_with_a_parameter_change_by_governance() {
     let opts = Options {
         items: 1_500,
         ..options("main-job")
@@ -2217,6 +2217,13 @@ async fn the_main_job_ends_with_a_parameter_change_passed_by_governance() {
     assert_eq!(report.lost, 0, "{report:?}");
     assert_eq!(report.final_items, report.accepted, "{report:?}");
     assert_eq!(report.attestations_rejected, 1, "{report:?}");
+    // Final attestations spent their co-signers' Power and minted them Flux: at least the
+    // threshold's two of three verifiers, and Flux only where Power was spent.
+    let working = report.power.iter().filter(|(p, _)| *p > 0).count();
+    assert!(working >= 2, "{:?}", report.power);
+    for (p_used, flux) in &report.power {
+        assert_eq!(*p_used > 0, *flux > 0, "{:?}", report.power);
+    }
     let round = report.governance.expect("a governance round on the sandbox");
     assert_eq!(round.state, Some(governance::State::Executed), "{round:?}");
     assert_eq!(round.before, (5_000, 5_000));

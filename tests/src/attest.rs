@@ -71,7 +71,7 @@ impl Suite {
     }
 
     /// Deploys another attestations contract (defaults) reading bonds from `bonding`, with
-    /// this suite's token, reputation and resolver, wired into neither.
+    /// this suite's token, reputation and resolver, wired into neither, reporting no Power.
     pub fn deploy_attestations(&mut self, bonding: AccountId) -> AccountId {
         let resolver = crate::suite::who::resolver();
         let governance = self
@@ -83,6 +83,7 @@ impl Suite {
                 self.token.address,
                 bonding,
                 self.reputation,
+                None::<AccountId>,
                 governance,
                 resolver,
             ),

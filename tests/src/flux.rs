@@ -46,7 +46,7 @@ impl Pf {
         let data = call_data(sel::WITH_DEFAULTS, (s.reputation, who::governance(), mode));
         let at = s
             .chain
-            .deploy(&wasm, who::admin(), data, vec![])
+            .deploy(&wasm, who::admin(), data, vec![1])
             .unwrap_or_else(|e| panic!("{e:?}"))
             .value;
         let mut pf = Self { s, at };
@@ -84,5 +84,47 @@ impl Pf {
 
     pub fn balance(&mut self, id: AccountId) -> u128 {
         self.query(token::BALANCE_OF, id)
+    }
+}
+
+/// The suite's own Power/Flux (the one attestations reports to).
+impl Suite {
+    pub fn flux_query<R: Decode>(&mut self, selector: [u8; 4], args: impl Encode) -> R {
+        let at = self.power_flux;
+        self.chain
+            .query(at, call_data(selector, args))
+            .unwrap_or_else(|e| panic!("power_flux query: {e:?}"))
+    }
+
+    pub fn flux_call<R: Decode>(
+        &mut self,
+        caller: AccountId,
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Called<R> {
+        let at = self.power_flux;
+        self.chain
+            .call(at, caller, call_data(selector, args))
+            .unwrap_or_else(|e| panic!("power_flux: {e:?}"))
+    }
+
+    pub fn flux_tunables(&mut self) -> power_flux::Tunables {
+        self.flux_query(sel::TUNABLES, ())
+    }
+
+    pub fn flux_meter(&mut self, id: AccountId) -> power_flux::Meter {
+        self.flux_query(sel::METER, id)
+    }
+
+    pub fn flux_balance(&mut self, id: AccountId) -> u128 {
+        self.flux_query(token::BALANCE_OF, id)
+    }
+
+    pub fn flux_epoch(&mut self) -> u32 {
+        self.flux_query(sel::EPOCH, ())
+    }
+
+    pub fn close_flux_epoch(&mut self, caller: AccountId) -> Called<Closed> {
+        self.flux_call(caller, sel::CLOSE_EPOCH, ())
     }
 }

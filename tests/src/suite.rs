@@ -61,6 +61,8 @@ pub struct Suite {
     pub bonding: AccountId,
     pub attestations: AccountId,
     pub mint_credits: AccountId,
+    /// Power/Flux (burning per use), told each co-signer's work by attestations.
+    pub power_flux: AccountId,
     /// The governance contract, in a suite it governs ([`Suite::governed`]); otherwise the
     /// account [`who::governance`] holds the governance role.
     pub governance: Option<AccountId>,
@@ -135,6 +137,7 @@ impl Suite {
             bonding: suite.bonding,
             mint_credits: suite.mint_credits,
             attestations: suite.attestations,
+            power_flux: suite.power_flux,
         };
         let gov = suite.governance.unwrap_or_else(|| panic!("governed"));
         let wired = ok(
@@ -159,6 +162,14 @@ impl Suite {
             done(suite.bond_call::<BondResult>(admin, selector::ADD_REPORTER, reporter));
         }
         done(suite.bond_call::<BondResult>(admin, selector::LOCK_WIRING, ()));
+        // Power/Flux hears of co-signers' work from attestations alone.
+        let pf = suite.power_flux;
+        let flux = dynamis_deploy::calls::power_flux::ADD_REPORTER;
+        let lock = dynamis_deploy::calls::power_flux::LOCK_WIRING;
+        for data in [call_data(flux, att), call_data(lock, ())] {
+            let call = suite.chain.call::<Result<(), dynamis_shared::PowerFluxError>>(pf, admin, data);
+            done(ok(call, "power_flux wiring"));
+        }
         suite
     }
 
@@ -193,12 +204,27 @@ impl Suite {
                 (token.address, reputation, governor, who::resolver()),
             ),
         );
+        let power_flux = Self::deploy(
+            &mut chain,
+            BundleProvider::PowerFlux,
+            call_data(
+                selector::WITH_DEFAULTS,
+                (reputation, governor, power_flux::BurnMode::PerUse),
+            ),
+        );
         let attestations = Self::deploy(
             &mut chain,
             BundleProvider::Attestations,
             call_data(
                 selector::WITH_DEFAULTS,
-                (token.address, bonding, reputation, governor, who::resolver()),
+                (
+                    token.address,
+                    bonding,
+                    reputation,
+                    Some(power_flux),
+                    governor,
+                    who::resolver(),
+                ),
             ),
         );
         let links = (
@@ -226,6 +252,7 @@ impl Suite {
             bonding,
             attestations,
             mint_credits,
+            power_flux,
             governance,
         }
     }

@@ -69,8 +69,8 @@ mod attestations {
     use dynamis_proofs::{Attestation, Hash as Digest, Item};
     use dynamis_shared::{
         call::{read, settle},
-        Attested, Bonding, BondingError, Capacity, PSP22Burnable, Reputation, Role, SlashClass,
-        TransferData, PSP22,
+        Attested, Bonding, BondingError, Capacity, PSP22Burnable, PowerReport, Reputation, Role,
+        SlashClass, TransferData, PSP22,
     };
     use ink::{codegen::TraitCallBuilder, prelude::vec::Vec};
 
@@ -79,19 +79,24 @@ mod attestations {
         token: AccountId,
         bonding: AccountId,
         reputation: AccountId,
+        /// Told each co-signer's work when an attestation is final (none: no Power is reported).
+        power_flux: Option<AccountId>,
         registry: Registry,
     }
 
     impl Attestations {
         /// A registry taking deposits in `token`, reading verifier bonds from (and reporting
-        /// slashes to) `bonding`, recording successes in `reputation`, with contests decided by
-        /// `resolver`, tuned by `governance` inside `bounds` (fixed for good). It must be wired
-        /// as a bonding reporter and a reputation writer before it can slash or finalise.
+        /// slashes to) `bonding`, recording successes in `reputation` and co-signers' work in
+        /// `power_flux` (if any), with contests decided by `resolver`, tuned by `governance`
+        /// inside `bounds` (fixed for good). It must be wired as a bonding reporter, a
+        /// reputation writer and a Power/Flux reporter before it can slash or finalise.
         #[ink(constructor)]
+        #[allow(clippy::too_many_arguments)]
         pub fn new(
             token: AccountId,
             bonding: AccountId,
             reputation: AccountId,
+            power_flux: Option<AccountId>,
             governance: AccountId,
             resolver: AccountId,
             bounds: Bounds,
@@ -101,6 +106,7 @@ mod attestations {
                 token,
                 bonding,
                 reputation,
+                power_flux,
                 registry: Registry::new(bounds, params, governance, resolver)?,
             })
         }
@@ -111,6 +117,7 @@ mod attestations {
             token: AccountId,
             bonding: AccountId,
             reputation: AccountId,
+            power_flux: Option<AccountId>,
             governance: AccountId,
             resolver: AccountId,
         ) -> Result<Self, AttestationError> {
@@ -118,6 +125,7 @@ mod attestations {
                 token,
                 bonding,
                 reputation,
+                power_flux,
                 governance,
                 resolver,
                 DEFAULT_BOUNDS,
@@ -203,6 +211,22 @@ mod attestations {
                                 .try_invoke(),
                             AttestationError::Reputation,
                         )?;
+                    }
+                    Effect::Power {
+                        account,
+                        activity,
+                        quality,
+                    } => {
+                        if let Some(power_flux) = self.power_flux {
+                            let mut power: ink::contract_ref!(PowerReport) = power_flux.into();
+                            settle(
+                                power
+                                    .call_mut()
+                                    .report(account, activity, quality)
+                                    .try_invoke(),
+                                AttestationError::Power,
+                            )?;
+                        }
                     }
                     Effect::Pay { amount: 0, .. } | Effect::Burn(0) => {}
                     Effect::Pull { from, amount } => settle(
@@ -414,6 +438,12 @@ mod attestations {
                 self.reputation,
                 self.registry.resolver(),
             )
+        }
+
+        /// The Power/Flux contract told each co-signer's work, if any.
+        #[ink(message)]
+        pub fn power_flux(&self) -> Option<AccountId> {
+            self.power_flux
         }
 
         #[ink(message)]

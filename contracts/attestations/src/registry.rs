@@ -17,8 +17,8 @@ use dynamis_proofs::{
     attestation_digest, ecdsa_signer, registration_digest, Attestation, Crypto, Hash,
 };
 use dynamis_shared::{
-    math::{minus, mul_ppb_ceil, plus},
-    share, Attested,
+    math::{minus, mul_ppb_ceil, plus, PPB},
+    share, Activity, Attested, Quality,
 };
 use ink::{prelude::vec, prelude::vec::Vec, primitives::AccountId, storage::Mapping};
 
@@ -494,12 +494,22 @@ impl Registry {
         }
         record.status = Status::Final;
         self.records.insert(id, &record);
+        let (activity, quality) = work(&record);
         let effects = record
             .signers
             .iter()
-            .map(|&account| Effect::Success {
-                account,
-                gain: self.params.success_gain,
+            .flat_map(|&account| {
+                [
+                    Effect::Success {
+                        account,
+                        gain: self.params.success_gain,
+                    },
+                    Effect::Power {
+                        account,
+                        activity,
+                        quality,
+                    },
+                ]
             })
             .collect();
         let event = Finalized {
@@ -510,6 +520,30 @@ impl Registry {
         };
         Ok((vec![AttestationEvent::Finalized(event)], effects))
     }
+}
+
+/// What a final attestation reports to Power/Flux for each of its co-signers: compute of
+/// `items` (every co-signer re-derived every item; Power/Flux counts it up to its cap), no
+/// uptime or interactions (this registry does not see them); performance one (the attestation
+/// stood its challenge window) and validity the batch's valid share, valid ÷ items. Splitting
+/// a batch into many attestations reports the same compute in all: nothing is counted per
+/// attestation.
+pub fn work(record: &Record) -> (Activity, Quality) {
+    let valid = record.valid.iter().fold(0u64, |a, v| a.saturating_add(*v));
+    let validity = u128::from(valid.min(record.items))
+        .saturating_mul(u128::from(PPB))
+        .checked_div(u128::from(record.items))
+        .unwrap_or(0);
+    let activity = Activity {
+        uptime_ppb: 0,
+        resources: [0, record.items, 0],
+        interactions: 0,
+    };
+    let quality = Quality {
+        performance_ppb: PPB,
+        validity_ppb: u32::try_from(validity).unwrap_or(PPB),
+    };
+    (activity, quality)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::params::Params;
 use dynamis_proofs::{Attestation, Hash, Regime};
-use dynamis_shared::{BondingError, PSP22Error, ReputationError};
+use dynamis_shared::{Activity, BondingError, PSP22Error, PowerFluxError, Quality, ReputationError};
 use ink::{prelude::vec::Vec, primitives::AccountId};
 
 /// A compressed secp256k1 public key.
@@ -227,6 +227,9 @@ pub enum AttestationError {
     Bonding(BondingError),
     /// The reputation registry refused a call.
     Reputation(ReputationError),
+    /// Power/Flux refused a co-signer's report (its reporters do not include this registry,
+    /// or more ended epochs wait to be closed than a report closes itself).
+    Power(PowerFluxError),
     /// A cross-contract call failed outright.
     CallFailed,
 }
@@ -331,6 +334,12 @@ pub enum Effect {
     },
     /// Record a reputation success.
     Success { account: AccountId, gain: u32 },
+    /// Report a co-signer's verification work to Power/Flux.
+    Power {
+        account: AccountId,
+        activity: Activity,
+        quality: Quality,
+    },
     /// Pull a deposit from `from` (who approved this contract).
     Pull { from: AccountId, amount: u128 },
     /// Pay DYN this contract holds.

@@ -146,6 +146,15 @@ mod governance {
             Ok((params, bounds))
         }
 
+        fn power_flux(
+            &self,
+        ) -> Result<(power_flux::Tunables, power_flux::Bounds), GovernanceError> {
+            let target = self.targets.power_flux;
+            let tunables = query(target, ink::selector_bytes!("tunables"), ())?;
+            let bounds = query(target, ink::selector_bytes!("bounds"), ())?;
+            Ok((tunables, bounds))
+        }
+
         fn balance(&self) -> Result<u128, GovernanceError> {
             let token: ink::contract_ref!(PSP22) = self.targets.token.into();
             read(token.call().balance_of(self.me).try_invoke())
@@ -237,6 +246,14 @@ mod governance {
                             targets.attestations,
                             ink::selector_bytes!("set_params"),
                             params,
+                            index,
+                        )?
+                    }
+                    Effect::SetPowerFlux { index, tunables } => {
+                        set::<_, dynamis_shared::PowerFluxError>(
+                            targets.power_flux,
+                            ink::selector_bytes!("set_tunables"),
+                            tunables,
                             index,
                         )?
                     }

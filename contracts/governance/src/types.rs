@@ -37,10 +37,13 @@ pub enum Action {
     /// A new resolver of bonding's disputes and attestations' contests (one seat, both
     /// contracts).
     Resolver(AccountId),
+    /// power_flux.set_tunables (μ, κ's and β's floors and ceilings, the controller's gains):
+    /// inside its hard bounds and the step cap.
+    PowerFlux(power_flux::Tunables),
 }
 
 /// Distinct targets an action can write.
-pub const TARGETS: usize = 9;
+pub const TARGETS: usize = 10;
 
 impl Action {
     /// The class whose rules a proposal with this action follows (at least).
@@ -49,7 +52,8 @@ impl Action {
             Action::Reputation(_)
             | Action::MintCredits(_)
             | Action::Bonding(_)
-            | Action::Attestations(_) => Class::Parameter,
+            | Action::Attestations(_)
+            | Action::PowerFlux(_) => Class::Parameter,
             Action::Treasury { .. } => Class::Treasury,
             Action::Council(_) | Action::Resolver(_) => Class::Council,
             // Changing governance's own rules is as grave as changing its code.
@@ -70,6 +74,7 @@ impl Action {
             Action::Bonding(_) => 6,
             Action::Attestations(_) => 7,
             Action::Resolver(_) => 8,
+            Action::PowerFlux(_) => 9,
         }
     }
 }
@@ -204,6 +209,7 @@ pub struct Targets {
     pub bonding: AccountId,
     pub mint_credits: AccountId,
     pub attestations: AccountId,
+    pub power_flux: AccountId,
 }
 
 /// Why governance refused a call.

@@ -15,7 +15,8 @@ pub use controller::{Controller, ControllerError, ControllerParams, EpochRecord}
 pub use power::{Activity, Meter, Quality, Rates, Spent, DEFAULT_RATES, POWER_UNIT, P_MAX};
 pub use rules::{
     BurnMode, Config, EpochClosed, FluxTaxed, FluxTunablesSet, FluxUsed, PowerFlux, PowerFluxError,
-    PowerFluxEvent, PowerReporterAdded, PowerReportersLocked, PowerSpent, Totals, INDEX_ONE,
+    PowerFluxEvent, PowerReporterAdded, PowerReportersLocked, PowerSpent, Totals, CATCH_UP,
+    INDEX_ONE,
 };
 pub use tunables::{Bounds, Tunables};
 
@@ -50,7 +51,8 @@ mod power_flux {
         DECIMALS, DEFAULT_BETA_PPB, DEFAULT_KAPPA,
     };
     use dynamis_shared::{
-        call::read, PSP22Error, PSP22Metadata, Psp22Event, Reputation, TransferData, Wiring, PSP22,
+        call::read, PSP22Error, PSP22Metadata, PowerReport, Psp22Event, Reputation, TransferData,
+        Wiring, PSP22,
     };
     use ink::{codegen::TraitCallBuilder, prelude::string::String, prelude::vec::Vec};
 
@@ -154,29 +156,6 @@ mod power_flux {
             Ok(())
         }
 
-        /// A wired reporter reports `id`'s attested activity and its quality; the Power is
-        /// spent and the Flux minted to `id`.
-        #[ink(message)]
-        pub fn report(
-            &mut self,
-            id: AccountId,
-            activity: Activity,
-            quality: Quality,
-        ) -> Result<(), PowerFluxError> {
-            let caller = self.env().caller();
-            if !self.rules.is_reporter(caller) {
-                return Err(PowerFluxError::NotReporter);
-            }
-            let registry: ink::contract_ref!(Reputation) = self.reputation.into();
-            let score: u32 = read::<u32, PowerFluxError>(registry.call().score(id).try_invoke())?;
-            let now = self.now();
-            let outcome = self
-                .rules
-                .report(caller, id, &activity, &quality, score, now)?;
-            self.emit(outcome);
-            Ok(())
-        }
-
         /// The caller uses `tasks` tasks and burns μ Flux for each (per-use variant).
         #[ink(message)]
         pub fn use_flux(&mut self, tasks: u32) -> Result<(), PowerFluxError> {
@@ -255,6 +234,31 @@ mod power_flux {
     /// Flux is PSP22 with the standard selectors. `balance_of` is the balance as it stands
     /// (settled to the tax index); `total_supply` is what the ledger holds, which still counts
     /// tax accrued on balances not yet touched (so it is never below the sum of the balances).
+    impl PowerReport for PowerFluxContract {
+        /// A wired reporter reports `id`'s attested activity and its quality; the Power is
+        /// spent and the Flux minted to `id` (an ended epoch is closed first).
+        #[ink(message)]
+        fn report(
+            &mut self,
+            id: AccountId,
+            activity: Activity,
+            quality: Quality,
+        ) -> Result<(), PowerFluxError> {
+            let caller = self.env().caller();
+            if !self.rules.is_reporter(caller) {
+                return Err(PowerFluxError::NotReporter);
+            }
+            let registry: ink::contract_ref!(Reputation) = self.reputation.into();
+            let score: u32 = read::<u32, PowerFluxError>(registry.call().score(id).try_invoke())?;
+            let now = self.now();
+            let outcome = self
+                .rules
+                .report(caller, id, &activity, &quality, score, now)?;
+            self.emit(outcome);
+            Ok(())
+        }
+    }
+
     impl PSP22 for PowerFluxContract {
         #[ink(message)]
         fn total_supply(&self) -> u128 {

@@ -14,6 +14,7 @@
 //! - Flux minted = κ × ΔP × Q, with Q a weighted sum of task performance, the attested validity
 //!   ratio and the reputation score, clamped to `[q_min, q_max]`.
 
+pub use dynamis_shared::power::{Activity, Quality};
 use dynamis_shared::{
     math::{mul_ppb, plus, Overflow, PPB},
     SCORE_MAX,
@@ -23,29 +24,6 @@ use dynamis_shared::{
 pub const POWER_UNIT: u128 = 1_000_000;
 /// The lifetime Power of every ID: 21,000,000 Power.
 pub const P_MAX: u128 = 21_000_000 * POWER_UNIT;
-
-/// One report of an ID's attested activity in the current epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub struct Activity {
-    /// Share of the epoch the ID was up and took part, ppb (counted up to one).
-    pub uptime_ppb: u32,
-    /// Bandwidth, compute and storage contributed, in the reporter's units (each counted up to
-    /// its cap).
-    pub resources: [u64; 3],
-    /// Human judgements and interactions (counted up to the cap).
-    pub interactions: u32,
-}
-
-/// The quality of the reported work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub struct Quality {
-    /// Task performance, ppb (counted up to one).
-    pub performance_ppb: u32,
-    /// Attested validity ratio (valid ÷ checked), ppb (counted up to one).
-    pub validity_ppb: u32,
-}
 
 /// How work turns into Power spent and Flux minted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

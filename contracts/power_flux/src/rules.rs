@@ -15,15 +15,20 @@ use crate::{
     power::{Activity, Meter, Quality, Rates},
     tunables::{Bounds, Tunables},
 };
+pub use dynamis_shared::PowerFluxError;
 use dynamis_shared::{
     math::{minus, mul_ppb, plus, Overflow, PPB},
-    PSP22Error, Psp22Events, Psp22Ledger, WiredSet, Wiring, WiringError,
+    Psp22Events, Psp22Ledger, WiredSet, Wiring,
 };
 use ink::{
     prelude::{vec, vec::Vec},
     primitives::AccountId,
     storage::Mapping,
 };
+
+/// Ended epochs a report or a use closes itself before it is booked (see `catch_up`): two
+/// months of daily epochs, at about 2.3 G ref_time each on the compiled contract.
+pub const CATCH_UP: u32 = 64;
 
 /// The tax index at the start: 10¹⁸ (one).
 pub const INDEX_ONE: u128 = 1_000_000_000_000_000_000;
@@ -50,65 +55,6 @@ pub struct Config {
     pub mode: BurnMode,
     /// Blocks per epoch.
     pub epoch_blocks: u32,
-}
-
-/// Why the contract refused a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[allow(clippy::cast_possible_truncation)] // SCALE derive of a data-carrying enum
-pub enum PowerFluxError {
-    /// Only the wiring admin adds reporters.
-    NotWiringAdmin,
-    /// The reporters are fixed for good.
-    WiringLocked,
-    /// Only a wired reporter reports activity.
-    NotReporter,
-    /// The open epoch has not ended: it cannot be closed yet.
-    EpochNotOver,
-    /// An earlier epoch has ended and is not closed: close it first (its figures stay exact).
-    EpochNotClosed,
-    /// The call belongs to the other burn variant.
-    WrongMode,
-    /// Using no task.
-    ZeroTasks,
-    /// Inconsistent configuration or controller constants.
-    InvalidConfig,
-    /// Only the governance address tunes.
-    NotGovernance,
-    /// A tunable outside the hard bounds fixed at instantiation.
-    ParamOutOfBounds,
-    /// A total would overflow or fall below zero.
-    Arithmetic,
-    /// The Flux ledger refused (a balance or an allowance too small).
-    Flux(PSP22Error),
-    /// A cross-contract call failed outright (the reputation registry not there, trapped, or
-    /// undecodable).
-    CallFailed,
-}
-
-impl dynamis_shared::call::CallFailed for PowerFluxError {
-    const CALL_FAILED: Self = PowerFluxError::CallFailed;
-}
-
-impl From<Overflow> for PowerFluxError {
-    fn from(_: Overflow) -> Self {
-        PowerFluxError::Arithmetic
-    }
-}
-
-impl From<PSP22Error> for PowerFluxError {
-    fn from(e: PSP22Error) -> Self {
-        PowerFluxError::Flux(e)
-    }
-}
-
-impl From<WiringError> for PowerFluxError {
-    fn from(e: WiringError) -> Self {
-        match e {
-            WiringError::NotWiringAdmin => PowerFluxError::NotWiringAdmin,
-            WiringError::WiringLocked => PowerFluxError::WiringLocked,
-        }
-    }
 }
 
 impl From<ControllerError> for PowerFluxError {
@@ -345,13 +291,22 @@ impl PowerFlux {
         Ok(vec![PowerReportersLocked { admin }.into()])
     }
 
-    /// Fails unless block `now` lies in the open epoch.
-    fn in_open_epoch(&self, now: u32) -> Result<(), PowerFluxError> {
+    /// Closes the epochs that have ended by block `now`, oldest first, so that what follows is
+    /// booked to the epoch `now` lies in: a report or a use at an epoch's end never waits for
+    /// someone else's `close_epoch` (and a stranger cannot time a call to make it fail). At
+    /// most [`CATCH_UP`] closes, each of constant cost; an older backlog is closed by
+    /// `close_epoch` calls first.
+    fn catch_up(&mut self, now: u32) -> Result<Vec<PowerFluxEvent>, PowerFluxError> {
         let current = now.checked_div(self.config.epoch_blocks).unwrap_or(0);
-        if current > self.epoch {
+        if current.saturating_sub(self.epoch) > CATCH_UP {
             return Err(PowerFluxError::EpochNotClosed);
         }
-        Ok(())
+        let mut events = Vec::new();
+        while self.epoch < current {
+            let (_, closed) = self.close_epoch(now)?;
+            events.extend(closed);
+        }
+        Ok(events)
     }
 
     /// Settles `account` to the tax index: burns what the tax took since its last touch.
@@ -390,8 +345,9 @@ impl PowerFlux {
         if !self.reporters.contains(caller) {
             return Err(PowerFluxError::NotReporter);
         }
-        self.in_open_epoch(now)?;
-        let (mut events, mut transfers) = self.settle(id)?;
+        let mut events = self.catch_up(now)?;
+        let (settled, mut transfers) = self.settle(id)?;
+        events.extend(settled);
         let rates = self.config.rates;
         let q = rates.quality_ppb(quality, score);
         let before = self.meter(id);
@@ -433,7 +389,7 @@ impl PowerFlux {
         if tasks == 0 {
             return Err(PowerFluxError::ZeroTasks);
         }
-        self.in_open_epoch(now)?;
+        let closed = self.catch_up(now)?;
         let burned = self
             .config
             .mu
@@ -443,15 +399,16 @@ impl PowerFlux {
         self.totals.burned = plus(self.totals.burned, burned)?;
         self.epoch_burn = plus(self.epoch_burn, burned)?;
         self.effective_supply = minus(self.effective_supply, burned)?;
-        Ok((
-            vec![FluxUsed {
+        let mut events = closed;
+        events.push(
+            FluxUsed {
                 id: caller,
                 tasks,
                 burned,
             }
-            .into()],
-            transfers,
-        ))
+            .into(),
+        );
+        Ok((events, transfers))
     }
 
     /// `caller` sends `value` Flux to `to`, both settled to the tax index first.

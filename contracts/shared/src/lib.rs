@@ -10,6 +10,7 @@ pub mod capacity;
 pub mod checkpoints;
 mod events;
 pub mod math;
+pub mod power;
 pub mod psp22;
 pub mod reputation;
 pub mod wiring;
@@ -17,6 +18,7 @@ pub mod wiring;
 pub use bonding::{Bonding, BondingError, Role, SlashClass};
 pub use capacity::{share, Attested, Capacity};
 pub use checkpoints::{Checkpoint, Checkpoints};
+pub use power::{Activity, PowerFluxError, PowerReport, Quality};
 pub use psp22::{
     Approval, PSP22Burnable, PSP22Error, PSP22Metadata, PSP22Mintable, Psp22Event, Psp22Events,
     Psp22Ledger, Transfer, TransferData, PSP22,

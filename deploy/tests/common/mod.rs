@@ -94,13 +94,27 @@ pub fn assert_deployed(
         );
         assert!(is);
     }
-    for contract in [reputation, bonding, governance] {
+    // Power/Flux hears of work from attestations alone, which names it.
+    let power_flux = manifest.address("power_flux").expect("power_flux");
+    let admin = account_of(alice);
+    for (reporter, expected) in [(attestations, true), (mint_credits, false), (admin, false)] {
+        let is: bool = query(
+            backend,
+            power_flux,
+            calls::power_flux::IS_REPORTER,
+            calls::account(reporter),
+        );
+        assert_eq!(is, expected);
+    }
+    let told: Option<[u8; 32]> = query(backend, attestations, calls::attestations::POWER_FLUX, ());
+    assert_eq!(told, Some(power_flux));
+    for contract in [reputation, bonding, governance, power_flux] {
         let wiring: Wiring = query(backend, contract, calls::reputation::WIRING, ());
         assert!(wiring.is_locked());
     }
     // Governance holds reputation's governance role, acts on the suite, and has the
     // council the plan names.
-    for contract in [reputation, bonding, attestations] {
+    for contract in [reputation, bonding, attestations, power_flux] {
         let governor: [u8; 32] = query(backend, contract, calls::common::GOVERNANCE, ());
         assert_eq!(governor, governance);
     }
@@ -123,9 +137,9 @@ pub fn assert_deployed(
         query(backend, governance, calls::governance::TARGETS, ());
     let t = targets.expect("wired");
     assert_eq!(
-        [t.token, t.reputation, t.bonding, t.mint_credits, t.attestations]
+        [t.token, t.reputation, t.bonding, t.mint_credits, t.attestations, t.power_flux]
             .map(|a| calls::raw(&a)),
-        [token, reputation, bonding, mint_credits, attestations]
+        [token, reputation, bonding, mint_credits, attestations, power_flux]
     );
     let council: [u8; 32] = query(backend, governance, calls::governance::COUNCIL, ());
     assert_eq!(council, plan.council);
@@ -151,7 +165,7 @@ pub fn assert_deployed(
         );
     }
     let founders = plan.founders.len();
-    assert_eq!(manifest.wiring.len(), 8 + founders, "{:?}", manifest.wiring);
+    assert_eq!(manifest.wiring.len(), 10 + founders, "{:?}", manifest.wiring);
 
     let path = std::env::temp_dir().join(format!(
         "dynamis-manifest-{}-{}.json",

@@ -9,9 +9,12 @@ use attestations::{
 };
 use bonding::{SlashReported, SlashSettled, ONE_DYN};
 use dynamis_proofs::{Attestation, Item, Kind, Regime, Verdict};
-use dynamis_shared::{BondingError, PSP22Error, ReputationError, Role, SlashClass};
+use dynamis_shared::{
+    BondingError, PSP22Error, PowerFluxError, ReputationError, Role, SlashClass, DAY,
+};
+use power_flux::{EpochClosed, PowerSpent, CATCH_UP};
 use dynamis_tests::{
-    account, all,
+    account, all, AccountId,
     attest::{AttResult, Verifier, VERIFIER_BOND},
     bundle, call_data, only,
     suite::{done, everyone, selector, who, Suite},
@@ -85,12 +88,13 @@ fn variant(e: &AttestationError) -> &'static str {
         Token(_) => "Token",
         Bonding(_) => "Bonding",
         Reputation(_) => "Reputation",
+        Power(_) => "Power",
         CallFailed => "CallFailed",
     }
 }
 
 /// Every variant but `Arithmetic` (see above) is reached on the compiled contract.
-const REACHED_ON_CHAIN: usize = 45;
+const REACHED_ON_CHAIN: usize = 46;
 
 /// A verified batch of generated items (a `bad` share of them bad) with honest verdicts, in
 /// the canonical order.
@@ -861,6 +865,75 @@ fn finalisation(seen: &mut Seen) {
     assert_eq!(s.attestation(second).expect("record").status, Status::Pending);
 }
 
+/// Every co-signer of a final attestation is reported to Power/Flux with the work the
+/// registry saw, and nothing before: compute of the batch's items, performance one, validity
+/// valid ÷ items. 200 items: A = 0.15 × 200 ∕ 10⁶ = 3·10⁻⁵, so ΔP = 10,000 Power × A = 0.3 Power
+/// (300,000 µPower); Q = 0.4 + 0.4 × valid ∕ 200 + 0.2 × score ∕ 10⁶; Flux = κ × ΔP × Q with
+/// κ = 10¹² base units per µPower.
+///
+/// Then the attacks on it. A stranger finalises at the very block Power/Flux's epoch ends,
+/// before anyone closed it: the report closes the ended epochs itself (in the same
+/// transaction) and books the work to the new one, so no timing makes a co-signer lose its
+/// Power. After more than `CATCH_UP` ended epochs no one closed, finalising is refused
+/// (`Power(EpochNotClosed)`) and the attestation waits, pending, until anyone closes the
+/// backlog; then it goes final with its reports.
+fn power_reports(seen: &mut Seen) {
+    let (mut s, v) = setup();
+    let batch = honest(50, &[], 0.1, 200);
+    let valid: u64 = batch.valid_per_kind().iter().sum();
+    let (id, _) = attested(&mut s, &batch, &[&v[0], &v[1]]);
+    let (late, _) = attested(&mut s, &honest(51, &[], 0.0, 64), &[&v[1], &v[2]]);
+    assert_eq!(s.flux_meter(v[0].account).p_used, 0);
+    // The first block of Power/Flux's next epoch at or after the window's end.
+    let due = s.chain.block() + WINDOW;
+    let boundary = due.div_ceil(DAY) * DAY;
+    assert!(boundary / DAY <= CATCH_UP, "{boundary}");
+    let now = s.chain.block();
+    s.chain.advance(boundary - now);
+    assert_eq!(s.flux_epoch(), 0);
+    let called = done(s.finalize(who::user(7), id));
+    let closed: Vec<EpochClosed> = all(&called.events);
+    assert_eq!(closed.len(), usize::try_from(boundary / DAY).unwrap_or(0));
+    assert_eq!(s.flux_epoch(), boundary / DAY);
+    let spent: Vec<PowerSpent> = all(&called.events);
+    assert_eq!(spent.len(), 2);
+    for (event, signer) in spent.iter().zip(&v[..2]) {
+        let score = u128::from(s.score(signer.account));
+        let q = 400_000_000 + u128::from(valid) * 2_000_000 + score * 200;
+        assert_eq!(
+            (event.id, event.reporter, event.epoch, event.power),
+            (signer.account, s.attestations, boundary / DAY, 300_000)
+        );
+        assert_eq!(event.flux, 300_000_000 * q);
+        assert_eq!(s.flux_balance(signer.account), event.flux);
+        assert_eq!(s.flux_meter(signer.account).p_used, 300_000);
+    }
+    // The third verifier signed nothing final: no Power spent, no Flux.
+    assert_eq!(s.flux_meter(v[2].account).p_used, 0);
+
+    // A backlog of CATCH_UP + 1 ended epochs that no one closed.
+    s.chain.advance((CATCH_UP + 1) * DAY);
+    refused(
+        s.finalize(who::user(7), late).value,
+        AttestationError::Power(PowerFluxError::EpochNotClosed),
+        seen,
+    );
+    assert_eq!(s.attestation(late).expect("record").status, Status::Pending);
+    done(s.close_flux_epoch(who::user(8)));
+    let called = done(s.finalize(who::user(7), late));
+    assert_eq!(all::<PowerSpent>(&called.events).len(), 2);
+    let closes = usize::try_from(CATCH_UP).unwrap_or(0);
+    assert_eq!(all::<EpochClosed>(&called.events).len(), closes);
+    assert_eq!(s.attestation(late).expect("record").status, Status::Final);
+    // 64 items each: 0.15 × 64 ∕ 10⁶ of 10,000 Power = 96,000 µPower.
+    assert_eq!(s.flux_meter(v[2].account).p_used, 96_000);
+}
+
+#[test]
+fn final_attestations_report_their_co_signers_work_and_no_timing_loses_it() {
+    power_reports(&mut Seen::new());
+}
+
 #[test]
 fn capacity_counts_from_submission_and_is_read_once_the_epoch_is_final() {
     finalisation(&mut Seen::new());
@@ -1053,7 +1126,11 @@ fn wiring_failures(seen: &mut Seen) {
             ..DEFAULT_PARAMS
         },
     ] {
-        let links = (s.token.address, s.bonding, s.reputation, who::governance());
+        let links = (
+            (s.token.address, s.bonding, s.reputation),
+            None::<AccountId>,
+            who::governance(),
+        );
         let bounds = attestations::Bounds::around(&params);
         let data = call_data(selector::NEW, (links, who::resolver(), bounds, params));
         let result = s
@@ -1068,7 +1145,11 @@ fn wiring_failures(seen: &mut Seen) {
     }
     let mut swapped = attestations::DEFAULT_BOUNDS;
     swapped.min.request_deposit = swapped.max.request_deposit + 1;
-    let links = (s.token.address, s.bonding, s.reputation, who::governance());
+    let links = (
+        (s.token.address, s.bonding, s.reputation),
+        None::<AccountId>,
+        who::governance(),
+    );
     let data = call_data(
         selector::NEW,
         (links, who::resolver(), swapped, DEFAULT_PARAMS),
@@ -1114,6 +1195,7 @@ fn every_error_variant_is_reached() {
     finalisation(&mut seen);
     registration(&mut seen);
     wiring_failures(&mut seen);
+    power_reports(&mut seen);
     assert_eq!(seen.len(), REACHED_ON_CHAIN, "reached: {seen:?}");
     assert!(!seen.contains("Arithmetic"));
 }

@@ -538,6 +538,7 @@ fn wiring_is_the_admins_and_once() {
         bonding: s.bonding,
         mint_credits: s.mint_credits,
         attestations: s.attestations,
+        power_flux: s.power_flux,
     };
     assert_eq!(
         s.lock(who::user(1), ONE_DYN).value,
@@ -580,6 +581,7 @@ fn a_target_that_is_not_a_contract_fails_the_call_not_the_rules() {
         bonding: s.bonding,
         mint_credits: s.mint_credits,
         attestations: s.attestations,
+        power_flux: s.power_flux,
     };
     done(s.gov_call::<GovResult<()>>(who::admin(), sel::WIRE, targets));
     let refused = s
@@ -683,7 +685,8 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
         let mp = s.mint_params();
         let bp = s.bond_params();
         let ap = s.att_params();
-        for target in 0..9 {
+        let ft = s.flux_tunables();
+        for target in 0..10 {
             if !rng.gen_bool(0.5) {
                 continue;
             }
@@ -746,6 +749,17 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
                         p.success_gain = rng.gen_range(0..10_000);
                     }
                     Action::Attestations(p)
+                }
+                8 => {
+                    let mut f = ft;
+                    if extreme {
+                        // κ's floor to zero or its ceiling to the top: outside the bounds.
+                        f.kappa_min = 0;
+                        f.kappa_max = u128::MAX;
+                    } else {
+                        f.ki_ppb = rng.gen_range(0..2 * ft.ki_ppb.max(1));
+                    }
+                    Action::PowerFlux(f)
                 }
                 _ => Action::Resolver(account(rng.gen())),
             });

@@ -42,6 +42,8 @@ pub trait World {
     /// attestations' parameters and hard bounds now.
     fn attestations(&self)
         -> Result<(attestations::Params, attestations::Bounds), GovernanceError>;
+    /// power_flux's tunables and hard bounds now.
+    fn power_flux(&self) -> Result<(power_flux::Tunables, power_flux::Bounds), GovernanceError>;
     /// Governance's own DYN balance.
     fn balance(&self) -> Result<u128, GovernanceError>;
 }
@@ -75,6 +77,10 @@ pub enum Effect {
     SetAttestations {
         index: u8,
         params: attestations::Params,
+    },
+    SetPowerFlux {
+        index: u8,
+        tunables: power_flux::Tunables,
     },
     /// Name `resolver` in bonding and attestations.
     SetResolver {
@@ -330,6 +336,15 @@ impl Rules {
                     &b.max.fields(),
                 )
             }
+            Action::PowerFlux(new) => {
+                let (old, b) = world.power_flux()?;
+                moves(
+                    &old.fields(),
+                    &new.fields(),
+                    &b.min.fields(),
+                    &b.max.fields(),
+                )
+            }
             Action::Governance(new) => self.bounds.allows(&self.config, new),
             Action::Treasury { amount, .. } => {
                 if *amount == 0 || *amount > self.config.treasury_per_proposal {
@@ -523,6 +538,9 @@ impl Rules {
                 Action::Bonding(params) => effects.push(Effect::SetBonding { index, params }),
                 Action::Attestations(params) => {
                     effects.push(Effect::SetAttestations { index, params })
+                }
+                Action::PowerFlux(tunables) => {
+                    effects.push(Effect::SetPowerFlux { index, tunables })
                 }
                 Action::Resolver(resolver) => {
                     effects.push(Effect::SetResolver { index, resolver });

@@ -69,6 +69,10 @@ impl World for Mock {
     ) -> Result<(attestations::Params, attestations::Bounds), GovernanceError> {
         Ok((attestations::DEFAULT_PARAMS, attestations::DEFAULT_BOUNDS))
     }
+    fn power_flux(&self) -> Result<(power_flux::Tunables, power_flux::Bounds), GovernanceError> {
+        let now = power_flux::Tunables::of(power_flux::ONE_FLUX, &power_flux::controller::DEFAULT_PARAMS);
+        Ok((now, power_flux::Bounds::around(&now)))
+    }
 }
 
 fn targets() -> Targets {
@@ -78,6 +82,7 @@ fn targets() -> Targets {
         bonding: acc(92),
         mint_credits: acc(93),
         attestations: acc(94),
+        power_flux: acc(95),
     }
 }
 
@@ -609,4 +614,41 @@ fn bonding_attestations_and_the_resolver_are_actions_of_their_classes_and_fixed_
             assert!(events.contains(&ResolverChanged { resolver: acc(55) }.into()));
         }
     }
+}
+
+#[ink::test]
+fn power_fluxs_tunables_move_inside_their_bounds_by_at_most_the_step() {
+    let (mut r, w) = (rules(), Mock::new());
+    let (now, bounds) = ok(w.power_flux());
+    // The step is a share of the field's range (max − min), rounded up: 25 % of kp's [0, 1].
+    let range = u128::from(bounds.max.kp_ppb - bounds.min.kp_ppb);
+    let step = u32::try_from((range * u128::from(DEFAULT_BOUNDS.step_ppb)).div_ceil(1_000_000_000))
+        .unwrap_or(0);
+    assert_eq!(step, 250_000_000);
+    // One unit past the step on kp, and μ past its hard ceiling, are refused.
+    let mut far = now;
+    far.kp_ppb = now.kp_ppb + step + 1;
+    let mut outside = now;
+    outside.mu = bounds.max.mu + 1;
+    for action in [Action::PowerFlux(far), Action::PowerFlux(outside)] {
+        let made = r.propose(&w, acc(PROPOSER), vec![action], [0; 32], BLOCK, T0);
+        assert_eq!(made.map(|x| x.0), Err(GovernanceError::OutOfBounds));
+    }
+    // Exactly the step is a parameter proposal whose execution sets the tunables.
+    let mut near = now;
+    near.kp_ppb = now.kp_ppb + step;
+    let whale = voter(&w, 10, 4_000_000);
+    let id = propose(&mut r, &w, vec![Action::PowerFlux(near)]);
+    assert_eq!(ok(r.get(id)).class, Class::Parameter);
+    ok(r.vote(&w, whale, id, Support::For, T0 + DEFAULT_CONFIG.voting_delay_ms));
+    let p = ok(r.get(id));
+    ok(r.queue(id, p.vote_end));
+    let (_, effects) = ok(r.execute(&w, id, p.vote_end + p.rules.timelock_ms));
+    assert_eq!(
+        effects,
+        vec![Effect::SetPowerFlux {
+            index: 0,
+            tunables: near
+        }]
+    );
 }

@@ -1,4 +1,5 @@
 use super::*;
+use dynamis_shared::PSP22Error;
 use crate::{
     controller::DEFAULT_PARAMS,
     power::{DEFAULT_RATES, P_MAX},
@@ -118,16 +119,39 @@ fn epochs_close_in_order_and_nothing_is_booked_to_a_closed_one() {
     );
     l.report(acc(REPORTER), acc(20), &full(), &GOOD, 0, 0)
         .unwrap_or_else(|e| panic!("{e:?}"));
-    // The epoch has ended: reports and uses wait for its close.
+    // Nothing is booked to an ended epoch: a report or a use after its end closes it first
+    // (up to CATCH_UP of them), and a longer backlog waits for close_epoch calls.
+    let backlog = EPOCH * (CATCH_UP + 1);
     assert_eq!(
-        l.report(acc(REPORTER), acc(20), &full(), &GOOD, 0, EPOCH)
+        l.report(acc(REPORTER), acc(20), &full(), &GOOD, 0, backlog)
             .map(|_| ()),
         Err(PowerFluxError::EpochNotClosed)
     );
     assert_eq!(
-        l.use_flux(acc(20), 1, EPOCH).map(|_| ()),
+        l.use_flux(acc(20), 1, backlog).map(|_| ()),
         Err(PowerFluxError::EpochNotClosed)
     );
+    {
+        // (Another ledger in the same off-chain storage: its own IDs.)
+        let mut late = ledger(BurnMode::PerUse);
+        late.report(acc(REPORTER), acc(30), &full(), &GOOD, 0, 0)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let (events, _) = late
+            .report(acc(REPORTER), acc(31), &full(), &GOOD, 0, EPOCH * CATCH_UP)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let closes = events
+            .iter()
+            .filter(|e| matches!(e, PowerFluxEvent::EpochClosed(_)))
+            .count();
+        assert_eq!((closes, late.epoch()), (CATCH_UP as usize, CATCH_UP));
+        // The report went to the epoch it was made in, not the ended one.
+        assert_eq!(late.meter(acc(31)).epoch, CATCH_UP);
+        let (events, _) = late
+            .use_flux(acc(30), 1, EPOCH * (CATCH_UP + 1))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(events[0], PowerFluxEvent::EpochClosed(_)));
+        assert_eq!(late.epoch(), CATCH_UP + 1);
+    }
     let (record, _) = l.close_epoch(EPOCH).unwrap_or_else(|e| panic!("{e:?}"));
     // 10,000 Power at κ = 1 Flux per Power and Q = 0.8 (no reputation).
     assert_eq!(record.mint, 8_000 * FLUX);
