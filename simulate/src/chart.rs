@@ -1,15 +1,32 @@
 //! SVG line charts of a run's series (plotters' SVG backend: no fonts needed).
 
-use crate::Row;
+use crate::{ramp::RampRow, Row};
 use plotters::prelude::*;
 use std::path::Path;
 
+/// Rows that belong to an epoch.
+pub trait Epoch {
+    fn epoch(&self) -> u32;
+}
+
+impl Epoch for Row {
+    fn epoch(&self) -> u32 {
+        self.epoch
+    }
+}
+
+impl Epoch for RampRow {
+    fn epoch(&self) -> u32 {
+        self.epoch
+    }
+}
+
 /// One chart: `series` (a name and a value per row) over the epochs, written to `path`.
-pub fn lines(
+pub fn lines<T: Epoch>(
     path: &Path,
     title: &str,
-    rows: &[Row],
-    series: &[(&str, fn(&Row) -> f64)],
+    rows: &[T],
+    series: &[(&str, fn(&T) -> f64)],
 ) -> anyhow::Result<()> {
     let root = SVGBackend::new(path, (900, 420)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -43,7 +60,7 @@ pub fn lines(
         let colour = colours[i % colours.len()];
         chart
             .draw_series(LineSeries::new(
-                rows.iter().map(|r| (f64::from(r.epoch), value(r))),
+                rows.iter().map(|r| (f64::from(r.epoch()), value(r))),
                 colour,
             ))
             .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -91,6 +108,50 @@ pub fn all(dir: &Path, name: &str, rows: &[Row]) -> anyhow::Result<Vec<std::path
     for (file, title, series) in charts {
         let path = dir.join(format!("{name}-{file}.svg"));
         lines(&path, &format!("{name}: {title}"), rows, &series)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The capacity ramp's four charts, into `dir` as `ramp-<chart>.svg`.
+pub fn ramp(dir: &Path, rows: &[RampRow]) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let charts: [(&str, &str, Vec<(&str, fn(&RampRow) -> f64)>); 4] = [
+        (
+            "ceilings",
+            "DYN minted per regime, % of its ceiling",
+            vec![
+                ("ephemeral (100 M)", |r| r.of_ceiling[0]),
+                ("session (50 M)", |r| r.of_ceiling[1]),
+                ("anchored (25 M)", |r| r.of_ceiling[2]),
+                ("permanent (10 M)", |r| r.of_ceiling[3]),
+            ],
+        ),
+        (
+            "supply",
+            "DYN supply (M DYN) and its most: genesis + every ceiling",
+            vec![
+                ("supply", |r| r.supply / 1e6),
+                ("genesis + every ceiling", |_| 1_185.0),
+            ],
+        ),
+        (
+            "locked",
+            "DYN locked in credits (M DYN)",
+            vec![("locked", |r| r.locked / 1e6)],
+        ),
+        (
+            "capacity",
+            "Network capacity (M units per epoch) and phase",
+            vec![
+                ("capacity", |r| r.network_capacity / 1e6),
+                ("phase", |r| f64::from(r.phase)),
+            ],
+        ),
+    ];
+    let mut written = Vec::new();
+    for (file, title, series) in charts {
+        let path = dir.join(format!("ramp-{file}.svg"));
+        lines(&path, &format!("capacity ramp: {title}"), rows, &series)?;
         written.push(path);
     }
     Ok(written)

@@ -227,6 +227,7 @@ pub fn settling(rows: &[Row], from: usize, tolerance: f64) -> (Option<usize>, f6
 }
 
 pub mod chart;
+pub mod ramp;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! `dynamis-simulate` (`scripts/simulate`): every scenario of [`dynamis_simulate::scenarios`],
 //! seeded, with a progress bar; a CSV of every series and four SVG charts per scenario, and a
-//! summary of the controller's settling.
+//! summary of the controller's settling; then the capacity ramp on mint_credits' rules (a CSV
+//! and four charts).
 
 use anyhow::Context;
 use clap::Parser;
@@ -20,13 +21,40 @@ struct Cli {
     /// IDs reporting each epoch.
     #[arg(long, default_value_t = 100)]
     ids: u32,
+    /// Epochs of the capacity ramp (mint_credits' rules): long enough to see the regimes fill.
+    #[arg(long, default_value_t = 1_000)]
+    ramp_epochs: u32,
+}
+
+/// When the ramp reached each phase, and where DYN stood at the end.
+fn ramp_summary(rows: &[dynamis_simulate::ramp::RampRow]) -> String {
+    let reached: Vec<String> = (1..=3u8)
+        .map(|phase| match rows.iter().find(|r| r.phase >= phase) {
+            Some(r) => format!("phase {phase} at epoch {}", r.epoch),
+            None => format!("phase {phase} never"),
+        })
+        .collect();
+    let last = rows.last().copied();
+    let end = last.map_or(String::new(), |r| {
+        format!(
+            "; at the end: supply {:.2} M DYN, {:.2} M locked, of the ceilings {:.1} / {:.1} / {:.1} / {:.1} %",
+            r.supply / 1e6,
+            r.locked / 1e6,
+            r.of_ceiling[0],
+            r.of_ceiling[1],
+            r.of_ceiling[2],
+            r.of_ceiling[3]
+        )
+    });
+    format!("{:<12} {}{end}", "ramp", reached.join(", "))
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     std::fs::create_dir_all(&cli.out).with_context(|| format!("creating {}", cli.out.display()))?;
     let all = scenarios(cli.epochs, cli.ids);
-    let total = u64::from(cli.epochs) * all.len() as u64;
+    let ramp = dynamis_simulate::ramp::Ramp::default_for(cli.ramp_epochs);
+    let total = u64::from(cli.epochs) * all.len() as u64 + u64::from(cli.ramp_epochs);
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} epochs {msg}")
@@ -52,7 +80,14 @@ fn main() -> anyhow::Result<()> {
             .collect();
         summary.push(format!("{:<12} {}", scenario.name, line.join("; ")));
     }
+    bar.set_message("ramp");
+    let rows = dynamis_simulate::ramp::run(&ramp, &|| bar.inc(1))?;
+    let path = cli.out.join("ramp.csv");
+    std::fs::write(&path, dynamis_simulate::ramp::csv(&rows))
+        .with_context(|| format!("writing {}", path.display()))?;
+    chart::ramp(&cli.out, &rows)?;
     bar.finish_and_clear();
+    summary.push(ramp_summary(&rows));
     for line in summary {
         println!("{line}");
     }
