@@ -1,7 +1,7 @@
 //! Gas of the attestations messages on their compiled Wasm: `submit` for batches of 10, 10,000
 //! and 1,000,000 items (the same figure: the contract never sees an item), per extra
 //! co-signer, challenges of each kind, finalisation; each beside the calls it makes into
-//! bonding or reputation measured alone in the same session.
+//! bonding, reputation or Power/Flux measured alone in the same session.
 //!
 //! `scripts/bench` runs it; `--out FILE` rewrites the attestations section of that file.
 
@@ -9,8 +9,10 @@ use attestations::DEFAULT_PARAMS;
 use bonding::ONE_DYN;
 use dynamis_proofs::{Attestation, Hash, Item, Kind, Regime, Verdict};
 use dynamis_shared::{Role, SlashClass};
+use power_flux::{Activity, BurnMode};
 use dynamis_tests::{
     attest::Verifier,
+    flux::Pf,
     bench::{self, ok, render, toolchain, Error, Figures, Row},
     bundle,
     suite::{selector, who, Suite},
@@ -267,10 +269,21 @@ fn measure() -> Result<Vec<Row>, Error> {
         s.record_success(who::writer(), who::user(6), DEFAULT_PARAMS.success_gain),
         "record_success",
     )?;
+    // A co-signer's Power report of that attestation (10 items of compute), measured alone
+    // on a Power/Flux of its own with a plain reporter.
+    let mut pf = Pf::new(BurnMode::PerUse);
+    let work = Activity {
+        resources: [0, 10, 0],
+        ..Activity::default()
+    };
+    let power = ok(pf.report(who::reporter(), who::user(6), work), "report")?;
     rows.push(Row {
-        what: "finalize (2 co-signers' reputation)",
+        what: "finalize (2 co-signers' reputation and Power)",
         gas: ok(s.finalize(who::user(9), 0), "finalize")?,
-        inner: Some(("2 × reputation record_success", times(2, success))),
+        inner: Some((
+            "2 × reputation record_success + 2 × power_flux report",
+            plus(times(2, success), times(2, power)),
+        )),
     });
     Ok(rows)
 }
