@@ -40,9 +40,16 @@ const AUDITS: TableDefinition<u64, &[u8]> = TableDefinition::new("audits");
 /// Batch state name → items of the batches in that state, kept in the commit that moves them,
 /// so that `/stats` reads six numbers rather than every batch.
 const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("counts");
-/// (batch id, level, index) → node hash: every level of each batch's tree below the root, so
-/// that an item's proof is read off in a few lookups.
+/// (batch id, level, index) → node hash: the tree levels as stores before [`NODE_CHUNKS`]
+/// kept them, one row per node. Only pruned now.
 const NODES: TableDefinition<(u64, u8, u32), &[u8]> = TableDefinition::new("nodes");
+/// (batch id, level, chunk) → up to [`CHUNK`] node hashes, concatenated: every level of each
+/// batch's tree below the root, so that an item's proof is read off in one lookup per level.
+/// A row per node cost two B-tree inserts per item in the batch's commit; a row per chunk
+/// costs one per 32 items.
+const NODE_CHUNKS: TableDefinition<(u64, u8, u32), &[u8]> = TableDefinition::new("node_chunks");
+/// Node hashes per [`NODE_CHUNKS`] row (2 KiB).
+const CHUNK: usize = 64;
 /// The next batch id the pruner looks at (every batch before it is pruned or was kept on).
 const PRUNE_NEXT: &str = "prune_next";
 /// Set once `COUNTS` has been filled from the batches (a store older than it is counted once).
@@ -302,6 +309,7 @@ impl Store {
             w.open_table(AUDITS)?;
             w.open_table(COUNTS)?;
             w.open_table(NODES)?;
+            w.open_table(NODE_CHUNKS)?;
             let ready = w
                 .open_table(META)?
                 .get(COUNTS_READY)?
@@ -485,18 +493,21 @@ impl Store {
             shift_counts(&w, None, Some(&row.state), row.items)?;
             w.open_table(BATCH_ITEMS)?
                 .insert(id, items.encode().as_slice())?;
-            let mut nodes = w.open_table(NODES)?;
+            let mut chunks = w.open_table(NODE_CHUNKS)?;
+            let mut bytes = Vec::with_capacity(CHUNK * 32);
             for (level, hashes) in levels.iter().enumerate() {
                 let level = u8::try_from(level).map_err(|_| StoreError::Corrupt {
-                    table: "nodes",
+                    table: "node_chunks",
                     why: "a tree of more than 255 levels".into(),
                 })?;
-                for (index, hash) in hashes.iter().enumerate() {
-                    let index = u32::try_from(index).map_err(|_| StoreError::Corrupt {
-                        table: "nodes",
-                        why: "a level of more than 2^32 nodes".into(),
+                for (chunk, hashes) in hashes.chunks(CHUNK).enumerate() {
+                    let chunk = u32::try_from(chunk).map_err(|_| StoreError::Corrupt {
+                        table: "node_chunks",
+                        why: "a level of more than 2^32 chunks".into(),
                     })?;
-                    nodes.insert((id, level, index), hash.as_slice())?;
+                    bytes.clear();
+                    hashes.iter().for_each(|h| bytes.extend_from_slice(h));
+                    chunks.insert((id, level, chunk), bytes.as_slice())?;
                 }
             }
             w.open_table(ROOTS)?.insert(row.root.as_slice(), id)?;
@@ -537,13 +548,17 @@ impl Store {
             return Ok(Some((*root, Vec::new())));
         }
         let r = self.db.begin_read()?;
-        let nodes = r.open_table(NODES)?;
+        let chunks = r.open_table(NODE_CHUNKS)?;
         let get = |level: u8, i: u64| -> Result<Option<[u8; 32]>, StoreError> {
-            let Ok(i) = u32::try_from(i) else {
+            let (chunk, at) = (i / CHUNK as u64, (i % CHUNK as u64) as usize * 32);
+            let Ok(chunk) = u32::try_from(chunk) else {
                 return Ok(None);
             };
-            match nodes.get((id, level, i))? {
-                Some(v) => Ok(<[u8; 32]>::try_from(v.value()).ok()),
+            match chunks.get((id, level, chunk))? {
+                Some(v) => Ok(v
+                    .value()
+                    .get(at..at + 32)
+                    .and_then(|h| <[u8; 32]>::try_from(h).ok())),
                 None => Ok(None),
             }
         };
@@ -762,6 +777,7 @@ impl Store {
             let mut place = w.open_table(PLACE)?;
             let mut roots = w.open_table(ROOTS)?;
             let mut nodes = w.open_table(NODES)?;
+            let mut chunks = w.open_table(NODE_CHUNKS)?;
             while batches < max {
                 let Some(row) = rows.get(next)?.map(|v| v.value().to_vec()) else {
                     break;
@@ -791,14 +807,11 @@ impl Store {
                     _ => break,
                 }
                 lists.remove(next)?;
-                let (mut len, mut level) = (row.items, 0u8);
-                while len > 1 {
-                    for i in 0..u32::try_from(len).unwrap_or(u32::MAX) {
-                        nodes.remove((next, level, i))?;
-                    }
-                    len = len.div_ceil(2);
-                    level = level.saturating_add(1);
-                }
+                // Every level's rows of this batch (and the rows per node an older store
+                // kept), by range.
+                let rows = (next, 0u8, 0u32)..=(next, u8::MAX, u32::MAX);
+                chunks.retain_in(rows.clone(), |_, _| false)?;
+                nodes.retain_in(rows, |_, _| false)?;
                 batches += 1;
                 next += 1;
             }
@@ -1054,6 +1067,11 @@ mod tests {
         }
         assert_eq!(store.batch_items(0).expect("read"), None);
         assert_eq!(store.batch_of_root(&[100; 32]).expect("read"), None);
+        // The pruned batches' tree levels went with them; a kept batch's stay.
+        for id in [0, 1] {
+            assert_eq!(store.path(id, 0, 3, &[100; 32]).expect("read"), None);
+        }
+        assert!(store.path(3, 2, 3, &[103; 32]).expect("read").is_some());
         assert!(store.item(&digests[3][0]).expect("read").is_some());
         // Counts and rows stay.
         assert_eq!(store.stats().expect("stats"), before);
@@ -1086,7 +1104,8 @@ mod tests {
         let path = dir.join("t.redb");
         let _ = std::fs::remove_file(&path);
         let store = Store::open(&path).expect("open");
-        for n in 1..=70u64 {
+        // Past one chunk (64 hashes) at the leaves (70, 129) and one level up (300).
+        for n in (1..=70u64).chain([129, 300]) {
             let digests: Vec<[u8; 32]> = (0..n)
                 .map(|i| {
                     let mut d = [0u8; 32];
