@@ -448,6 +448,23 @@ impl Network {
         self.attest(s, 4_500, Regime::Ephemeral);
     }
 
+    /// The worked example up to an activated 400-DYN credit (first obligation epoch 44): the
+    /// network, its first verifier (the beneficiary) and the credit's id.
+    pub fn activated(s: &mut Suite) -> (Self, AccountId, u64) {
+        let mut net = Self::example(s);
+        let v = net.verifiers[0].account;
+        assert!(s.score_to(v, 600_000));
+        let id = done(s.propose(v, Signal::CapacityExpansion, v, 400 * ONE_DYN, &[])).value;
+        s.chain.advance(DAY);
+        for _ in 0..2 {
+            net.attest(s, 4_500, Regime::Ephemeral);
+            s.chain.advance(DAY);
+        }
+        net.attest(s, 4_500, Regime::Ephemeral);
+        done(s.activate(who::user(1), id));
+        (net, v, id)
+    }
+
     /// One epoch of work at `capacity` units, then on to the next epoch.
     pub fn epoch(&mut self, s: &mut Suite, capacity: u64) {
         self.attest(s, capacity, Regime::Ephemeral);

@@ -17,31 +17,13 @@ use dynamis_tests::{
 use dynamis_verifier::{gen::Generator, Batch};
 use mint_credits::{Failure, MintError, ProposalState, Signal, DAY, DEFAULT_PARAMS, ONE_DYN};
 
-
-
-/// The worked example up to an activated 400-DYN credit (first obligation epoch 44).
-fn activated(s: &mut Suite) -> (Network, AccountId, u64) {
-    let mut net = Network::example(s);
-    let v = net.verifiers[0].account;
-    assert!(s.score_to(v, 600_000));
-    let id = done(s.propose(v, Signal::CapacityExpansion, v, 400 * ONE_DYN, &[])).value;
-    s.chain.advance(DAY);
-    for _ in 0..2 {
-        net.attest(s, 4_500, Regime::Ephemeral);
-        s.chain.advance(DAY);
-    }
-    net.attest(s, 4_500, Regime::Ephemeral);
-    done(s.activate(who::user(1), id));
-    (net, v, id)
-}
-
 /// Finding 1: at the first block after an obligation epoch in which the verifier did all its
 /// work, a stranger's `burn_on_drop` burns nothing; once the epoch is final, the work meets
 /// the obligation.
 #[test]
 fn a_stranger_cannot_burn_a_credit_before_its_obligation_epoch_is_final() {
     let mut s = Suite::new();
-    let (mut net, v, id) = activated(&mut s);
+    let (mut net, v, id) = Network::activated(&mut s);
     let first = s.credit(id).expect("credit").first_epoch;
     s.chain.advance(DAY);
     assert_eq!(s.current_epoch(), first);
@@ -384,7 +366,7 @@ fn a_silent_resolver_cannot_freeze_a_dispute() {
 #[test]
 fn an_archival_failure_cannot_burn_an_ephemeral_credit() {
     let mut s = Suite::new();
-    let (_, _, id) = activated(&mut s);
+    let (_, _, id) = Network::activated(&mut s);
     let r: MintResult = s.report_failure(who::resolver(), id, Failure::Archival).value;
     assert_eq!(r, Err(MintError::NoSuchObligation));
     assert_eq!(s.credit(id).expect("credit").burned, 0);

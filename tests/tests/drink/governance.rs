@@ -10,7 +10,6 @@ use dynamis_shared::{
     BondingError, ReputationError, Role, DAY, ONE_DYN,
 };
 use scale::Encode;
-use dynamis_proofs::Regime;
 use dynamis_tests::{
     account, all, bundle,
     gov::{square, GovResult, AGED, WHALE},
@@ -22,7 +21,6 @@ use governance::{
     Action, Class, GovernanceError, ProposalCreated, State, Status, Support, Targets,
     DEFAULT_BOUNDS, DEFAULT_CONFIG,
 };
-use mint_credits::Signal;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 const ROOT: u128 = 1_000_000_000; // √(10¹⁸): power of one √DYN
@@ -662,23 +660,6 @@ fn governance_upgrades_only_its_own_code_and_only_by_an_upgrade_proposal() {
     assert_eq!(s.gov_state(good), Some(State::Executed));
 }
 
-/// The README's worked example on a governed suite, up to its activation: a credit of
-/// 400 DYN locked in mint_credits (epochs 44–47 to earn it). Its id.
-fn a_locked_credit(s: &mut Suite) -> u64 {
-    let mut net = Network::example(s);
-    let v = net.verifiers[0].account;
-    assert!(s.score_to(v, 600_000));
-    let id = done(s.propose(v, Signal::CapacityExpansion, v, 400 * ONE_DYN, &[])).value;
-    s.chain.advance(DAY);
-    for _ in 0..2 {
-        net.attest(s, 4_500, Regime::Ephemeral);
-        s.chain.advance(DAY);
-    }
-    net.attest(s, 4_500, Regime::Ephemeral);
-    done(s.activate(who::user(1), id));
-    id
-}
-
 #[test]
 fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
     let seed = dynamis_tests::env_or("GOV_SEED", 17);
@@ -689,7 +670,7 @@ fn no_sequence_of_proposals_changes_the_supply_the_minter_or_any_mint_rule() {
     let mut s = Suite::governed();
     // A credit is locked in mint_credits while governance acts: 400 DYN minted by the README's
     // worked example, held in four tranches that only mint_credits' own rules release or burn.
-    let credit = a_locked_credit(&mut s);
+    let (_, _, credit) = Network::activated(&mut s);
     let locked = s.credit(credit);
     let announced = s.proposal(credit);
     assert!(locked.as_ref().is_some_and(|c| c.amount == 400 * ONE_DYN));
