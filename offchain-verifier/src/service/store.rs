@@ -494,7 +494,6 @@ impl Store {
             w.open_table(BATCH_ITEMS)?
                 .insert(id, items.encode().as_slice())?;
             let mut chunks = w.open_table(NODE_CHUNKS)?;
-            let mut bytes = Vec::with_capacity(CHUNK * 32);
             for (level, hashes) in levels.iter().enumerate() {
                 let level = u8::try_from(level).map_err(|_| StoreError::Corrupt {
                     table: "node_chunks",
@@ -505,9 +504,7 @@ impl Store {
                         table: "node_chunks",
                         why: "a level of more than 2^32 chunks".into(),
                     })?;
-                    bytes.clear();
-                    hashes.iter().for_each(|h| bytes.extend_from_slice(h));
-                    chunks.insert((id, level, chunk), bytes.as_slice())?;
+                    chunks.insert((id, level, chunk), hashes.concat().as_slice())?;
                 }
             }
             w.open_table(ROOTS)?.insert(row.root.as_slice(), id)?;
@@ -809,9 +806,9 @@ impl Store {
                 lists.remove(next)?;
                 // Every level's rows of this batch (and the rows per node an older store
                 // kept), by range.
-                let rows = (next, 0u8, 0u32)..=(next, u8::MAX, u32::MAX);
-                chunks.retain_in(rows.clone(), |_, _| false)?;
-                nodes.retain_in(rows, |_, _| false)?;
+                let span = (next, 0u8, 0u32)..=(next, u8::MAX, u32::MAX);
+                chunks.retain_in(span.clone(), |_, _| false)?;
+                nodes.retain_in(span, |_, _| false)?;
                 batches += 1;
                 next += 1;
             }
