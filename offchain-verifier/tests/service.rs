@@ -928,6 +928,58 @@ async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
 /// entry that cannot be decoded, both ahead of the good items: neither stops the pipeline.
 /// The bad entry is quarantined and reported, the bad batch is retried on its own backoff, and
 /// every good item reaches a final attestation behind them.
+/// The driver sleeps until the block that closes an attestation's window is due, not a poll
+/// later: counted in blocks (the chain's timer runs on, however loaded the machine), a batch is
+/// final within two blocks of its window closing although the driver's poll is 20 blocks long.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_attestation_is_finalised_when_its_window_closes_not_a_poll_later() {
+    let opts = Options {
+        block_ms: 50,
+        challenge_window: 4,
+        batch_items: 16,
+        ..options("window")
+    };
+    let (launched, running, urls) = cluster(&opts, 1, |c| c.watch.poll_ms = 1_000).await;
+    let http = reqwest::Client::new();
+    let chain = &running[0].service.chain;
+    let gen = Generator::new(5, &[Kind::HashChain], 0.0);
+    for round in 0..3u64 {
+        let before = stats(&http, &urls[0]).await.r#final;
+        let lines: Vec<String> = (0..16)
+            .map(|i| to_json(&gen.item(round * 16 + i).0))
+            .collect();
+        let (got, text) = post(
+            &http,
+            format!("{}/items/bulk", urls[0]),
+            "application/x-ndjson",
+            lines.join("\n"),
+        )
+        .await;
+        assert_eq!(got, 202, "{text}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let final_block = loop {
+            if stats(&http, &urls[0]).await.r#final == before + 16 {
+                break chain.block().await.expect("chain");
+            }
+            assert!(Instant::now() < deadline, "batch {round} not final");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        let record = chain
+            .attestation(round)
+            .await
+            .expect("chain")
+            .expect("the round's attestation");
+        assert_eq!(record.status, Status::Final);
+        // Finalisable from block submitted_at + window + 1; a poll of 1 s is 20 blocks.
+        let closes = record.submitted_at + opts.challenge_window + 1;
+        assert!(
+            final_block <= closes + 2,
+            "round {round}: final seen at block {final_block}, window closed at {closes}"
+        );
+    }
+    stop(launched, running);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failing_batch_or_an_undecodable_row_never_stops_the_others() {
     use dynamis_verifier::service::store::{BatchItems, BatchRow, BatchState};

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod chain;
+pub mod clock;
 pub mod config;
 pub mod failpoint;
 pub mod intake;

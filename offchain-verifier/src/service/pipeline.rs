@@ -151,13 +151,20 @@ pub async fn close_batch(s: &Arc<Service>) -> anyhow::Result<bool> {
 pub async fn driver(s: Arc<Service>) {
     let mut backoff = Backoff::new(&s.config.retry);
     let mut waiting = Waiting::default();
+    let mut clock = super::clock::BlockClock::default();
     let idle = Duration::from_millis(s.config.watch.poll_ms.clamp(50, 1_000));
     loop {
         match drive_once(&s, &mut waiting).await {
-            Ok(progress) => {
+            Ok(pass) => {
                 backoff.reset();
-                if !progress {
-                    let pause = waiting.soonest().map_or(idle, |d| d.min(idle));
+                clock.observe(pass.head, pass.read_at);
+                if !pass.moved {
+                    // Woken when the block that closes the next window is due, not a poll
+                    // later; a new batch or a waiting batch's retry wakes it sooner.
+                    let until_block = clock.pause(pass.awaits, std::time::Instant::now(), idle);
+                    let pause = waiting
+                        .soonest()
+                        .map_or(until_block, |d| d.min(until_block));
                     tokio::select! {
                         _ = s.driver_wake.notified() => {}
                         _ = tokio::time::sleep(pause) => {}
@@ -214,18 +221,37 @@ impl Waiting {
     }
 }
 
-/// One pass over the open batches; whether anything moved. An error here is the pass's own
-/// (the chain, onboarding); each batch's errors are its own, logged, counted and backed off.
-pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Result<bool> {
+/// What one pass of the driver did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    /// Whether any batch moved.
+    pub moved: bool,
+    /// The head at the start of the pass, and when it was read.
+    pub head: u32,
+    pub read_at: std::time::Instant,
+    /// The first block after the earliest challenge window still open among the attested
+    /// batches: when the next one may be finalised.
+    pub awaits: Option<u32>,
+}
+
+/// One pass over the open batches. An error here is the pass's own (the chain, onboarding);
+/// each batch's errors are its own, logged, counted and backed off.
+pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Result<Pass> {
     if !s.onboarded.load(std::sync::atomic::Ordering::Relaxed) {
         onboard(s).await?;
         s.onboarded
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let mut progress = false;
     // The block at the start of the pass: attestations whose window cannot have closed by
     // then are not even looked up.
     let now = s.chain.block().await?;
+    let mut pass = Pass {
+        moved: false,
+        head: now,
+        read_at: std::time::Instant::now(),
+        awaits: None,
+    };
+    let window = s.chain.params.challenge_window_blocks;
     for id in s.store.open_batches()? {
         if !waiting.ready(id) {
             continue;
@@ -233,10 +259,16 @@ pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Resu
         let Some(row) = s.store.batch(id)? else {
             continue;
         };
+        if let BatchState::Attested { block, .. } = row.state {
+            let closes = block.saturating_add(window).saturating_add(1);
+            if closes > now {
+                pass.awaits = Some(pass.awaits.map_or(closes, |b| b.min(closes)));
+            }
+        }
         match step(s, id, &row, now).await {
             Ok(moved) => {
                 waiting.succeeded(id);
-                progress |= moved;
+                pass.moved |= moved;
             }
             Err(e) => {
                 inc(&s.metrics.c.batch_errors_total, 1);
@@ -246,7 +278,7 @@ pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Resu
         }
     }
     // Batches closed during the pass are picked up by the next one.
-    Ok(progress)
+    Ok(pass)
 }
 
 /// Moves batch `id` one step on; whether it moved.
