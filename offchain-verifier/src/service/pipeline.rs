@@ -260,7 +260,7 @@ pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Resu
             continue;
         };
         if let BatchState::Attested { block, .. } = row.state {
-            let closes = block.saturating_add(window).saturating_add(1);
+            let closes = finalisable_from(block, window);
             if closes > now {
                 pass.awaits = Some(pass.awaits.map_or(closes, |b| b.min(closes)));
             }
@@ -281,6 +281,12 @@ pub async fn drive_once(s: &Arc<Service>, waiting: &mut Waiting) -> anyhow::Resu
     Ok(pass)
 }
 
+/// The first block at which an attestation submitted at `block` may be finalised: the one after
+/// its challenge window.
+fn finalisable_from(block: u32, window: u32) -> u32 {
+    block.saturating_add(window).saturating_add(1)
+}
+
 /// Moves batch `id` one step on; whether it moved.
 async fn step(s: &Arc<Service>, id: u64, row: &BatchRow, now: u32) -> anyhow::Result<bool> {
     let window = s.chain.params.challenge_window_blocks;
@@ -294,7 +300,7 @@ async fn step(s: &Arc<Service>, id: u64, row: &BatchRow, now: u32) -> anyhow::Re
             if block.saturating_add(answerable) >= now {
                 moved |= answer_requests(s, id, att).await?;
             }
-            if block.saturating_add(window) < now {
+            if finalisable_from(block, window) <= now {
                 moved |= finality(s, id, row, att).await?;
             }
             moved
@@ -863,10 +869,8 @@ async fn finality(s: &Arc<Service>, id: u64, row: &BatchRow, att: u64) -> anyhow
             Ok(true)
         }
         Status::Pending => {
-            let open_until = record
-                .submitted_at
-                .saturating_add(chain.params.challenge_window_blocks);
-            if chain.block().await? <= open_until {
+            let from = finalisable_from(record.submitted_at, chain.params.challenge_window_blocks);
+            if chain.block().await? < from {
                 return Ok(false);
             }
             let receipt = chain
