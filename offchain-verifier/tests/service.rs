@@ -930,7 +930,8 @@ async fn a_data_request_on_an_own_attestation_is_answered_and_it_goes_final() {
 /// every good item reaches a final attestation behind them.
 /// The driver sleeps until the block that closes an attestation's window is due, not a poll
 /// later: counted in blocks (the chain's timer runs on, however loaded the machine), a batch is
-/// final within two blocks of its window closing although the driver's poll is 20 blocks long.
+/// final within two blocks of its window closing (five in the first round, while the driver's
+/// clock has seen few heads) although the driver's poll is 20 blocks long.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_attestation_is_finalised_when_its_window_closes_not_a_poll_later() {
     let opts = Options {
@@ -970,10 +971,13 @@ async fn an_attestation_is_finalised_when_its_window_closes_not_a_poll_later() {
             .expect("chain")
             .expect("the round's attestation");
         assert_eq!(record.status, Status::Final);
-        // Finalisable from block submitted_at + window + 1; a poll of 1 s is 20 blocks.
+        // Finalisable from block submitted_at + window + 1; a poll of 1 s is 20 blocks. In the
+        // first round the clock has seen few heads (some read late, during onboarding) and may
+        // expect the block up to a few blocks late; after that, within two.
         let closes = record.submitted_at + opts.challenge_window + 1;
+        let slack = if round == 0 { 5 } else { 2 };
         assert!(
-            final_block <= closes + 2,
+            final_block <= closes + slack,
             "round {round}: final seen at block {final_block}, window closed at {closes}"
         );
     }
