@@ -331,32 +331,43 @@ impl Store {
     }
 
     /// Stores new items (digest, SCALE item) in one commit and queues them; the digests that
-    /// were already stored are left as they are. Returns, per input, whether it was new.
+    /// were already stored are left as they are. Returns, per input, whether it was new (of
+    /// the same digest given twice, the first).
     pub fn accept(
         &self,
         items: &[([u8; 32], Vec<u8>)],
         now_ms: u64,
     ) -> Result<Vec<bool>, StoreError> {
+        // The item rows are keyed by digest, so a group in arrival order lands all over the
+        // table: they are looked up and inserted in digest order (each leaf page visited
+        // once, while it is in cache), and queued in arrival order.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_unstable_by(|&a, &b| items[a].0.cmp(&items[b].0).then(a.cmp(&b)));
         let w = self.write()?;
-        let mut fresh = Vec::with_capacity(items.len());
+        let mut fresh = vec![false; items.len()];
         {
             let mut rows = w.open_table(ITEMS)?;
+            let mut previous: Option<&[u8; 32]> = None;
+            for &i in &order {
+                let (digest, item) = &items[i];
+                if previous == Some(digest) {
+                    continue;
+                }
+                previous = Some(digest);
+                if rows.get(digest.as_slice())?.is_some() {
+                    continue;
+                }
+                // The encoding of an `ItemRow`, without copying the item first.
+                let row = (item.as_slice(), now_ms).encode();
+                rows.insert(digest.as_slice(), row.as_slice())?;
+                fresh[i] = true;
+            }
             let mut queue = w.open_table(QUEUE)?;
             let mut meta = w.open_table(META)?;
             let mut seq = meta.get(NEXT_SEQ)?.map_or(0, |v| v.value());
-            for (digest, item) in items {
-                if rows.get(digest.as_slice())?.is_some() {
-                    fresh.push(false);
-                    continue;
-                }
-                let row = ItemRow {
-                    item: item.clone(),
-                    received_ms: now_ms,
-                };
-                rows.insert(digest.as_slice(), row.encode().as_slice())?;
+            for ((digest, _), _) in items.iter().zip(&fresh).filter(|(_, new)| **new) {
                 queue.insert(seq, digest.as_slice())?;
                 seq += 1;
-                fresh.push(true);
             }
             meta.insert(NEXT_SEQ, seq)?;
         }
@@ -978,6 +989,44 @@ mod tests {
             scanned(&store, batches)
         );
         assert!(kept(&store.stats().expect("stats")).iter().sum::<u64>() > 0);
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[test]
+    fn accept_keeps_arrival_order_in_the_queue_and_the_first_of_a_repeated_digest() {
+        let dir = std::env::temp_dir().join(format!("dynamis-accept-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("a.redb");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&path).expect("open");
+        store.accept(&[([5; 32], vec![5])], 1).expect("accept");
+        // Digests out of order, one already stored (5), one given twice (3).
+        let keyed: Vec<([u8; 32], Vec<u8>)> = [9u8, 3, 5, 1, 3, 7]
+            .iter()
+            .map(|&d| ([d; 32], vec![d, d]))
+            .collect();
+        let fresh = store.accept(&keyed, 2).expect("accept");
+        assert_eq!(fresh, vec![true, true, false, true, false, true]);
+        let queued: Vec<u8> = store
+            .peek_queue(100, usize::MAX)
+            .expect("peek")
+            .items
+            .iter()
+            .map(|(_, digest, _)| digest[0])
+            .collect();
+        assert_eq!(queued, vec![5, 9, 3, 1, 7]);
+        // The row written without building an `ItemRow` decodes as one.
+        assert_eq!(
+            store.item(&[9; 32]).expect("read"),
+            Some(ItemRow {
+                item: vec![9, 9],
+                received_ms: 2
+            })
+        );
+        assert_eq!(
+            store.item(&[5; 32]).expect("read").map(|r| r.received_ms),
+            Some(1)
+        );
         std::fs::remove_dir_all(&dir).expect("clean");
     }
 
