@@ -1,9 +1,10 @@
 //! The whole verifier service, items accepted → final, per core: a sandbox chain with the
 //! suite, one verifier service (threshold 1 of 1), a generated workload posted over HTTP in
 //! bulk (generated and encoded before the timer starts), timed until every item's attestation
-//! is final on-chain. Beside it, measured in the
-//! same process on the same cores and the same items, the core library alone
-//! (`Batch::verify`: verdicts, digests, tree). Then the crash test, many times.
+//! is final on-chain. Beside it, measured in the same process on the same cores and the same
+//! items just before and just after the service, the core library alone (`Batch::verify`:
+//! verdicts, digests, tree). Several runs on each core count, their median and range. Then
+//! the crash test, many times.
 //!
 //! `scripts/bench` runs it in release mode; `--out FILE` rewrites the service section of
 //! that Markdown file. Each throughput run is a child process pinned with `taskset` to one
@@ -15,7 +16,7 @@ use dynamis_verifier::{
     gen::Generator,
     input::{Format, Writer},
     report::{self, write_section},
-    service::{self, store::Stats, wire::BulkAccepted},
+    service::{self, store::Stats},
     Batch, Item, Kind,
 };
 use futures::StreamExt;
@@ -27,12 +28,59 @@ use std::{
 
 type Error = Box<dyn std::error::Error>;
 
-const ITEMS: u64 = 100_000;
+const ITEMS: u64 = 200_000;
 /// Items per bulk request, and bulk requests in flight at once (the intake commits the
 /// requests waiting together).
 const BULK: usize = 5_000;
 const IN_FLIGHT: usize = 4;
 const CRASH_KILLS: u32 = 50;
+/// Items per batch in the service.
+const BATCH_ITEMS: usize = 8_192;
+/// Throughput runs on each core count.
+const ROUNDS: usize = 5;
+
+/// The median of some ratios and their range, printed as percentages.
+struct Spread {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(ratios: impl Iterator<Item = f64>) -> Self {
+        let mut v: Vec<f64> = ratios.collect();
+        v.sort_by(f64::total_cmp);
+        let median = match v.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => v[n / 2],
+            n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+        };
+        Spread {
+            median,
+            min: v.first().copied().unwrap_or(f64::NAN),
+            max: v.last().copied().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+impl std::fmt::Display for Spread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.1} % ({:.1}–{:.1})",
+            100.0 * self.median,
+            100.0 * self.min,
+            100.0 * self.max
+        )
+    }
+}
+
+/// The part of a bulk answer ([`dynamis_verifier::service::wire::BulkAccepted`]) the load
+/// generator reads.
+#[derive(serde::Deserialize)]
+struct AcceptedCount {
+    accepted: usize,
+}
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Throughput {
@@ -43,7 +91,34 @@ struct Throughput {
     /// items final (no start-up, no drain of the last batch through the challenge window).
     steady_per_s: f64,
     library_per_s: f64,
+    /// The library on the service's batches ([`BATCH_ITEMS`] items each).
+    library_batched_per_s: f64,
     p50_latency_s: f64,
+    /// CPU time of the whole process (service, chain and load) over the service's run, and
+    /// that run's wall-clock time.
+    service_cpu_s: f64,
+    service_s: f64,
+}
+
+/// User and system time of this process so far (all threads), from `/proc/self/stat`; 0 where
+/// that cannot be read.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; the kernel
+    // counts them in USER_HZ ticks, 100 per second on Linux.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// One throughput run on however many cores this process may use.
@@ -56,7 +131,7 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
     let opts = Options {
         verifiers: 1,
         dir,
-        batch_items: 8_192,
+        batch_items: BATCH_ITEMS,
         batch_wait_ms: 250,
         block_ms: 50,
         challenge_window: 4,
@@ -82,8 +157,29 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
             Ok(writer.finish()?)
         })
         .collect::<Result<Vec<Vec<u8>>, std::io::Error>>()?;
+    // The core library alone on the same items (distinct ones, as the service keeps them),
+    // timed before the service (and again after it, below).
+    let mut seen = std::collections::HashSet::new();
+    let set: Vec<Item> = items
+        .iter()
+        .filter(|i| seen.insert(dynamis_proofs::item_digest::<dynamis_verifier::Native>(i)))
+        .cloned()
+        .collect();
+    drop(items);
+    let n = set.len() as u64;
+    let library = |set: Vec<Item>| {
+        let t = Instant::now();
+        let batch = Batch::verify(set);
+        let s = t.elapsed().as_secs_f64();
+        drop(batch);
+        s
+    };
+    let library_before_s = library(set.clone());
     let url = format!("{}/items/bulk", urls[0]);
+    let cpu_before = cpu_seconds();
     let started = Instant::now();
+    // A mark for a profiler to attach at (`perf record -p`): the service phase starts.
+    eprintln!("service timer started");
     let answers = futures::stream::iter(bodies.into_iter().map(|body| {
         let (http, url) = (http.clone(), url.clone());
         async move {
@@ -96,7 +192,9 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
             if !r.status().is_success() {
                 return Err(format!("bulk refused: {}", r.text().await.unwrap_or_default()).into());
             }
-            Ok::<_, Error>(r.json::<BulkAccepted>().await?.accepted as u64)
+            // Only the count is read: decoding the 5,000 hex digests of each answer is the load
+            // generator's work, on the cores being measured.
+            Ok::<_, Error>(r.json::<AcceptedCount>().await?.accepted as u64)
         }
     }))
     .buffer_unordered(IN_FLIGHT)
@@ -125,6 +223,7 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let service_s = started.elapsed().as_secs_f64();
+    let service_cpu_s = cpu_seconds() - cpu_before;
     let metrics = http
         .get(format!("{}/metrics", urls[0]))
         .send()
@@ -134,17 +233,18 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
     running.stop();
     launched.server.abort();
     let p50 = median_latency(&metrics);
-    // The core library alone on the same items (distinct ones, as the service keeps them).
-    let mut seen = std::collections::HashSet::new();
-    let set: Vec<Item> = items
-        .into_iter()
-        .filter(|i| seen.insert(dynamis_proofs::item_digest::<dynamis_verifier::Native>(i)))
-        .collect();
-    let n = set.len() as u64;
+    // The library again after the service: its reference is the mean of the two timings,
+    // so that the machine's drift over the run weighs on both sides alike.
+    let library_s = (library_before_s + library(set.clone())) / 2.0;
+    // The same items in the service's batches (consecutive runs of its batch size, as the
+    // queue hands them out), for comparison: batch verification gains with size, and the
+    // bisection of a failing batch costs with it.
+    let chunks: Vec<Vec<Item>> = set.chunks(BATCH_ITEMS).map(<[Item]>::to_vec).collect();
     let t = Instant::now();
-    let batch = Batch::verify(set);
-    let library_s = t.elapsed().as_secs_f64();
-    drop(batch);
+    for chunk in chunks {
+        drop(Batch::verify(chunk));
+    }
+    let batched_s = t.elapsed().as_secs_f64();
     Ok(Throughput {
         cores,
         items: accepted,
@@ -154,7 +254,10 @@ async fn throughput(items: u64) -> Result<Throughput, Error> {
             _ => f64::NAN,
         },
         library_per_s: n as f64 / library_s,
+        library_batched_per_s: n as f64 / batched_s,
         p50_latency_s: p50,
+        service_cpu_s,
+        service_s,
     })
 }
 
@@ -215,10 +318,23 @@ fn main() -> Result<(), Error> {
         return Ok(());
     }
     let out = report::out_arg("bench-service")?;
-    eprintln!("throughput on one core (taskset -c 0)…");
-    let one = child(true)?;
-    eprintln!("throughput on every core…");
-    let all = child(false)?;
+    // One run is at the mercy of the machine (the same binary has given whole-run ratios from
+    // 65 % to 88 % on two cores): the runs alternate one core / both, and each ratio is taken
+    // against the library measured in the same child, just before and just after the service.
+    let mut runs: [Vec<Throughput>; 2] = [Vec::new(), Vec::new()];
+    for round in 1..=ROUNDS {
+        for (slot, one_core) in [(0, true), (1, false)] {
+            eprintln!(
+                "throughput, round {round} of {ROUNDS}, {}…",
+                if one_core {
+                    "one core (taskset -c 0)"
+                } else {
+                    "every core"
+                }
+            );
+            runs[slot].push(child(one_core)?);
+        }
+    }
     let mut body = String::new();
     writeln!(
         body,
@@ -233,24 +349,35 @@ fn main() -> Result<(), Error> {
          in flight) to one verifier (threshold 1 of 1) on a sandbox chain in the same process (50 ms blocks, \
          4-block challenge window), timed until the last item's attestation is final on-chain. \
          The library column is `Batch::verify` of the same distinct items in the same process \
-         (the previous section's core).\n",
+         (the previous section's core), timed just before the service and again just after it: \
+         the mean of the two. The load generator reads only the count of each answer. {ROUNDS} runs on each core \
+         count, alternating; each ratio is a run's service against its own library figure; the \
+         figures shown are the median run's (by whole run / library), the ratios their median \
+         and, in brackets, their range.\n",
         report::tool_version("rustc", &["--version"]),
-        one.items
+        runs[0][0].items
     )?;
     writeln!(body, "| cores | service, first post → last final (items/s) | per core | service, steady (items/s) | per core | core library (items/s) | steady / library | whole run / library | median accepted → final |")?;
     writeln!(body, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
-    for t in [&one, &all] {
+    for set in &runs {
+        let whole = Spread::of(set.iter().map(|t| t.service_per_s / t.library_per_s));
+        let steady = Spread::of(set.iter().map(|t| t.steady_per_s / t.library_per_s));
+        let t = set
+            .iter()
+            .min_by(|a, b| {
+                let d = |t: &Throughput| (t.service_per_s / t.library_per_s - whole.median).abs();
+                d(a).total_cmp(&d(b))
+            })
+            .ok_or("no runs")?;
         writeln!(
             body,
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1} % | {:.1} % | ≤ {} s |",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {steady} | {whole} | ≤ {} s |",
             t.cores,
             t.service_per_s,
             t.service_per_s / t.cores as f64,
             t.steady_per_s,
             t.steady_per_s / t.cores as f64,
             t.library_per_s,
-            100.0 * t.steady_per_s / t.library_per_s,
-            100.0 * t.service_per_s / t.library_per_s,
             t.p50_latency_s
         )?;
     }
@@ -259,8 +386,21 @@ fn main() -> Result<(), Error> {
         "\n\"Steady\" counts the items that turned final between the moments 10 % and 90 % of \
          them were final, over that time: the pipeline full, without its start and without the \
          last batch's drain (its wait, verification, submission and challenge window), which \
-         the whole-run column includes."
+         the whole-run column includes.\n\nEvery run, whole run / library then steady / library:\n"
     )?;
+    for set in &runs {
+        let each: Vec<String> = set
+            .iter()
+            .map(|t| {
+                format!(
+                    "{:.1} / {:.1} %",
+                    100.0 * t.service_per_s / t.library_per_s,
+                    100.0 * t.steady_per_s / t.library_per_s
+                )
+            })
+            .collect();
+        writeln!(body, "- {} core(s): {}", set[0].cores, each.join("; "))?;
+    }
     match &out {
         Some(path) => write_section(path, "service", &body)?,
         None => println!("{body}"),
