@@ -874,6 +874,17 @@ impl Store {
 mod tests {
     use super::*;
 
+    /// An empty store in a directory of its own (dynamis-`name`-pid): the directory, the
+    /// store's path, the store.
+    fn fresh_store(name: &str) -> (std::path::PathBuf, std::path::PathBuf, Store) {
+        let dir = std::env::temp_dir().join(format!("dynamis-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("store.redb");
+        let _ = std::fs::remove_file(&path);
+        let store = Store::open(&path).expect("open");
+        (dir, path, store)
+    }
+
     /// The items per state, counted the slow way: every batch read.
     fn scanned(store: &Store, batches: u64) -> [u64; 6] {
         let mut n = [0u64; 6];
@@ -901,11 +912,7 @@ mod tests {
 
     #[test]
     fn the_kept_counts_are_the_batches_counted_one_by_one_after_every_move() {
-        let dir = std::env::temp_dir().join(format!("dynamis-counts-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("s.redb");
-        let _ = std::fs::remove_file(&path);
-        let store = Store::open(&path).expect("open");
+        let (dir, path, store) = fresh_store("counts");
         let mut rng = 7u64;
         let mut next = || {
             rng = rng
@@ -994,11 +1001,7 @@ mod tests {
 
     #[test]
     fn accept_keeps_arrival_order_in_the_queue_and_the_first_of_a_repeated_digest() {
-        let dir = std::env::temp_dir().join(format!("dynamis-accept-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("a.redb");
-        let _ = std::fs::remove_file(&path);
-        let store = Store::open(&path).expect("open");
+        let (dir, _, store) = fresh_store("accept");
         store.accept(&[([5; 32], vec![5])], 1).expect("accept");
         // Digests out of order, one already stored (5), one given twice (3).
         let keyed: Vec<([u8; 32], Vec<u8>)> = [9u8, 3, 5, 1, 3, 7]
@@ -1032,11 +1035,7 @@ mod tests {
 
     #[test]
     fn pruning_drops_finished_batches_items_in_order_and_waits_at_a_failed_one() {
-        let dir = std::env::temp_dir().join(format!("dynamis-prune-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("p.redb");
-        let _ = std::fs::remove_file(&path);
-        let store = Store::open(&path).expect("open");
+        let (dir, _, store) = fresh_store("prune");
         // Five batches of three items, created at 0, 10, 20, 30, 40 ms.
         let mut digests = Vec::new();
         for b in 0..5u8 {
@@ -1145,11 +1144,7 @@ mod tests {
 
     #[test]
     fn a_kept_path_is_the_trees_own_for_every_item_of_every_size() {
-        let dir = std::env::temp_dir().join(format!("dynamis-paths-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("t.redb");
-        let _ = std::fs::remove_file(&path);
-        let store = Store::open(&path).expect("open");
+        let (dir, _, store) = fresh_store("paths");
         // Past one chunk (64 hashes) at the leaves (70, 129) and one level up (300).
         for n in (1..=70u64).chain([129, 300]) {
             let digests: Vec<[u8; 32]> = (0..n)
