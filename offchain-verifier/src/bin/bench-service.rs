@@ -100,6 +100,18 @@ struct Throughput {
     service_s: f64,
 }
 
+impl Throughput {
+    /// The whole run's rate against the library's.
+    fn whole_ratio(&self) -> f64 {
+        self.service_per_s / self.library_per_s
+    }
+
+    /// The steady rate against the library's.
+    fn steady_ratio(&self) -> f64 {
+        self.steady_per_s / self.library_per_s
+    }
+}
+
 /// User and system time of this process so far (all threads), from `/proc/self/stat`; 0 where
 /// that cannot be read.
 fn cpu_seconds() -> f64 {
@@ -360,12 +372,12 @@ fn main() -> Result<(), Error> {
     writeln!(body, "| cores | service, first post → last final (items/s) | per core | service, steady (items/s) | per core | core library (items/s) | steady / library | whole run / library | median accepted → final |")?;
     writeln!(body, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
     for set in &runs {
-        let whole = Spread::of(set.iter().map(|t| t.service_per_s / t.library_per_s));
-        let steady = Spread::of(set.iter().map(|t| t.steady_per_s / t.library_per_s));
+        let whole = Spread::of(set.iter().map(Throughput::whole_ratio));
+        let steady = Spread::of(set.iter().map(Throughput::steady_ratio));
         let t = set
             .iter()
             .min_by(|a, b| {
-                let d = |t: &Throughput| (t.service_per_s / t.library_per_s - whole.median).abs();
+                let d = |t: &Throughput| (t.whole_ratio() - whole.median).abs();
                 d(a).total_cmp(&d(b))
             })
             .ok_or("no runs")?;
@@ -394,8 +406,8 @@ fn main() -> Result<(), Error> {
             .map(|t| {
                 format!(
                     "{:.1} / {:.1} %",
-                    100.0 * t.service_per_s / t.library_per_s,
-                    100.0 * t.steady_per_s / t.library_per_s
+                    100.0 * t.whole_ratio(),
+                    100.0 * t.steady_ratio()
                 )
             })
             .collect();

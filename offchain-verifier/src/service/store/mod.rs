@@ -296,6 +296,17 @@ impl Store {
         Ok(w)
     }
 
+    /// The item row stored under `digest`, read in `r` (the queue and the batches share it).
+    fn item_in(
+        &self,
+        r: &redb::ReadTransaction,
+        digest: &[u8],
+    ) -> Result<Option<ItemRow>, StoreError> {
+        let rows = r.open_table(ITEMS)?;
+        let row = rows.get(digest)?;
+        row.map(|v| decode("items", v.value())).transpose()
+    }
+
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let db = Database::create(path)?;
         let w = db.begin_write()?;

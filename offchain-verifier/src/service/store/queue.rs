@@ -66,16 +66,6 @@ impl Store {
         Ok((len, oldest))
     }
 
-    pub(super) fn item_in(
-        &self,
-        r: &redb::ReadTransaction,
-        digest: &[u8],
-    ) -> Result<Option<ItemRow>, StoreError> {
-        let rows = r.open_table(ITEMS)?;
-        let row = rows.get(digest)?;
-        row.map(|v| decode("items", v.value())).transpose()
-    }
-
     /// The oldest queued items, up to `max` of them and `max_bytes` of encoded items (at
     /// least one): (sequence, digest, row); and the entries met on the way that cannot be
     /// read (sequence, the queued digest bytes, why), for [`Self::quarantine`].
